@@ -1,0 +1,65 @@
+package keyboss.charts;
+
+import software.constructs.IConstruct;
+
+/** Input checks shared by the constructs; each reports to {@link Problems} and returns whether the value is usable. */
+final class Checks {
+
+    private Checks() {
+    }
+
+    /** {@code value} must be set. */
+    static boolean required(IConstruct scope, String property, Object value, String example) {
+        if (value == null) {
+            Problems.report(scope, property, "(missing)", "this property is required",
+                    "set " + property + " on the props builder, for example " + example);
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code value} must be a DNS label of at most {@code maxLength} characters. */
+    static boolean dnsLabel(IConstruct scope, String property, String value, int maxLength, String why) {
+        String problem = Names.dnsLabelProblem(value, maxLength);
+        if (problem != null) {
+            Problems.report(scope, property, value == null ? "(missing)" : "'" + value + "'",
+                    "a DNS label of lower-case letters, digits and '-', at most " + maxLength + " characters" + why,
+                    problem);
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code value} must lie in {@code [min, max]}. */
+    static boolean between(IConstruct scope, String property, int value, int min, int max, String why, String fix) {
+        if (value < min || value > max) {
+            String allowed = min == max ? "exactly " + min : max == Integer.MAX_VALUE ? "at least " + min
+                    : "from " + min + " to " + max;
+            Problems.report(scope, property, value, allowed + " " + why, fix);
+            return false;
+        }
+        return true;
+    }
+
+    /** A volume claim must fit under the environment's cap. */
+    static boolean volume(IConstruct scope, String property, Size size, Environment environment) {
+        if (!environment.admitsVolume(size)) {
+            Problems.report(scope, property, size,
+                    "environment '" + environment.name() + "' admits volume claims up to " + environment.maxVolumeSize(),
+                    "request at most " + environment.maxVolumeSize() + " (or leave " + property
+                            + " unset to use the environment's default, " + environment.defaultVolumeSize() + ")");
+            return false;
+        }
+        return true;
+    }
+
+    /** An image must be pinned. */
+    static boolean image(IConstruct scope, String property, ImageRef image) {
+        if (image == null) {
+            Problems.report(scope, property, "(missing)", "a pinned image reference is required",
+                    "set " + property + " in the environment's Images");
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,152 @@
+package keyboss.charts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a cluster admits, checked on synthesized objects before anything is written: the rules
+ * an {@link Environment} declares (namespace, storage class, volume cap, cluster-scoped kinds,
+ * forbidden API groups, permissions a Role may not grant) and pinned images everywhere.
+ */
+public final class ClusterRules {
+
+    /** Kinds that live outside any namespace. */
+    public static final Set<String> CLUSTER_SCOPED_KINDS = Set.of(
+            "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding",
+            "CustomResourceDefinition", "PriorityClass", "IngressClass", "RuntimeClass", "CSIDriver", "CSINode",
+            "VolumeAttachment", "APIService", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+            "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "CertificateSigningRequest",
+            "FlowSchema", "PriorityLevelConfiguration", "ClusterIssuer");
+
+    private ClusterRules() {
+    }
+
+    /** Every rule broken by {@code manifests} in {@code environment}; empty when the cluster admits them all. */
+    public static List<Problem> check(Environment environment, List<Manifest> manifests) {
+        List<Problem> problems = new ArrayList<>();
+        for (Manifest m : manifests) {
+            checkObject(environment, m, problems);
+        }
+        return problems;
+    }
+
+    private static void checkObject(Environment env, Manifest m, List<Problem> out) {
+        String where = env.name() + "/" + m.file() + " " + m.id();
+        boolean clusterScoped = CLUSTER_SCOPED_KINDS.contains(m.kind());
+        if ("Namespace".equals(m.kind())) {
+            if (!env.createNamespace() || !env.namespace().equals(m.name())) {
+                out.add(new Problem(where, "kind", m.kind(), "environment '" + env.name() + "' "
+                        + (env.createNamespace() ? "creates only its own namespace " + env.namespace()
+                        : "uses the existing namespace " + env.namespace() + " and may not create one"),
+                        "remove the Namespace object (set createNamespace(false) where the namespace exists)"));
+            }
+        } else if (clusterScoped && !env.clusterScopedAllowed()) {
+            out.add(new Problem(where, "kind", m.kind(), "environment '" + env.name()
+                    + "' admits no cluster-scoped objects", "use the namespaced equivalent (Role, RoleBinding, ...)"
+                    + " or leave the object out in this environment"));
+        }
+        if (!clusterScoped && !env.namespace().equals(m.namespace())) {
+            out.add(new Problem(where, "metadata.namespace", m.namespace(), "every object of environment '"
+                    + env.name() + "' lives in namespace " + env.namespace(),
+                    "create the object inside the environment's chart, which sets the namespace"));
+        }
+        if (env.forbiddenApiGroups().contains(m.apiGroup())) {
+            out.add(new Problem(where, "apiVersion", m.apiVersion(), "environment '" + env.name()
+                    + "' rejects the API groups " + env.forbiddenApiGroups(),
+                    "express the same with core objects (for example paths the app serves by itself instead of a"
+                            + " Traefik Middleware)"));
+        }
+        if ("PersistentVolumeClaim".equals(m.kind())) {
+            checkClaim(env, where, "spec", Manifest.map(m.object().get("spec")), out);
+        }
+        if ("StatefulSet".equals(m.kind())) {
+            List<Object> templates = Manifest.list(m.at("spec.volumeClaimTemplates"));
+            for (int i = 0; i < templates.size(); i++) {
+                Map<String, Object> t = Manifest.map(templates.get(i));
+                checkClaim(env, where, "spec.volumeClaimTemplates[" + i + "].spec", Manifest.map(t.get("spec")), out);
+            }
+        }
+        if ("Role".equals(m.kind()) || "ClusterRole".equals(m.kind())) {
+            checkRules(env, where, Manifest.list(m.object().get("rules")), out);
+        }
+        for (Map.Entry<String, Object> container : containers(m).entrySet()) {
+            Object image = Manifest.map(container.getValue()).get("image");
+            String problem = ImageRef.problemWith(image instanceof String s ? s : null);
+            if (problem != null) {
+                out.add(new Problem(where, container.getKey() + ".image", image, "images must be pinned",
+                        problem));
+            }
+        }
+    }
+
+    private static void checkClaim(Environment env, String where, String path, Map<String, Object> spec,
+            List<Problem> out) {
+        Object storageClass = spec.get("storageClassName");
+        if (!env.storageClass().equals(storageClass)) {
+            out.add(new Problem(where, path + ".storageClassName", storageClass, "environment '" + env.name()
+                    + "' provides StorageClass " + env.storageClass(), "use the environment's storage class"));
+        }
+        Object requested = Manifest.map(Manifest.map(spec.get("resources")).get("requests")).get("storage");
+        try {
+            Size size = Size.parse(String.valueOf(requested));
+            if (!env.admitsVolume(size)) {
+                out.add(new Problem(where, path + ".resources.requests.storage", requested, "environment '"
+                        + env.name() + "' caps every volume claim at " + env.maxVolumeSize(),
+                        "request at most " + env.maxVolumeSize()));
+            }
+        } catch (IllegalArgumentException e) {
+            out.add(new Problem(where, path + ".resources.requests.storage", requested, "a storage quantity",
+                    e.getMessage()));
+        }
+    }
+
+    private static void checkRules(Environment env, String where, List<Object> rules, List<Problem> out) {
+        for (int i = 0; i < rules.size(); i++) {
+            Map<String, Object> rule = Manifest.map(rules.get(i));
+            for (Permission denied : env.deniedPermissions()) {
+                if (grants(rule, denied)) {
+                    out.add(new Problem(where, "rules[" + i + "]", rule, "environment '" + env.name()
+                            + "' does not let the tenant hold " + denied + ", so no Role may grant it",
+                            "remove " + denied.resource() + " from the rule (use a Job instead of exec, an HPA or"
+                                    + " a manifest change instead of scale)"));
+                }
+            }
+        }
+    }
+
+    private static boolean grants(Map<String, Object> rule, Permission denied) {
+        for (Object group : Manifest.list(rule.get("apiGroups"))) {
+            for (Object resource : Manifest.list(rule.get("resources"))) {
+                for (Object verb : Manifest.list(rule.get("verbs"))) {
+                    if (denied.grantedBy(String.valueOf(group), String.valueOf(resource), String.valueOf(verb))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Containers and init containers of any pod-bearing object, keyed by their field path. */
+    static Map<String, Object> containers(Manifest m) {
+        String podSpec = switch (m.kind()) {
+            case "Pod" -> "spec";
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> "spec.template.spec";
+            case "CronJob" -> "spec.jobTemplate.spec.template.spec";
+            default -> null;
+        };
+        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        if (podSpec == null) {
+            return result;
+        }
+        for (String field : List.of("initContainers", "containers")) {
+            List<Object> list = Manifest.list(m.at(podSpec + "." + field));
+            for (int i = 0; i < list.size(); i++) {
+                result.put(podSpec + "." + field + "[" + i + "]", list.get(i));
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,193 @@
+package keyboss.charts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything that differs between the clusters KeyBoss runs on. Constructs read these values;
+ * none of them looks at {@link #name()} except to name the output folder.
+ *
+ * <p>Define another cluster by starting from a built-in one:
+ * <pre>{@code
+ * Environment staging = Environment.deti().toBuilder()
+ *         .name("staging").namespace("keyboss-staging").publicHost("staging.keyboss.example")
+ *         .build();
+ * }</pre>
+ *
+ * @param name                 output folder under {@code dist/} and the chart id; a DNS label.
+ * @param namespace            namespace of every object.
+ * @param createNamespace      whether the chart may create the namespace (false where it exists
+ *                             already and the tenant may not create one).
+ * @param storageClass         StorageClass of every volume claim.
+ * @param defaultVolumeSize    size of a volume claim whose construct is not told one.
+ * @param maxVolumeSize        the largest claim the cluster admits (a LimitRange cap, say).
+ * @param publicHost           host name the shop is served on.
+ * @param scheme               how that host is served.
+ * @param images               pinned images and pull policies.
+ * @param clusterScopedAllowed whether cluster-scoped objects (ClusterRole, ...) may be created.
+ * @param forbiddenApiGroups   API groups whose kinds the cluster rejects (for example traefik.io).
+ * @param deniedPermissions    permissions the tenant lacks, so no Role may grant them.
+ */
+public record Environment(
+        String name,
+        String namespace,
+        boolean createNamespace,
+        String storageClass,
+        Size defaultVolumeSize,
+        Size maxVolumeSize,
+        String publicHost,
+        Scheme scheme,
+        Images images,
+        boolean clusterScopedAllowed,
+        Set<String> forbiddenApiGroups,
+        List<Permission> deniedPermissions) {
+
+    public Environment {
+        forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
+        deniedPermissions = List.copyOf(Objects.requireNonNullElse(deniedPermissions, List.of()));
+        List<String> problems = new ArrayList<>();
+        if (Names.dnsLabelProblem(name) != null) {
+            problems.add("name: " + Names.dnsLabelProblem(name));
+        }
+        if (Names.dnsLabelProblem(namespace) != null) {
+            problems.add("namespace: " + Names.dnsLabelProblem(namespace));
+        }
+        if (Names.dnsSubdomainProblem(storageClass) != null) {
+            problems.add("storageClass: " + Names.dnsSubdomainProblem(storageClass));
+        }
+        if (Names.dnsSubdomainProblem(publicHost) != null) {
+            problems.add("publicHost: " + Names.dnsSubdomainProblem(publicHost));
+        }
+        if (defaultVolumeSize == null || maxVolumeSize == null) {
+            problems.add("defaultVolumeSize and maxVolumeSize are required (for example Size.gi(1))");
+        } else if (defaultVolumeSize.isGreaterThan(maxVolumeSize)) {
+            problems.add("defaultVolumeSize " + defaultVolumeSize + " is above maxVolumeSize " + maxVolumeSize
+                    + "; lower the default or raise the cap");
+        }
+        if (scheme == null) {
+            problems.add("scheme is required: Scheme.HTTP or Scheme.HTTPS");
+        }
+        if (images == null) {
+            problems.add("images is required: start from Images.defaults()");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Environment '" + name + "' is invalid:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+    }
+
+    /** The local k3d cluster: namespace {@code keyboss}, local-path volumes, everything allowed. */
+    public static Environment local() {
+        return builder()
+                .name("local")
+                .namespace("keyboss")
+                .createNamespace(true)
+                .storageClass("local-path")
+                .defaultVolumeSize(Size.gi(5))
+                .maxVolumeSize(Size.gi(10))
+                .publicHost("localhost")
+                .scheme(Scheme.HTTP)
+                .images(Images.defaults())
+                .clusterScopedAllowed(true)
+                .build();
+    }
+
+    /**
+     * The shared k3s cluster "deti": the namespace exists, Longhorn volumes capped at 1Gi by a
+     * LimitRange, nothing cluster-scoped, no Traefik CRDs, no {@code pods/exec} or
+     * {@code deployments/scale}, storefront from the cluster registry pulled on every start.
+     */
+    public static Environment deti() {
+        return builder()
+                .name("deti")
+                .namespace("tenant-keyboss")
+                .createNamespace(false)
+                .storageClass("longhorn")
+                .defaultVolumeSize(Size.gi(1))
+                .maxVolumeSize(Size.gi(1))
+                .publicHost("keyboss.deti")
+                .scheme(Scheme.HTTP)
+                .images(Images.defaults().withStorefront(
+                        new ImageRef("registry.deti/tenant-keyboss/storefront:keyboss", PullPolicy.ALWAYS)))
+                .clusterScopedAllowed(false)
+                .forbiddenApiGroups(Set.of("traefik.io", "traefik.containo.us"))
+                .deniedPermissions(List.of(
+                        Permission.of("", "pods/exec", Permission.ANY_VERB),
+                        Permission.of("apps", "deployments/scale", Permission.ANY_VERB)))
+                .build();
+    }
+
+    /** The built-in environments, in output order. */
+    public static List<Environment> builtIn() {
+        return List.of(local(), deti());
+    }
+
+    /** Cluster DNS suffix of a Service in this namespace, e.g. {@code tenant-keyboss.svc}. */
+    public String serviceDomain() {
+        return namespace + ".svc";
+    }
+
+    /** The shop's public base URL, without a trailing slash. */
+    public String publicUrl() {
+        return scheme.prefix() + "://" + publicHost;
+    }
+
+    /** Browsers drop Secure cookies on plain HTTP, so they are only secure on HTTPS. */
+    public boolean secureCookies() {
+        return scheme == Scheme.HTTPS;
+    }
+
+    /** Whether a volume claim of this size is admitted. */
+    public boolean admitsVolume(Size size) {
+        return !size.isGreaterThan(maxVolumeSize);
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .name(name).namespace(namespace).createNamespace(createNamespace).storageClass(storageClass)
+                .defaultVolumeSize(defaultVolumeSize).maxVolumeSize(maxVolumeSize).publicHost(publicHost)
+                .scheme(scheme).images(images).clusterScopedAllowed(clusterScopedAllowed)
+                .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder for {@link Environment}; {@link #build()} reports every invalid value at once. */
+    public static final class Builder {
+        private String name;
+        private String namespace;
+        private boolean createNamespace;
+        private String storageClass;
+        private Size defaultVolumeSize;
+        private Size maxVolumeSize;
+        private String publicHost;
+        private Scheme scheme = Scheme.HTTP;
+        private Images images = Images.defaults();
+        private boolean clusterScopedAllowed;
+        private Set<String> forbiddenApiGroups = Set.of();
+        private List<Permission> deniedPermissions = List.of();
+
+        public Builder name(String value) { this.name = value; return this; }
+        public Builder namespace(String value) { this.namespace = value; return this; }
+        public Builder createNamespace(boolean value) { this.createNamespace = value; return this; }
+        public Builder storageClass(String value) { this.storageClass = value; return this; }
+        public Builder defaultVolumeSize(Size value) { this.defaultVolumeSize = value; return this; }
+        public Builder maxVolumeSize(Size value) { this.maxVolumeSize = value; return this; }
+        public Builder publicHost(String value) { this.publicHost = value; return this; }
+        public Builder scheme(Scheme value) { this.scheme = value; return this; }
+        public Builder images(Images value) { this.images = value; return this; }
+        public Builder clusterScopedAllowed(boolean value) { this.clusterScopedAllowed = value; return this; }
+        public Builder forbiddenApiGroups(Set<String> value) { this.forbiddenApiGroups = value; return this; }
+        public Builder deniedPermissions(List<Permission> value) { this.deniedPermissions = value; return this; }
+
+        public Environment build() {
+            return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
+                    publicHost, scheme, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package keyboss.charts;
+
+/**
+ * Every container image the library deploys, pinned in this one place. An {@link Environment}
+ * carries an {@code Images} value, so a cluster that mirrors images or builds its own
+ * storefront overrides just those entries with the {@code with...} methods.
+ *
+ * @param postgres          PostgreSQL server, standby bootstrap, backup and restore jobs.
+ * @param postgresWatchdog  the failover watchdog: the postgres image plus {@code curl}
+ *                          (built from {@code images/postgres-watchdog/Dockerfile}).
+ * @param valkey            Valkey server and Sentinel.
+ * @param storefront        the Next.js storefront, built by KeyBoss per cluster.
+ */
+public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valkey, ImageRef storefront) {
+
+    public static final String POSTGRES = "postgres:16.4-alpine";
+    public static final String POSTGRES_WATCHDOG = "keyboss/postgres-watchdog:16.4-1";
+    public static final String VALKEY = "valkey/valkey:7.2.7-alpine";
+    public static final String STOREFRONT_LOCAL = "keyboss-storefront:m2";
+
+    public Images {
+        require(postgres, "postgres");
+        require(postgresWatchdog, "postgresWatchdog");
+        require(valkey, "valkey");
+        require(storefront, "storefront");
+    }
+
+    /** The pinned defaults, with the locally built storefront image. */
+    public static Images defaults() {
+        return new Images(ImageRef.of(POSTGRES), ImageRef.of(POSTGRES_WATCHDOG), ImageRef.of(VALKEY),
+                ImageRef.of(STOREFRONT_LOCAL));
+    }
+
+    public Images withPostgres(ImageRef image) {
+        return new Images(image, postgresWatchdog, valkey, storefront);
+    }
+
+    public Images withPostgresWatchdog(ImageRef image) {
+        return new Images(postgres, image, valkey, storefront);
+    }
+
+    public Images withValkey(ImageRef image) {
+        return new Images(postgres, postgresWatchdog, image, storefront);
+    }
+
+    public Images withStorefront(ImageRef image) {
+        return new Images(postgres, postgresWatchdog, valkey, image);
+    }
+
+    private static void require(ImageRef image, String name) {
+        if (image == null) {
+            throw new IllegalArgumentException("Images." + name + " is missing; start from Images.defaults()");
+        }
+    }
+}

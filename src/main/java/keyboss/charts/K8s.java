@@ -1,0 +1,171 @@
+package keyboss.charts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.cdk8s.plus25.k8s.Capabilities;
+import org.cdk8s.plus25.k8s.ConfigMapVolumeSource;
+import org.cdk8s.plus25.k8s.EmptyDirVolumeSource;
+import org.cdk8s.plus25.k8s.EnvVar;
+import org.cdk8s.plus25.k8s.EnvVarSource;
+import org.cdk8s.plus25.k8s.ExecAction;
+import org.cdk8s.plus25.k8s.IntOrString;
+import org.cdk8s.plus25.k8s.KubePersistentVolumeClaimProps;
+import org.cdk8s.plus25.k8s.LabelSelector;
+import org.cdk8s.plus25.k8s.ObjectFieldSelector;
+import org.cdk8s.plus25.k8s.ObjectMeta;
+import org.cdk8s.plus25.k8s.PersistentVolumeClaimSpec;
+import org.cdk8s.plus25.k8s.PersistentVolumeClaimVolumeSource;
+import org.cdk8s.plus25.k8s.PodSecurityContext;
+import org.cdk8s.plus25.k8s.Probe;
+import org.cdk8s.plus25.k8s.Quantity;
+import org.cdk8s.plus25.k8s.ResourceRequirements;
+import org.cdk8s.plus25.k8s.SeccompProfile;
+import org.cdk8s.plus25.k8s.SecretKeySelector;
+import org.cdk8s.plus25.k8s.SecurityContext;
+import org.cdk8s.plus25.k8s.Volume;
+import org.cdk8s.plus25.k8s.VolumeMount;
+
+/**
+ * Small factories for the L1 structs the constructs share. {@link Quantity} and
+ * {@link IntOrString} values are created once per value: each creation is a call into the
+ * jsii runtime, and the values are immutable.
+ */
+final class K8s {
+
+    private static final Map<String, Quantity> QUANTITIES = new ConcurrentHashMap<>();
+    private static final Map<Object, IntOrString> INT_OR_STRINGS = new ConcurrentHashMap<>();
+
+    /** Octal 0555: scripts are readable and executable, never writable. */
+    static final int SCRIPT_MODE = 0555;
+
+    private K8s() {
+    }
+
+    static Quantity quantity(String value) {
+        return QUANTITIES.computeIfAbsent(value, Quantity::fromString);
+    }
+
+    static IntOrString intOrString(int value) {
+        return INT_OR_STRINGS.computeIfAbsent(value, v -> IntOrString.fromNumber(value));
+    }
+
+    static IntOrString intOrString(String value) {
+        return INT_OR_STRINGS.computeIfAbsent(value, v -> IntOrString.fromString(value));
+    }
+
+    static ObjectMeta meta(String name, Map<String, String> labels) {
+        return ObjectMeta.builder().name(name).labels(labels).build();
+    }
+
+    static LabelSelector selector(Map<String, String> matchLabels) {
+        return LabelSelector.builder().matchLabels(matchLabels).build();
+    }
+
+    static EnvVar env(String name, String value) {
+        return EnvVar.builder().name(name).value(value).build();
+    }
+
+    static EnvVar envFromSecret(String name, String secret, String key) {
+        return EnvVar.builder().name(name)
+                .valueFrom(EnvVarSource.builder()
+                        .secretKeyRef(SecretKeySelector.builder().name(secret).key(key).build())
+                        .build())
+                .build();
+    }
+
+    static EnvVar envFromField(String name, String fieldPath) {
+        return EnvVar.builder().name(name)
+                .valueFrom(EnvVarSource.builder()
+                        .fieldRef(ObjectFieldSelector.builder().fieldPath(fieldPath).build())
+                        .build())
+                .build();
+    }
+
+    /** Concatenates lists of env vars (a container's own after the shared ones). */
+    @SafeVarargs
+    static List<EnvVar> envs(List<EnvVar>... lists) {
+        List<EnvVar> all = new ArrayList<>();
+        for (List<EnvVar> list : lists) {
+            all.addAll(list);
+        }
+        return List.copyOf(all);
+    }
+
+    static ResourceRequirements resources(ContainerResources r) {
+        return ResourceRequirements.builder()
+                .requests(Map.of("cpu", quantity(r.cpuRequest()), "memory", quantity(r.memoryRequest())))
+                .limits(Map.of("cpu", quantity(r.cpuLimit()), "memory", quantity(r.memoryLimit())))
+                .build();
+    }
+
+    /** Pod-level settings of the Pod Security "restricted" level, running as {@code uid}. */
+    static PodSecurityContext restrictedPod(int uid, int gid) {
+        return PodSecurityContext.builder()
+                .runAsNonRoot(true)
+                .runAsUser(uid)
+                .runAsGroup(gid)
+                .fsGroup(gid)
+                .seccompProfile(SeccompProfile.builder().type("RuntimeDefault").build())
+                .build();
+    }
+
+    /** Container-level settings of the Pod Security "restricted" level. */
+    static SecurityContext restrictedContainer() {
+        return SecurityContext.builder()
+                .allowPrivilegeEscalation(false)
+                .capabilities(Capabilities.builder().drop(List.of("ALL")).build())
+                .build();
+    }
+
+    static Probe execProbe(List<String> command, int periodSeconds, int timeoutSeconds, int failureThreshold) {
+        return Probe.builder()
+                .exec(ExecAction.builder().command(command).build())
+                .periodSeconds(periodSeconds)
+                .timeoutSeconds(timeoutSeconds)
+                .failureThreshold(failureThreshold)
+                .build();
+    }
+
+    static Volume configMapVolume(String volumeName, String configMapName) {
+        return Volume.builder().name(volumeName)
+                .configMap(ConfigMapVolumeSource.builder().name(configMapName).defaultMode(SCRIPT_MODE).build())
+                .build();
+    }
+
+    static Volume emptyDirVolume(String volumeName) {
+        return Volume.builder().name(volumeName).emptyDir(EmptyDirVolumeSource.builder().build()).build();
+    }
+
+    static Volume claimVolume(String volumeName, String claimName) {
+        return Volume.builder().name(volumeName)
+                .persistentVolumeClaim(PersistentVolumeClaimVolumeSource.builder().claimName(claimName).build())
+                .build();
+    }
+
+    static VolumeMount mount(String volumeName, String path) {
+        return VolumeMount.builder().name(volumeName).mountPath(path).build();
+    }
+
+    static VolumeMount readOnlyMount(String volumeName, String path) {
+        return VolumeMount.builder().name(volumeName).mountPath(path).readOnly(true).build();
+    }
+
+    /** A ReadWriteOnce claim spec in the environment's storage class. */
+    static PersistentVolumeClaimSpec claimSpec(Environment environment, Size size) {
+        return PersistentVolumeClaimSpec.builder()
+                .accessModes(List.of("ReadWriteOnce"))
+                .storageClassName(environment.storageClass())
+                .resources(ResourceRequirements.builder().requests(Map.of("storage", quantity(size.quantity()))).build())
+                .build();
+    }
+
+    static KubePersistentVolumeClaimProps claimTemplate(String name, Map<String, String> labels, Environment environment,
+            Size size) {
+        return KubePersistentVolumeClaimProps.builder()
+                .metadata(meta(name, labels))
+                .spec(claimSpec(environment, size))
+                .build();
+    }
+}

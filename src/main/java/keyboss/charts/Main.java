@@ -1,0 +1,95 @@
+package keyboss.charts;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command line: {@code synth [--outdir DIR] [--env NAME]...} writes {@code dist/}. The output
+ * folder defaults to {@code $CDK8S_OUTDIR} (set by {@code cdk8s synth}) or {@code dist}.
+ * Progress and problems go to standard error; the exit status is 1 when input has problems,
+ * 2 on a usage error.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0 || !"synth".equals(args[0])) {
+            return usage(args.length == 0 ? "a command is required" : "unknown command '" + args[0] + "'");
+        }
+        String env = System.getenv("CDK8S_OUTDIR");
+        Path outdir = Path.of(env == null || env.isBlank() ? "dist" : env);
+        List<String> only = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--outdir" -> {
+                    if (++i >= args.length) {
+                        return usage("--outdir needs a folder");
+                    }
+                    outdir = Path.of(args[i]);
+                }
+                case "--env" -> {
+                    if (++i >= args.length) {
+                        return usage("--env needs an environment name");
+                    }
+                    only.add(args[i]);
+                }
+                default -> {
+                    return usage("unknown option '" + args[i] + "'");
+                }
+            }
+        }
+        Map<String, Environment> known = new LinkedHashMap<>();
+        Environment.builtIn().forEach(e -> known.put(e.name(), e));
+        List<Environment> selected = new ArrayList<>();
+        for (String name : only) {
+            if (!known.containsKey(name)) {
+                return usage("unknown environment '" + name + "'; known: " + String.join(", ", known.keySet()));
+            }
+            selected.add(known.get(name));
+        }
+        if (selected.isEmpty()) {
+            selected.addAll(known.values());
+        }
+
+        long start = System.nanoTime();
+        System.err.println("keyboss-charts: synthesizing " + String.join(", ",
+                selected.stream().map(Environment::name).toList()) + " into " + outdir);
+        List<Synthesizer.Output> outputs;
+        try {
+            outputs = Synthesizer.synthesize(selected);
+        } catch (SynthesisException e) {
+            System.err.println("keyboss-charts: " + e.getMessage());
+            return 1;
+        }
+        Map<String, String> files = Synthesizer.render(outputs);
+        Synthesizer.write(outdir, outputs, files);
+        int objects = 0;
+        for (Synthesizer.Output output : outputs) {
+            String name = output.environment().name();
+            long fileCount = files.keySet().stream().filter(f -> f.startsWith(name + "/")).count();
+            System.err.printf("  %-8s %3d objects in %2d files (namespace %s)%n", name, output.manifests().size(),
+                    fileCount, output.environment().namespace());
+            objects += output.manifests().size();
+        }
+        System.err.printf("keyboss-charts: wrote %d objects in %d files in %.2f s%n", objects, files.size(),
+                (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+
+    private static int usage(String problem) {
+        System.err.println("keyboss-charts: " + problem + "\n"
+                + "usage: synth [--outdir DIR] [--env NAME]...\n"
+                + "  --outdir DIR  where to write (default $CDK8S_OUTDIR, else dist)\n"
+                + "  --env NAME    only this environment (repeatable; default all built-in)");
+        return 2;
+    }
+}

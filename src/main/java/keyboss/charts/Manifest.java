@@ -1,0 +1,61 @@
+package keyboss.charts;
+
+import java.util.List;
+import java.util.Map;
+
+/** One synthesized Kubernetes object and the file (relative to the environment's folder) it is written to. */
+public record Manifest(String file, Map<String, Object> object) {
+
+    public String apiVersion() {
+        return (String) object.get("apiVersion");
+    }
+
+    /** The API group: {@code ""} for the core group, {@code apps} for {@code apps/v1}. */
+    public String apiGroup() {
+        String v = apiVersion();
+        return v == null || !v.contains("/") ? "" : v.substring(0, v.indexOf('/'));
+    }
+
+    public String kind() {
+        return (String) object.get("kind");
+    }
+
+    public Map<String, Object> metadata() {
+        return map(object.get("metadata"));
+    }
+
+    public String name() {
+        return (String) metadata().get("name");
+    }
+
+    public String namespace() {
+        return (String) metadata().get("namespace");
+    }
+
+    /** {@code Kind/name}, how problems name an object. */
+    public String id() {
+        return kind() + "/" + name();
+    }
+
+    /** The value at a dotted path such as {@code spec.template.spec}, or null. */
+    public Object at(String path) {
+        Object current = object;
+        for (String key : path.split("\\.")) {
+            if (!(current instanceof Map<?, ?> m)) {
+                return null;
+            }
+            current = m.get(key);
+        }
+        return current;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object value) {
+        return value instanceof List<?> l ? (List<Object>) l : List.of();
+    }
+}

@@ -1,0 +1,17 @@
+package keyboss.charts;
+
+/** How the public host is served. Plain HTTP forces insecure cookies (see {@link Environment#secureCookies()}). */
+public enum Scheme {
+    HTTP("http"),
+    HTTPS("https");
+
+    private final String prefix;
+
+    Scheme(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+}

@@ -1,0 +1,152 @@
+package keyboss.charts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.cdk8s.ApiObject;
+import org.cdk8s.App;
+import org.cdk8s.Chart;
+import software.constructs.IConstruct;
+
+/**
+ * Builds the charts of each environment, checks them, and renders one YAML file per top-level
+ * construct: {@code <env>/<construct id>.k8s.yaml} for the synced chart and
+ * {@code <env>/ops/<construct id>.k8s.yaml} for operations applied by hand. Output is
+ * deterministic: the same input always gives the same bytes.
+ */
+public final class Synthesizer {
+
+    /** Folder, under an environment's folder, of what is applied by hand. */
+    public static final String OPS_DIR = "ops/";
+    public static final String SUFFIX = ".k8s.yaml";
+
+    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                    .build())
+            .build();
+
+    /** The synthesized objects of one environment. */
+    public record Output(Environment environment, List<Manifest> manifests) {
+    }
+
+    private Synthesizer() {
+    }
+
+    /**
+     * Synthesizes {@code environments} in one app. Throws {@link SynthesisException} listing
+     * every input problem and every broken cluster rule, of all environments at once.
+     */
+    public static List<Output> synthesize(List<Environment> environments) {
+        App app = new App();
+        List<KeybossChart> shops = new ArrayList<>();
+        List<OpsChart> ops = new ArrayList<>();
+        for (Environment environment : environments) {
+            KeybossChart shop = new KeybossChart(app, environment.name(), environment);
+            shops.add(shop);
+            ops.add(new OpsChart(app, environment.name() + "-ops", shop));
+        }
+        Problems.of(app).throwIfAny();
+
+        List<Output> outputs = new ArrayList<>();
+        List<Problem> broken = new ArrayList<>();
+        for (int i = 0; i < shops.size(); i++) {
+            List<Manifest> manifests = new ArrayList<>(manifestsOf(shops.get(i), ""));
+            manifests.addAll(manifestsOf(ops.get(i), OPS_DIR));
+            broken.addAll(ClusterRules.check(environments.get(i), manifests));
+            outputs.add(new Output(environments.get(i), List.copyOf(manifests)));
+        }
+        if (!broken.isEmpty()) {
+            throw new SynthesisException(broken);
+        }
+        return List.copyOf(outputs);
+    }
+
+    /** The objects of {@code chart}, each tagged with the file of the top-level construct holding it. */
+    @SuppressWarnings("unchecked")
+    public static List<Manifest> manifestsOf(Chart chart, String folder) {
+        List<Manifest> manifests = new ArrayList<>();
+        for (IConstruct child : chart.getNode().getChildren()) {
+            String file = folder + child.getNode().getId() + SUFFIX;
+            for (IConstruct node : child.getNode().findAll()) {
+                if (node instanceof ApiObject object) {
+                    manifests.add(new Manifest(file, (Map<String, Object>) object.toJson()));
+                }
+            }
+        }
+        return manifests;
+    }
+
+    /** File contents keyed by path relative to the output folder, e.g. {@code deti/postgres.k8s.yaml}. */
+    public static Map<String, String> render(List<Output> outputs) {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (Output output : outputs) {
+            Map<String, StringBuilder> byFile = new LinkedHashMap<>();
+            for (Manifest manifest : output.manifests()) {
+                StringBuilder text = byFile.computeIfAbsent(manifest.file(), f -> new StringBuilder(header()));
+                text.append("---\n").append(toYaml(manifest.object()));
+            }
+            byFile.forEach((file, text) -> files.put(output.environment().name() + "/" + file, text.toString()));
+        }
+        return files;
+    }
+
+    /** One object as YAML. */
+    public static String toYaml(Object object) {
+        try {
+            return YAML.writeValueAsString(object);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render an object as YAML: " + e.getMessage(), e);
+        }
+    }
+
+    private static String header() {
+        return "# Generated by keyboss-charts. Do not edit: change the Java source and run synth (see README.md).\n";
+    }
+
+    /**
+     * Replaces each environment's folder under {@code outdir} with {@code files}; folders of
+     * other environments are left alone.
+     */
+    public static void write(Path outdir, List<Output> outputs, Map<String, String> files) {
+        try {
+            for (Output output : outputs) {
+                deleteTree(outdir.resolve(output.environment().name()));
+            }
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Path path = outdir.resolve(file.getKey());
+                Files.createDirectories(path.getParent());
+                Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + outdir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package keyboss.charts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.cdk8s.plus25.k8s.Container;
+import org.cdk8s.plus25.k8s.ContainerPort;
+import org.cdk8s.plus25.k8s.EnvVar;
+import org.cdk8s.plus25.k8s.KubeConfigMap;
+import org.cdk8s.plus25.k8s.KubeConfigMapProps;
+import org.cdk8s.plus25.k8s.KubePersistentVolumeClaimProps;
+import org.cdk8s.plus25.k8s.KubePodDisruptionBudget;
+import org.cdk8s.plus25.k8s.KubePodDisruptionBudgetProps;
+import org.cdk8s.plus25.k8s.KubeService;
+import org.cdk8s.plus25.k8s.KubeServiceProps;
+import org.cdk8s.plus25.k8s.KubeStatefulSet;
+import org.cdk8s.plus25.k8s.KubeStatefulSetProps;
+import org.cdk8s.plus25.k8s.PodDisruptionBudgetSpec;
+import org.cdk8s.plus25.k8s.PodSpec;
+import org.cdk8s.plus25.k8s.PodTemplateSpec;
+import org.cdk8s.plus25.k8s.ServicePort;
+import org.cdk8s.plus25.k8s.ServiceSpec;
+import org.cdk8s.plus25.k8s.StatefulSetSpec;
+import org.cdk8s.plus25.k8s.Volume;
+import software.constructs.Construct;
+
+/**
+ * Valkey with Sentinel failover: a StatefulSet of data pods ({@code redis-0} starts as master,
+ * the others replicate it) and a StatefulSet of Sentinels that promote a replica when the
+ * master is silent for {@code downAfterMillis}. Clients ask the Sentinels for
+ * {@link #masterName()}, so they follow the master across failovers.
+ *
+ * <p>Objects (ids are public API): {@code scripts}, {@code service}, {@code statefulset},
+ * {@code pdb}, {@code sentinel-service}, {@code sentinel-statefulset}, {@code sentinel-pdb}.
+ */
+public class ValkeySentinel extends Construct {
+
+    /** The valkey Alpine image's user and group. */
+    static final int VALKEY_UID = 999;
+    static final int VALKEY_GID = 1000;
+    public static final int PORT = 6379;
+    public static final int SENTINEL_PORT = 26379;
+
+    private final ValkeySentinelProps props;
+    private final String name;
+    private final String sentinelName;
+    private final KubeStatefulSet statefulSet;
+    private final KubeStatefulSet sentinelStatefulSet;
+
+    public ValkeySentinel(Construct scope, String id, ValkeySentinelProps props) {
+        super(scope, id);
+        Environment environment = EnvironmentChart.environmentOf(this);
+        this.props = Objects.requireNonNull(props, "ValkeySentinel props");
+        int problemsBefore = Problems.of(this).count();
+        boolean namesOk = validate(environment);
+        this.name = namesOk ? props.name() : "redis";
+        this.sentinelName = namesOk ? props.sentinelName() : "redis-sentinel";
+        Size storage = Objects.requireNonNullElse(props.storageSize(), environment.defaultVolumeSize());
+        Checks.volume(this, "storageSize", storage, environment);
+        if (Problems.of(this).count() > problemsBefore) {
+            this.statefulSet = null;
+            this.sentinelStatefulSet = null;
+            return;
+        }
+
+        String scriptsName = name + "-scripts";
+        Map<String, String> labels = Labels.of(name, "cache");
+        Map<String, String> sentinelLabels = Labels.of(sentinelName, "sentinel");
+        new KubeConfigMap(this, "scripts", KubeConfigMapProps.builder()
+                .metadata(K8s.meta(scriptsName, labels))
+                .data(Scripts.configMapData("valkey", "init.sh", "sentinel-init.sh"))
+                .build());
+
+        headlessService("service", name, labels, "valkey", PORT);
+        ImageRef image = environment.images().valkey();
+        List<EnvVar> topology = List.of(
+                K8s.envFromField("POD_NAME", "metadata.name"),
+                K8s.env("PEERS", String.join(" ", hosts())),
+                K8s.env("SENTINELS", String.join(" ", sentinelHosts())),
+                K8s.env("MASTER_NAME", props.masterName()));
+        Container init = Container.builder()
+                .name("config")
+                .image(image.image())
+                .imagePullPolicy(image.pullPolicy().value())
+                .command(List.of("/scripts/init.sh"))
+                .env(K8s.envs(topology, List.of(
+                        K8s.env("SELF", "$(POD_NAME)." + name + ":" + PORT),
+                        K8s.env("CONF", "/conf/valkey.conf"),
+                        K8s.env("DATA_DIR", "/data"))))
+                .resources(K8s.resources(props.sentinelResources()))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(List.of(K8s.mount("conf", "/conf"), K8s.readOnlyMount("scripts", "/scripts")))
+                .build();
+        List<String> ping = List.of("valkey-cli", "-p", Integer.toString(PORT), "ping");
+        Container server = Container.builder()
+                .name("valkey")
+                .image(image.image())
+                .imagePullPolicy(image.pullPolicy().value())
+                .command(List.of("valkey-server", "/conf/valkey.conf"))
+                .ports(List.of(ContainerPort.builder().name("valkey").containerPort(PORT).build()))
+                .readinessProbe(K8s.execProbe(ping, 5, 2, 3))
+                .livenessProbe(K8s.execProbe(ping, 10, 5, 6))
+                .resources(K8s.resources(props.resources()))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(List.of(K8s.mount("data", "/data"), K8s.mount("conf", "/conf")))
+                .build();
+        this.statefulSet = statefulSet("statefulset", name, labels, props.replicas(), "OrderedReady",
+                List.of(init), server,
+                List.of(K8s.emptyDirVolume("conf"), K8s.configMapVolume("scripts", scriptsName)),
+                List.of(K8s.claimTemplate("data", labels, environment, storage)));
+        pdb("pdb", name, labels, 1);
+
+        headlessService("sentinel-service", sentinelName, sentinelLabels, "sentinel", SENTINEL_PORT);
+        Container sentinelInit = Container.builder()
+                .name("config")
+                .image(image.image())
+                .imagePullPolicy(image.pullPolicy().value())
+                .command(List.of("/scripts/sentinel-init.sh"))
+                .env(K8s.envs(topology, List.of(
+                        K8s.env("SELF", "$(POD_NAME)." + sentinelName + ":" + SENTINEL_PORT),
+                        K8s.env("QUORUM", Integer.toString(props.quorum())),
+                        K8s.env("DOWN_AFTER_MS", Integer.toString(props.downAfterMillis())),
+                        K8s.env("FAILOVER_TIMEOUT_MS", Integer.toString(props.failoverTimeoutMillis())),
+                        K8s.env("CONF", "/conf/sentinel.conf"))))
+                .resources(K8s.resources(props.sentinelResources()))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(List.of(K8s.mount("conf", "/conf"), K8s.readOnlyMount("scripts", "/scripts")))
+                .build();
+        List<String> sentinelPing = List.of("valkey-cli", "-p", Integer.toString(SENTINEL_PORT), "ping");
+        Container sentinel = Container.builder()
+                .name("sentinel")
+                .image(image.image())
+                .imagePullPolicy(image.pullPolicy().value())
+                // Sentinel rewrites its configuration file, so it lives in a writable emptyDir.
+                .command(List.of("valkey-server", "/conf/sentinel.conf", "--sentinel"))
+                .ports(List.of(ContainerPort.builder().name("sentinel").containerPort(SENTINEL_PORT).build()))
+                .readinessProbe(K8s.execProbe(sentinelPing, 5, 2, 3))
+                .livenessProbe(K8s.execProbe(sentinelPing, 10, 5, 6))
+                .resources(K8s.resources(props.sentinelResources()))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(List.of(K8s.mount("conf", "/conf")))
+                .build();
+        this.sentinelStatefulSet = statefulSet("sentinel-statefulset", sentinelName, sentinelLabels, props.sentinels(),
+                "Parallel", List.of(sentinelInit), sentinel,
+                List.of(K8s.emptyDirVolume("conf"), K8s.configMapVolume("scripts", scriptsName)), List.of());
+        pdb("sentinel-pdb", sentinelName, sentinelLabels, props.quorum());
+    }
+
+    private boolean validate(Environment environment) {
+        String why = " (pods are named <name>-N and the StatefulSet adds an 11-character revision hash)";
+        boolean ok = Checks.dnsLabel(this, "name", props.name(), PostgresHA.MAX_STATEFULSET_NAME, why);
+        ok &= Checks.dnsLabel(this, "sentinelName", props.sentinelName(), PostgresHA.MAX_STATEFULSET_NAME, why);
+        if (ok && props.name().equals(props.sentinelName())) {
+            Problems.report(this, "sentinelName", "'" + props.sentinelName() + "'",
+                    "must differ from name: each StatefulSet needs its own Service",
+                    "leave sentinelName unset (redis-sentinel) or pick another name");
+            ok = false;
+        }
+        Checks.between(this, "replicas", props.replicas(), 2, 5,
+                "(a master and at least one replica to promote)", "set replicas to 2, or leave it unset");
+        Checks.between(this, "sentinels", props.sentinels(), 3, 7,
+                "(a majority of Sentinels must survive the loss of one)", "set sentinels to 3, or leave it unset");
+        int majority = props.sentinels() / 2 + 1;
+        Checks.between(this, "quorum", props.quorum(), majority, Math.max(majority, props.sentinels()),
+                "(a majority of the " + props.sentinels() + " Sentinels, so two partitions never both fail over)",
+                "set quorum to " + majority);
+        Checks.required(this, "masterName", props.masterName(), "\"mymaster\"");
+        Checks.between(this, "downAfterMillis", props.downAfterMillis(), 1000, 60000,
+                "milliseconds of silence before the master is deemed down", "use 5000, or leave it unset");
+        Checks.between(this, "failoverTimeoutMillis", props.failoverTimeoutMillis(), props.downAfterMillis(), 600000,
+                "milliseconds, not below downAfterMillis", "use 30000, or leave it unset");
+        Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"50m\", \"64Mi\", \"500m\", \"256Mi\")");
+        Checks.required(this, "sentinelResources", props.sentinelResources(), "ContainerResources.of(\"10m\", \"16Mi\", \"100m\", \"64Mi\")");
+        Checks.image(this, "images.valkey", environment.images().valkey());
+        return ok;
+    }
+
+    private void headlessService(String id, String serviceName, Map<String, String> labels, String portName, int port) {
+        new KubeService(this, id, KubeServiceProps.builder()
+                .metadata(K8s.meta(serviceName, labels))
+                .spec(ServiceSpec.builder()
+                        .clusterIp("None")
+                        // Init scripts reach peers by name before those peers are ready.
+                        .publishNotReadyAddresses(true)
+                        .selector(Labels.selector(serviceName))
+                        .ports(List.of(ServicePort.builder().name(portName).port(port)
+                                .targetPort(K8s.intOrString(portName)).build()))
+                        .build())
+                .build());
+    }
+
+    private KubeStatefulSet statefulSet(String id, String setName, Map<String, String> labels, int replicas,
+            String podManagementPolicy, List<Container> initContainers, Container container, List<Volume> volumes,
+            List<KubePersistentVolumeClaimProps> claims) {
+        StatefulSetSpec.Builder spec = StatefulSetSpec.builder()
+                .serviceName(setName)
+                .replicas(replicas)
+                .podManagementPolicy(podManagementPolicy)
+                .selector(K8s.selector(Labels.selector(setName)))
+                .template(PodTemplateSpec.builder()
+                        .metadata(K8s.meta(null, labels))
+                        .spec(PodSpec.builder()
+                                .securityContext(K8s.restrictedPod(VALKEY_UID, VALKEY_GID))
+                                .automountServiceAccountToken(false)
+                                .initContainers(initContainers)
+                                .containers(List.of(container))
+                                .volumes(volumes)
+                                .build())
+                        .build());
+        if (!claims.isEmpty()) {
+            spec.volumeClaimTemplates(claims);
+        }
+        return new KubeStatefulSet(this, id, KubeStatefulSetProps.builder()
+                .metadata(K8s.meta(setName, labels))
+                .spec(spec.build())
+                .build());
+    }
+
+    private void pdb(String id, String pdbName, Map<String, String> labels, int minAvailable) {
+        new KubePodDisruptionBudget(this, id, KubePodDisruptionBudgetProps.builder()
+                .metadata(K8s.meta(pdbName, labels))
+                .spec(PodDisruptionBudgetSpec.builder()
+                        .minAvailable(K8s.intOrString(minAvailable))
+                        .selector(K8s.selector(Labels.selector(pdbName)))
+                        .build())
+                .build());
+    }
+
+    /** Data StatefulSet and headless Service name. */
+    public String name() {
+        return name;
+    }
+
+    /** {@code host:port} of each data pod, the initial master first. */
+    public List<String> hosts() {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < props.replicas(); i++) {
+            hosts.add(name + "-" + i + "." + name + ":" + PORT);
+        }
+        return List.copyOf(hosts);
+    }
+
+    /** {@code host:port} of each Sentinel. */
+    public List<String> sentinelHosts() {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < props.sentinels(); i++) {
+            hosts.add(sentinelName + "-" + i + "." + sentinelName + ":" + SENTINEL_PORT);
+        }
+        return List.copyOf(hosts);
+    }
+
+    /** The name clients ask the Sentinels for. */
+    public String masterName() {
+        return props.masterName();
+    }
+
+    /**
+     * A kombu/Celery Sentinel URL for database {@code db}, e.g.
+     * {@code sentinel://redis-sentinel-0.redis-sentinel:26379;...;sentinel://redis-sentinel-2.redis-sentinel:26379/1}.
+     */
+    public String sentinelUrl(int db) {
+        return sentinelHosts().stream().map(h -> "sentinel://" + h).collect(Collectors.joining(";")) + "/" + db;
+    }
+
+    public KubeStatefulSet statefulSet() {
+        return statefulSet;
+    }
+
+    public KubeStatefulSet sentinelStatefulSet() {
+        return sentinelStatefulSet;
+    }
+}

@@ -1,0 +1,99 @@
+#!/bin/sh
+# Failover watchdog of PostgresHA. Every CHECK_INTERVAL seconds it asks the primary whether it
+# accepts connections; after FAILURE_THRESHOLD failures in a row it promotes the standby,
+# points CONFIGMAP's CONFIGMAP_KEY at the new primary, restarts RESTART_DEPLOYMENTS so they
+# reconnect, and goes on watching the new pair. It finds the current primary itself on start.
+set -eu
+
+log() { echo "$(date -u +%H:%M:%S) [watchdog] $*"; }
+die() { echo "[watchdog] ERROR: $*" >&2; exit 1; }
+for v in PEERS POSTGRES_USER POSTGRES_PASSWORD NAMESPACE CONFIGMAP CONFIGMAP_KEY; do
+  eval "val=\${$v:-}"
+  [ -n "$val" ] || die "required variable $v is not set"
+done
+CHECK_INTERVAL=${CHECK_INTERVAL:-3}
+FAILURE_THRESHOLD=${FAILURE_THRESHOLD:-3}
+CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-2}
+RESTART_DEPLOYMENTS=${RESTART_DEPLOYMENTS:-}
+KUBE_API=${KUBE_API:-https://kubernetes.default.svc}
+KUBE_TOKEN_FILE=${KUBE_TOKEN_FILE:-/var/run/secrets/kubernetes.io/serviceaccount/token}
+KUBE_CA_FILE=${KUBE_CA_FILE:-/var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+
+set -- $PEERS
+[ "$#" -eq 2 ] || die "PEERS must name exactly two HOST:PORT entries, got: $PEERS"
+
+role() {
+  r=$(PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT="$CONNECT_TIMEOUT" \
+      psql -h "${1%:*}" -p "${1##*:}" -U "$POSTGRES_USER" -d postgres -tAXc 'select pg_is_in_recovery()' 2>/dev/null) \
+    || { echo down; return 0; }
+  case "$r" in f) echo primary ;; t) echo standby ;; *) echo down ;; esac
+}
+
+# Sends a PATCH to the Kubernetes API; $1 path, $2 content type, $3 body.
+kube_patch() {
+  if [ -f "$KUBE_CA_FILE" ]; then ca="--cacert $KUBE_CA_FILE"; else ca=""; fi
+  if [ -f "$KUBE_TOKEN_FILE" ]; then auth="Authorization: Bearer $(cat "$KUBE_TOKEN_FILE")"; else auth="X-No-Token: 1"; fi
+  # shellcheck disable=SC2086
+  curl -sS -f -o /dev/null -X PATCH $ca -H "$auth" -H "Content-Type: $2" --data "$3" "$KUBE_API$1"
+}
+
+find_pair() {
+  PRIMARY=""
+  STANDBY=""
+  for p in $PEERS; do
+    case "$(role "$p")" in
+      primary) if [ -z "$PRIMARY" ]; then PRIMARY=$p; else log "WARNING: both $PRIMARY and $p are primaries"; fi ;;
+      *) STANDBY=$p ;;
+    esac
+  done
+}
+
+while :; do
+  find_pair
+  [ -n "$PRIMARY" ] && break
+  log "no primary among $PEERS yet; retrying in ${CHECK_INTERVAL}s"
+  sleep "$CHECK_INTERVAL"
+done
+[ -n "$STANDBY" ] || for p in $PEERS; do [ "$p" = "$PRIMARY" ] || STANDBY=$p; done
+log "primary $PRIMARY, standby $STANDBY, every ${CHECK_INTERVAL}s, failover after $FAILURE_THRESHOLD failures"
+
+failover() {
+  if [ "$(role "$STANDBY")" != standby ]; then
+    log "standby $STANDBY is not a reachable standby: cannot promote it; still watching"
+    return 1
+  fi
+  log "=== FAILOVER: promoting $STANDBY ==="
+  promoted=$(PGPASSWORD="$POSTGRES_PASSWORD" psql -h "${STANDBY%:*}" -p "${STANDBY##*:}" -U "$POSTGRES_USER" \
+    -d postgres -tAXc 'select pg_promote(true, 30)' 2>&1) || { log "pg_promote failed: $promoted"; return 1; }
+  [ "$promoted" = t ] || { log "pg_promote did not finish in 30 s: $promoted"; return 1; }
+  host=${STANDBY%:*}
+  log "patching configmap $CONFIGMAP: $CONFIGMAP_KEY=$host"
+  kube_patch "/api/v1/namespaces/$NAMESPACE/configmaps/$CONFIGMAP" "application/merge-patch+json" \
+    "{\"data\":{\"$CONFIGMAP_KEY\":\"$host\"}}" || log "WARNING: could not patch configmap $CONFIGMAP"
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  for d in $RESTART_DEPLOYMENTS; do
+    log "restarting deployment $d"
+    kube_patch "/apis/apps/v1/namespaces/$NAMESPACE/deployments/$d" "application/strategic-merge-patch+json" \
+      "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"kubectl.kubernetes.io/restartedAt\":\"$now\"}}}}}" \
+      || log "WARNING: could not restart deployment $d"
+  done
+  old=$PRIMARY
+  PRIMARY=$STANDBY
+  STANDBY=$old
+  log "=== FAILOVER COMPLETE: primary $PRIMARY, watching it; $STANDBY re-joins as standby ==="
+}
+
+failures=0
+while :; do
+  if pg_isready -q -h "${PRIMARY%:*}" -p "${PRIMARY##*:}" -t "$CONNECT_TIMEOUT"; then
+    [ "$failures" -eq 0 ] || log "primary $PRIMARY answers again after $failures failed checks"
+    failures=0
+  else
+    failures=$((failures + 1))
+    log "primary $PRIMARY unreachable ($failures/$FAILURE_THRESHOLD)"
+    if [ "$failures" -ge "$FAILURE_THRESHOLD" ] && failover; then
+      failures=0
+    fi
+  fi
+  sleep "$CHECK_INTERVAL"
+done

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Init container of every Sentinel pod: waits until a master answers, then writes a Sentinel
+# configuration that monitors it by host name (pod IPs change on restart, names do not).
+set -eu
+
+log() { echo "[sentinel-init] $*"; }
+die() { echo "[sentinel-init] ERROR: $*" >&2; exit 1; }
+for v in SELF PEERS SENTINELS MASTER_NAME QUORUM DOWN_AFTER_MS FAILOVER_TIMEOUT_MS CONF; do
+  eval "val=\${$v:-}"
+  [ -n "$val" ] || die "required variable $v is not set"
+done
+CLI=${VALKEY_CLI:-valkey-cli}
+CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-2}
+RETRY_INTERVAL=${RETRY_INTERVAL:-2}
+
+cli() { hp=$1; shift; timeout "$CONNECT_TIMEOUT" "$CLI" -h "${hp%:*}" -p "${hp##*:}" "$@" 2>/dev/null; }
+
+set -- $PEERS
+INITIAL_MASTER=$1
+
+find_master() {
+  for s in $SENTINELS; do
+    [ "$s" = "$SELF" ] && continue
+    addr=$(cli "$s" --raw sentinel get-master-addr-by-name "$MASTER_NAME" | tr '\n' ' ') || addr=""
+    set -- $addr
+    if [ "$#" -eq 2 ]; then echo "$1:$2"; return 0; fi
+  done
+  for p in $PEERS; do
+    if cli "$p" info replication | grep -q '^role:master'; then echo "$p"; return 0; fi
+  done
+  return 0
+}
+
+while :; do
+  master=$(find_master)
+  [ -n "$master" ] || master=$INITIAL_MASTER
+  if cli "$master" ping | grep -q PONG; then
+    break
+  fi
+  log "waiting for master $master to answer"
+  sleep "$RETRY_INTERVAL"
+done
+
+{
+  echo "port ${SELF##*:}"
+  echo "sentinel resolve-hostnames yes"
+  echo "sentinel announce-hostnames yes"
+  echo "sentinel announce-ip ${SELF%:*}"
+  echo "sentinel announce-port ${SELF##*:}"
+  echo "sentinel monitor $MASTER_NAME ${master%:*} ${master##*:} $QUORUM"
+  echo "sentinel down-after-milliseconds $MASTER_NAME $DOWN_AFTER_MS"
+  echo "sentinel failover-timeout $MASTER_NAME $FAILOVER_TIMEOUT_MS"
+  echo "sentinel parallel-syncs $MASTER_NAME 1"
+} > "$CONF"
+log "monitoring $MASTER_NAME at $master (quorum $QUORUM)"

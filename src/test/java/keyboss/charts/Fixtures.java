@@ -1,0 +1,128 @@
+package keyboss.charts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.MappingIterator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.cdk8s.App;
+
+/** Shared helpers: synthesizing test charts, finding objects, reading the committed dist/. */
+final class Fixtures {
+
+    /** The repository's dist/ folder (tests run from the project root). */
+    static final Path DIST = Path.of("dist");
+
+    private static List<Synthesizer.Output> builtIn;
+
+    private Fixtures() {
+    }
+
+    /** The built-in environments, synthesized once per test run. */
+    static synchronized List<Synthesizer.Output> builtIn() {
+        if (builtIn == null) {
+            builtIn = Synthesizer.synthesize(Environment.builtIn());
+        }
+        return builtIn;
+    }
+
+    static List<Manifest> builtIn(String environment) {
+        return builtIn().stream().filter(o -> o.environment().name().equals(environment)).findFirst()
+                .orElseThrow().manifests();
+    }
+
+    /** Objects a construct builds in a fresh chart of {@code environment}. */
+    static List<Manifest> synth(Environment environment, Consumer<EnvironmentChart> build) {
+        App app = new App();
+        EnvironmentChart chart = new EnvironmentChart(app, "test", environment);
+        build.accept(chart);
+        Problems.of(app).throwIfAny();
+        return Synthesizer.manifestsOf(chart, "");
+    }
+
+    /** The problems a construct reports in a fresh chart of {@code environment}. */
+    static List<Problem> problems(Environment environment, Consumer<EnvironmentChart> build) {
+        App app = new App();
+        EnvironmentChart chart = new EnvironmentChart(app, "test", environment);
+        build.accept(chart);
+        return Problems.of(app).list();
+    }
+
+    static Manifest find(List<Manifest> manifests, String kind, String name) {
+        return manifests.stream().filter(m -> m.kind().equals(kind) && name.equals(m.name())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " among "
+                        + manifests.stream().map(Manifest::id).toList()));
+    }
+
+    /** The container named {@code name} in the pod template of a workload. */
+    static Map<String, Object> container(Manifest workload, String field, String name) {
+        String podSpec = "CronJob".equals(workload.kind()) ? "spec.jobTemplate.spec.template.spec" : "spec.template.spec";
+        for (Object c : Manifest.list(workload.at(podSpec + "." + field))) {
+            if (name.equals(Manifest.map(c).get("name"))) {
+                return Manifest.map(c);
+            }
+        }
+        throw new AssertionError("no " + field + " named " + name + " in " + workload.id());
+    }
+
+    /** The value of env var {@code name} of a container (its literal value). */
+    static String env(Map<String, Object> container, String name) {
+        for (Object e : Manifest.list(container.get("env"))) {
+            Map<String, Object> var = Manifest.map(e);
+            if (name.equals(var.get("name"))) {
+                return (String) var.get("value");
+            }
+        }
+        throw new AssertionError("no env var " + name + " in container " + container.get("name"));
+    }
+
+    /** The single problem reported for {@code property}. */
+    static Problem problemFor(List<Problem> problems, String property) {
+        List<Problem> matching = problems.stream().filter(p -> p.property().equals(property)).toList();
+        if (matching.size() != 1) {
+            fail("expected one problem for " + property + ", got " + problems);
+        }
+        return matching.get(0);
+    }
+
+    /** Every object of every YAML file under {@code folder}, tagged with the file's path relative to it. */
+    static List<Manifest> readYaml(Path folder) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        List<Manifest> result = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (MappingIterator<Map<String, Object>> docs = yaml.readerForMapOf(Object.class).readValues(file.toFile())) {
+                    while (docs.hasNext()) {
+                        Map<String, Object> doc = docs.next();
+                        if (doc != null && !doc.isEmpty()) {
+                            result.add(new Manifest(folder.relativize(file).toString(), doc));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertNotNull(result);
+        return result;
+    }
+
+    static void assertContainsAll(String text, String... parts) {
+        for (String part : parts) {
+            if (!text.contains(part)) {
+                assertEquals(part, text, "message should contain the expected part");
+            }
+        }
+    }
+}

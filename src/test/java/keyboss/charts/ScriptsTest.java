@@ -1,0 +1,92 @@
+package keyboss.charts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The pod scripts, run for real under busybox sh (the images are Alpine): they parse, and one
+ * started without a required variable stops at once, naming it, before touching anything.
+ * Full runs against real PostgreSQL and Valkey servers are in the HA test suite.
+ */
+class ScriptsTest {
+
+    private static final Path SCRIPTS = Path.of("src/main/resources/keyboss/charts/scripts");
+
+    /** Script and the variables it requires, in the order it checks them. */
+    static Stream<Arguments> requiredVariables() {
+        return Stream.of(
+                Arguments.of("postgres/bootstrap.sh", List.of("PGDATA", "SELF", "PEERS", "POSTGRES_USER",
+                        "POSTGRES_PASSWORD", "POSTGRES_REPLICATION_USER", "POSTGRES_REPLICATION_PASSWORD")),
+                Arguments.of("postgres/init-primary.sh", List.of("PGDATA", "POSTGRES_USER", "POSTGRES_REPLICATION_USER",
+                        "POSTGRES_REPLICATION_PASSWORD")),
+                Arguments.of("postgres/watchdog.sh", List.of("PEERS", "POSTGRES_USER", "POSTGRES_PASSWORD", "NAMESPACE",
+                        "CONFIGMAP", "CONFIGMAP_KEY")),
+                Arguments.of("valkey/init.sh", List.of("SELF", "PEERS", "SENTINELS", "MASTER_NAME", "CONF", "DATA_DIR")),
+                Arguments.of("valkey/sentinel-init.sh", List.of("SELF", "PEERS", "SENTINELS", "MASTER_NAME", "QUORUM",
+                        "DOWN_AFTER_MS", "FAILOVER_TIMEOUT_MS", "CONF")),
+                Arguments.of("backup/backup.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
+                Arguments.of("backup/restore.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
+                Arguments.of("backup/restore-test.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")));
+    }
+
+    private static String busybox() {
+        return Exec.require("busybox", "apt-get install -y busybox");
+    }
+
+    @Test
+    void everyScriptIsListedAndParsesUnderBusyboxSh() throws IOException {
+        List<String> listed = requiredVariables().map(a -> (String) a.get()[0]).sorted().toList();
+        try (Stream<Path> files = Files.walk(SCRIPTS)) {
+            List<String> present = files.filter(f -> f.toString().endsWith(".sh"))
+                    .map(f -> SCRIPTS.relativize(f).toString().replace('\\', '/')).sorted().toList();
+            assertEquals(present, listed, "every script has its required variables listed here");
+        }
+        for (String script : listed) {
+            Exec.Result r = Exec.run(List.of(busybox(), "sh", "-n", SCRIPTS.resolve(script).toString()), Map.of(), 10);
+            assertEquals(0, r.exitCode(), script + " does not parse: " + r.output());
+            assertTrue(Files.readString(SCRIPTS.resolve(script)).startsWith("#!/bin/sh\n"), script + " is a POSIX sh script");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requiredVariables")
+    void aMissingVariableStopsTheScriptAtOnceNamingIt(String script, List<String> required, @org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        Path marker = tmp.resolve("untouched");
+        Files.writeString(marker, "data");
+        for (String missing : required) {
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String var : required) {
+                // Paths point into the temporary folder, so touching anything would show there.
+                env.put(var, var.equals("PGDATA") || var.equals("BACKUP_DIR") || var.equals("DATA_DIR")
+                        ? tmp.toString() : var.equals("CONF") ? tmp.resolve("out.conf").toString() : "x:1");
+            }
+            env.remove(missing);
+            long start = System.nanoTime();
+            Exec.Result r = Exec.run(List.of(busybox(), "sh", SCRIPTS.resolve(script).toString()), new HashMap<>(env), 10);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertNotEquals(0, r.exitCode(), script + " without " + missing + " must fail");
+            assertTrue(r.stderr().contains("required variable " + missing + " is not set"),
+                    script + " without " + missing + " should name it, printed: " + r.output());
+            assertTrue(millis < 5000, script + " took " + millis + " ms to refuse");
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertEquals(List.of(marker), left.toList(), script + " touched the data folder");
+            }
+            assertEquals("data", Files.readString(marker));
+        }
+    }
+}
