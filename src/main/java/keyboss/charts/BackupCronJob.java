@@ -44,15 +44,16 @@ public class BackupCronJob extends Construct {
 
     public BackupCronJob(Construct scope, String id, BackupCronJobProps props) {
         super(scope, id);
-        Environment environment = EnvironmentChart.environmentOf(this);
+        EnvironmentChart chart = EnvironmentChart.of(this);
+        Environment environment = chart.environment();
         this.props = Objects.requireNonNull(props, "BackupCronJob props");
-        int problemsBefore = Problems.of(this).count();
+        int problemsBefore = chart.problems().count();
         validate(environment);
         Size storage = Objects.requireNonNullElse(props.storageSize(), environment.defaultVolumeSize());
         Checks.volume(this, "storageSize", storage, environment);
         this.name = props.name();
         this.scriptsName = name + "-scripts";
-        if (Problems.of(this).count() > problemsBefore) {
+        if (chart.problems().count() > problemsBefore) {
             this.cronJob = null;
             return;
         }
@@ -160,7 +161,7 @@ public class BackupCronJob extends Construct {
         if (cronJob == null) {
             return null;
         }
-        Environment environment = EnvironmentChart.environmentOf(scope);
+        Environment environment = EnvironmentChart.of(scope).environment();
         Map<String, String> labels = Labels.of(jobName, "backup");
         return new KubeJob(scope, id, KubeJobProps.builder()
                 .metadata(K8s.meta(jobName, labels))

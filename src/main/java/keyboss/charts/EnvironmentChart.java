@@ -10,14 +10,16 @@ import software.constructs.IConstruct;
 
 /**
  * A chart bound to one {@link Environment}: every object gets the environment's namespace and
- * the common labels, and no name gets a cdk8s hash. Constructs inside it find the environment
- * with {@link #environmentOf}.
+ * the common labels, and no name gets a cdk8s hash. Constructs inside it find the chart, its
+ * environment and where to report problems with {@link #of}.
  */
 public class EnvironmentChart extends Chart {
 
-    private static final Map<Chart, Environment> ENVIRONMENTS = Collections.synchronizedMap(new WeakHashMap<>());
+    // Chart.of returns the jsii object; this maps it back to the Java subclass instance.
+    private static final Map<Chart, EnvironmentChart> CHARTS = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Environment environment;
+    private final Problems problems;
 
     public EnvironmentChart(Construct scope, String id, Environment environment) {
         super(scope, id, ChartProps.builder()
@@ -26,20 +28,26 @@ public class EnvironmentChart extends Chart {
                 .disableResourceNameHashes(true)
                 .build());
         this.environment = environment;
-        ENVIRONMENTS.put(this, environment);
+        this.problems = Problems.of(this);
+        CHARTS.put(this, this);
     }
 
     public Environment environment() {
         return environment;
     }
 
-    /** The environment of the chart that holds {@code scope}. */
-    public static Environment environmentOf(IConstruct scope) {
-        Environment environment = ENVIRONMENTS.get(Chart.of(scope));
-        if (environment == null) {
+    /** Where the constructs of this chart report input problems (shared by the whole app). */
+    public Problems problems() {
+        return problems;
+    }
+
+    /** The EnvironmentChart that holds {@code scope}. */
+    public static EnvironmentChart of(IConstruct scope) {
+        EnvironmentChart chart = CHARTS.get(Chart.of(scope));
+        if (chart == null) {
             throw new IllegalStateException(scope.getNode().getPath() + " is not inside an EnvironmentChart;"
                     + " create it in a KeybossChart or an EnvironmentChart so it knows its cluster");
         }
-        return environment;
+        return chart;
     }
 }

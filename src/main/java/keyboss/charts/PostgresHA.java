@@ -68,13 +68,14 @@ public class PostgresHA extends Construct {
 
     public PostgresHA(Construct scope, String id, PostgresHAProps props) {
         super(scope, id);
-        Environment environment = EnvironmentChart.environmentOf(this);
+        EnvironmentChart chart = EnvironmentChart.of(this);
+        Environment environment = chart.environment();
         this.props = Objects.requireNonNull(props, "PostgresHA props");
-        int problemsBefore = Problems.of(this).count();
+        int problemsBefore = chart.problems().count();
         this.name = validate(environment) ? props.name() : "postgres";
         Size storage = Objects.requireNonNullElse(props.storageSize(), environment.defaultVolumeSize());
         Checks.volume(this, "storageSize", storage, environment);
-        if (Problems.of(this).count() > problemsBefore) {
+        if (chart.problems().count() > problemsBefore) {
             // Synthesis will refuse and list the problems; build nothing from invalid input.
             this.statefulSet = null;
             this.service = null;

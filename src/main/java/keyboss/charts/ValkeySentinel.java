@@ -51,15 +51,16 @@ public class ValkeySentinel extends Construct {
 
     public ValkeySentinel(Construct scope, String id, ValkeySentinelProps props) {
         super(scope, id);
-        Environment environment = EnvironmentChart.environmentOf(this);
+        EnvironmentChart chart = EnvironmentChart.of(this);
+        Environment environment = chart.environment();
         this.props = Objects.requireNonNull(props, "ValkeySentinel props");
-        int problemsBefore = Problems.of(this).count();
+        int problemsBefore = chart.problems().count();
         boolean namesOk = validate(environment);
         this.name = namesOk ? props.name() : "redis";
         this.sentinelName = namesOk ? props.sentinelName() : "redis-sentinel";
         Size storage = Objects.requireNonNullElse(props.storageSize(), environment.defaultVolumeSize());
         Checks.volume(this, "storageSize", storage, environment);
-        if (Problems.of(this).count() > problemsBefore) {
+        if (chart.problems().count() > problemsBefore) {
             this.statefulSet = null;
             this.sentinelStatefulSet = null;
             return;

@@ -71,6 +71,25 @@ class DistSnapshotTest {
     }
 
     @Test
+    void oneToJsonPerChartMatchesOnePerObject() {
+        // Synthesizer slices the chart's toJson() by construct; check that against each object's own toJson().
+        org.cdk8s.App app = new org.cdk8s.App();
+        KeybossChart chart = new KeybossChart(app, "local", Environment.local());
+        List<Manifest> sliced = Synthesizer.manifestsOf(chart, "");
+        List<Manifest> perObject = new ArrayList<>();
+        for (software.constructs.IConstruct child : chart.getNode().getChildren()) {
+            for (software.constructs.IConstruct node : child.getNode().findAll()) {
+                if (node instanceof org.cdk8s.ApiObject object) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> json = (Map<String, Object>) object.toJson();
+                    perObject.add(new Manifest(child.getNode().getId() + Synthesizer.SUFFIX, json));
+                }
+            }
+        }
+        assertEquals(perObject, sliced);
+    }
+
+    @Test
     void synthIsDeterministic() {
         Map<String, String> again = Synthesizer.render(Synthesizer.synthesize(Environment.builtIn()));
         assertEquals(Synthesizer.render(Fixtures.builtIn()), again);

@@ -1,0 +1,74 @@
+package keyboss.charts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands a user runs, on the packaged jar: `cdk8s synth` (through cdk8s.yaml) and bin/synth. */
+class SynthCommandIT {
+
+    private static Map<String, String> files(Path root) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(p).toString(), Files.readString(p));
+            }
+        }
+        return files;
+    }
+
+    private static Map<String, String> committedDist() throws IOException {
+        Map<String, String> dist = new TreeMap<>();
+        for (Environment env : Environment.builtIn()) {
+            files(Path.of("dist", env.name())).forEach((k, v) -> dist.put(env.name() + "/" + k, v));
+        }
+        return dist;
+    }
+
+    @Test
+    void cdk8sSynthWritesTheCommittedDist(@TempDir Path out) throws IOException {
+        Exec.Result r = Exec.run(List.of("node_modules/.bin/cdk8s", "synth", "--output", out.resolve("dist").toString()),
+                Map.of("HOME", System.getProperty("user.home")), 300);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("wrote"), "progress and summary are shown: " + r.output());
+        assertEquals(committedDist(), files(out.resolve("dist")));
+    }
+
+    @Test
+    void aStaleStartUpCacheIsRebuiltNotUsed(@TempDir Path out) throws IOException {
+        Exec.Result first = Exec.run(List.of("bin/synth", "--outdir", out.resolve("a").toString()),
+                Map.of("HOME", System.getProperty("user.home")), 300);
+        assertEquals(0, first.exitCode(), first.output());
+        Path cache = Files.exists(Path.of("target/keyboss-charts.aot")) ? Path.of("target/keyboss-charts.aot")
+                : Path.of("target/keyboss-charts.jsa");
+        assertTrue(Files.exists(cache), "bin/synth writes a start-up cache");
+        // A cache older than the jar belongs to other classes: it must be replaced, never used.
+        Files.setLastModifiedTime(cache, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        Exec.Result second = Exec.run(List.of("bin/synth", "--outdir", out.resolve("b").toString()),
+                Map.of("HOME", System.getProperty("user.home")), 300);
+        assertEquals(0, second.exitCode(), second.output());
+        assertTrue(Files.getLastModifiedTime(cache).toInstant().isAfter(Instant.parse("2021-01-01T00:00:00Z")),
+                "the stale cache was rewritten");
+        assertEquals(files(out.resolve("a")), files(out.resolve("b")));
+    }
+
+    @Test
+    void badInputExitsNonZeroAndWritesNothing(@TempDir Path out) {
+        Exec.Result r = Exec.run(List.of("bin/synth", "--outdir", out.toString(), "--env", "nope"),
+                Map.of("HOME", System.getProperty("user.home")), 120);
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("unknown environment 'nope'"), r.output());
+        assertTrue(out.toFile().list().length == 0, "nothing written");
+    }
+}
