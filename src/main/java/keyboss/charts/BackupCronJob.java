@@ -49,8 +49,7 @@ public class BackupCronJob extends Construct {
         this.props = Objects.requireNonNull(props, "BackupCronJob props");
         int problemsBefore = chart.problems().count();
         validate(environment);
-        Size storage = Objects.requireNonNullElse(props.storageSize(), environment.defaultVolumeSize());
-        Checks.volume(this, "storageSize", storage, environment);
+        Size storage = Checks.storage(this, "storageSize", props.storageSize(), environment);
         this.name = props.name();
         this.scriptsName = name + "-scripts";
         if (chart.problems().count() > problemsBefore) {

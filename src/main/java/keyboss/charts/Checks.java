@@ -41,6 +41,13 @@ final class Checks {
         return true;
     }
 
+    /** The claim size to use: {@code requested}, or the environment's default; reported when above the cap. */
+    static Size storage(IConstruct scope, String property, Size requested, Environment environment) {
+        Size size = requested == null ? environment.defaultVolumeSize() : requested;
+        volume(scope, property, size, environment);
+        return size;
+    }
+
     /** A volume claim must fit under the environment's cap. */
     static boolean volume(IConstruct scope, String property, Size size, Environment environment) {
         if (!environment.admitsVolume(size)) {

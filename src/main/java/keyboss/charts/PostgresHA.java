@@ -73,8 +73,7 @@ public class PostgresHA extends Construct {
         this.props = Objects.requireNonNull(props, "PostgresHA props");
         int problemsBefore = chart.problems().count();
         this.name = validate(environment) ? props.name() : "postgres";
-        Size storage = Objects.requireNonNullElse(props.storageSize(), environment.defaultVolumeSize());
-        Checks.volume(this, "storageSize", storage, environment);
+        Size storage = Checks.storage(this, "storageSize", props.storageSize(), environment);
         if (chart.problems().count() > problemsBefore) {
             // Synthesis will refuse and list the problems; build nothing from invalid input.
             this.statefulSet = null;

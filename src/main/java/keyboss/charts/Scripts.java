@@ -32,9 +32,16 @@ public final class Scripts {
         }
     }
 
-    /** ConfigMap data holding the named scripts of {@code folder}, keyed by file name. */
+    /** The helpers every script sources from its own folder. */
+    public static final String COMMON = "common.sh";
+
+    /**
+     * ConfigMap data holding the named scripts of {@code folder} and {@link #COMMON}, keyed by
+     * file name.
+     */
     public static Map<String, String> configMapData(String folder, String... fileNames) {
         Map<String, String> data = new LinkedHashMap<>();
+        data.put(COMMON, read(COMMON));
         for (String file : fileNames) {
             data.put(file, read(folder + "/" + file));
         }

@@ -24,6 +24,7 @@ import org.cdk8s.plus25.k8s.ServicePort;
 import org.cdk8s.plus25.k8s.ServiceSpec;
 import org.cdk8s.plus25.k8s.StatefulSetSpec;
 import org.cdk8s.plus25.k8s.Volume;
+import org.cdk8s.plus25.k8s.VolumeMount;
 import software.constructs.Construct;
 
 /**
@@ -58,8 +59,7 @@ public class ValkeySentinel extends Construct {
         boolean namesOk = validate(environment);
         this.name = namesOk ? props.name() : "redis";
         this.sentinelName = namesOk ? props.sentinelName() : "redis-sentinel";
-        Size storage = Objects.requireNonNullElse(props.storageSize(), environment.defaultVolumeSize());
-        Checks.volume(this, "storageSize", storage, environment);
+        Size storage = Checks.storage(this, "storageSize", props.storageSize(), environment);
         if (chart.problems().count() > problemsBefore) {
             this.statefulSet = null;
             this.sentinelStatefulSet = null;
@@ -81,32 +81,12 @@ public class ValkeySentinel extends Construct {
                 K8s.env("PEERS", String.join(" ", hosts())),
                 K8s.env("SENTINELS", String.join(" ", sentinelHosts())),
                 K8s.env("MASTER_NAME", props.masterName()));
-        Container init = Container.builder()
-                .name("config")
-                .image(image.image())
-                .imagePullPolicy(image.pullPolicy().value())
-                .command(List.of("/scripts/init.sh"))
-                .env(K8s.envs(topology, List.of(
-                        K8s.env("SELF", "$(POD_NAME)." + name + ":" + PORT),
-                        K8s.env("CONF", "/conf/valkey.conf"),
-                        K8s.env("DATA_DIR", "/data"))))
-                .resources(K8s.resources(props.sentinelResources()))
-                .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.mount("conf", "/conf"), K8s.readOnlyMount("scripts", "/scripts")))
-                .build();
-        List<String> ping = List.of("valkey-cli", "-p", Integer.toString(PORT), "ping");
-        Container server = Container.builder()
-                .name("valkey")
-                .image(image.image())
-                .imagePullPolicy(image.pullPolicy().value())
-                .command(List.of("valkey-server", "/conf/valkey.conf"))
-                .ports(List.of(ContainerPort.builder().name("valkey").containerPort(PORT).build()))
-                .readinessProbe(K8s.execProbe(ping, 5, 2, 3))
-                .livenessProbe(K8s.execProbe(ping, 10, 5, 6))
-                .resources(K8s.resources(props.resources()))
-                .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.mount("data", "/data"), K8s.mount("conf", "/conf")))
-                .build();
+        Container init = configContainer(image, "/scripts/init.sh", K8s.envs(topology, List.of(
+                K8s.env("SELF", "$(POD_NAME)." + name + ":" + PORT),
+                K8s.env("CONF", "/conf/valkey.conf"),
+                K8s.env("DATA_DIR", "/data"))));
+        Container server = serverContainer(image, "valkey", PORT, List.of("valkey-server", "/conf/valkey.conf"),
+                props.resources(), List.of(K8s.mount("data", "/data"), K8s.mount("conf", "/conf")));
         this.statefulSet = statefulSet("statefulset", name, labels, props.replicas(), "OrderedReady",
                 List.of(init), server,
                 List.of(K8s.emptyDirVolume("conf"), K8s.configMapVolume("scripts", scriptsName)),
@@ -114,35 +94,16 @@ public class ValkeySentinel extends Construct {
         pdb("pdb", name, labels, 1);
 
         headlessService("sentinel-service", sentinelName, sentinelLabels, "sentinel", SENTINEL_PORT);
-        Container sentinelInit = Container.builder()
-                .name("config")
-                .image(image.image())
-                .imagePullPolicy(image.pullPolicy().value())
-                .command(List.of("/scripts/sentinel-init.sh"))
-                .env(K8s.envs(topology, List.of(
-                        K8s.env("SELF", "$(POD_NAME)." + sentinelName + ":" + SENTINEL_PORT),
-                        K8s.env("QUORUM", Integer.toString(props.quorum())),
-                        K8s.env("DOWN_AFTER_MS", Integer.toString(props.downAfterMillis())),
-                        K8s.env("FAILOVER_TIMEOUT_MS", Integer.toString(props.failoverTimeoutMillis())),
-                        K8s.env("CONF", "/conf/sentinel.conf"))))
-                .resources(K8s.resources(props.sentinelResources()))
-                .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.mount("conf", "/conf"), K8s.readOnlyMount("scripts", "/scripts")))
-                .build();
-        List<String> sentinelPing = List.of("valkey-cli", "-p", Integer.toString(SENTINEL_PORT), "ping");
-        Container sentinel = Container.builder()
-                .name("sentinel")
-                .image(image.image())
-                .imagePullPolicy(image.pullPolicy().value())
-                // Sentinel rewrites its configuration file, so it lives in a writable emptyDir.
-                .command(List.of("valkey-server", "/conf/sentinel.conf", "--sentinel"))
-                .ports(List.of(ContainerPort.builder().name("sentinel").containerPort(SENTINEL_PORT).build()))
-                .readinessProbe(K8s.execProbe(sentinelPing, 5, 2, 3))
-                .livenessProbe(K8s.execProbe(sentinelPing, 10, 5, 6))
-                .resources(K8s.resources(props.sentinelResources()))
-                .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.mount("conf", "/conf")))
-                .build();
+        Container sentinelInit = configContainer(image, "/scripts/sentinel-init.sh", K8s.envs(topology, List.of(
+                K8s.env("SELF", "$(POD_NAME)." + sentinelName + ":" + SENTINEL_PORT),
+                K8s.env("QUORUM", Integer.toString(props.quorum())),
+                K8s.env("DOWN_AFTER_MS", Integer.toString(props.downAfterMillis())),
+                K8s.env("FAILOVER_TIMEOUT_MS", Integer.toString(props.failoverTimeoutMillis())),
+                K8s.env("CONF", "/conf/sentinel.conf"))));
+        // Sentinel rewrites its configuration file, so it lives in a writable emptyDir.
+        Container sentinel = serverContainer(image, "sentinel", SENTINEL_PORT,
+                List.of("valkey-server", "/conf/sentinel.conf", "--sentinel"), props.sentinelResources(),
+                List.of(K8s.mount("conf", "/conf")));
         this.sentinelStatefulSet = statefulSet("sentinel-statefulset", sentinelName, sentinelLabels, props.sentinels(),
                 "Parallel", List.of(sentinelInit), sentinel,
                 List.of(K8s.emptyDirVolume("conf"), K8s.configMapVolume("scripts", scriptsName)), List.of());
@@ -176,6 +137,38 @@ public class ValkeySentinel extends Construct {
         Checks.required(this, "sentinelResources", props.sentinelResources(), "ContainerResources.of(\"10m\", \"16Mi\", \"100m\", \"64Mi\")");
         Checks.image(this, "images.valkey", environment.images().valkey());
         return ok;
+    }
+
+    /** The init container that writes a configuration into the shared {@code conf} emptyDir. */
+    private Container configContainer(ImageRef image, String script, List<EnvVar> env) {
+        return Container.builder()
+                .name("config")
+                .image(image.image())
+                .imagePullPolicy(image.pullPolicy().value())
+                .command(List.of(script))
+                .env(env)
+                .resources(K8s.resources(props.sentinelResources()))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(List.of(K8s.mount("conf", "/conf"), K8s.readOnlyMount("scripts", "/scripts")))
+                .build();
+    }
+
+    /** A Valkey server or Sentinel, ready and alive while it answers PING on {@code port}. */
+    private Container serverContainer(ImageRef image, String portName, int port, List<String> command,
+            ContainerResources resources, List<VolumeMount> mounts) {
+        List<String> ping = List.of("valkey-cli", "-p", Integer.toString(port), "ping");
+        return Container.builder()
+                .name(portName)
+                .image(image.image())
+                .imagePullPolicy(image.pullPolicy().value())
+                .command(command)
+                .ports(List.of(ContainerPort.builder().name(portName).containerPort(port).build()))
+                .readinessProbe(K8s.execProbe(ping, 5, 2, 3))
+                .livenessProbe(K8s.execProbe(ping, 10, 5, 6))
+                .resources(K8s.resources(resources))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(mounts)
+                .build();
     }
 
     private void headlessService(String id, String serviceName, Map<String, String> labels, String portName, int port) {

@@ -19,12 +19,39 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The pod scripts, run for real under busybox sh (the images are Alpine): they parse, and one
- * started without a required variable stops at once, naming it, before touching anything.
- * Full runs against real PostgreSQL and Valkey servers are in the HA test suite.
+ * started without a required variable stops at once, naming it, before touching anything. They
+ * run as a pod mounts them: each script's ConfigMap, from the synthesized local chart, written
+ * into one folder.
  */
 class ScriptsTest {
 
     private static final Path SCRIPTS = Path.of("src/main/resources/keyboss/charts/scripts");
+
+    @org.junit.jupiter.api.io.TempDir
+    static Path mounts;
+
+    /** The script as a pod sees it: its ConfigMap's files written to a folder, executable. */
+    static Path mounted(String script) throws IOException {
+        String file = script.substring(script.lastIndexOf('/') + 1);
+        for (Manifest m : Fixtures.builtIn("local")) {
+            Map<String, Object> data = Manifest.map(m.object().get("data"));
+            if ("ConfigMap".equals(m.kind()) && data.containsKey(file)) {
+                Path dir = mounts.resolve(m.name());
+                if (!Files.isDirectory(dir)) {
+                    Files.createDirectories(dir);
+                    for (Map.Entry<String, Object> e : data.entrySet()) {
+                        Path p = dir.resolve(e.getKey());
+                        Files.writeString(p, (String) e.getValue());
+                        p.toFile().setExecutable(true);
+                    }
+                }
+                assertEquals(Files.readString(SCRIPTS.resolve(script)), Files.readString(dir.resolve(file)),
+                        script + " is mounted unchanged");
+                return dir.resolve(file);
+            }
+        }
+        throw new AssertionError("no ConfigMap of the local chart carries " + file);
+    }
 
     /** Script and the variables it requires, in the order it checks them. */
     static Stream<Arguments> requiredVariables() {
@@ -49,11 +76,12 @@ class ScriptsTest {
 
     @Test
     void everyScriptIsListedAndParsesUnderBusyboxSh() throws IOException {
-        List<String> listed = requiredVariables().map(a -> (String) a.get()[0]).sorted().toList();
+        List<String> listed = Stream.concat(Stream.of(Scripts.COMMON), requiredVariables().map(a -> (String) a.get()[0]))
+                .sorted().toList();
         try (Stream<Path> files = Files.walk(SCRIPTS)) {
             List<String> present = files.filter(f -> f.toString().endsWith(".sh"))
                     .map(f -> SCRIPTS.relativize(f).toString().replace('\\', '/')).sorted().toList();
-            assertEquals(present, listed, "every script has its required variables listed here");
+            assertEquals(present, listed, "every script (but the shared helpers) has its required variables listed here");
         }
         for (String script : listed) {
             Exec.Result r = Exec.run(List.of(busybox(), "sh", "-n", SCRIPTS.resolve(script).toString()), Map.of(), 10);
@@ -77,7 +105,7 @@ class ScriptsTest {
             }
             env.remove(missing);
             long start = System.nanoTime();
-            Exec.Result r = Exec.run(List.of(busybox(), "sh", SCRIPTS.resolve(script).toString()), new HashMap<>(env), 10);
+            Exec.Result r = Exec.run(List.of(busybox(), "sh", mounted(script).toString()), new HashMap<>(env), 10);
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertNotEquals(0, r.exitCode(), script + " without " + missing + " must fail");
             assertTrue(r.stderr().contains("required variable " + missing + " is not set"),

@@ -4,27 +4,22 @@
 # backups are kept. A dump is written under a temporary name and renamed when complete, so a
 # failed run never leaves a file that looks like a backup.
 set -eu
-
-log() { echo "[backup] $*"; }
-die() { echo "[backup] ERROR: $*" >&2; exit 1; }
-for v in PEERS PGUSER PGPASSWORD PGDATABASE BACKUP_DIR; do
-  eval "val=\${$v:-}"
-  [ -n "$val" ] || die "required variable $v is not set"
-done
+TAG=backup
+. "$(dirname "$0")/common.sh"
+need PEERS PGUSER PGPASSWORD PGDATABASE BACKUP_DIR
 KEEP=${KEEP:-7}
 PREFIX=${PREFIX:-$PGDATABASE}
 export PGCONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
 case "$KEEP" in ''|*[!0-9]*|0) die "KEEP must be a positive whole number, got '$KEEP'" ;; esac
 [ -d "$BACKUP_DIR" ] || die "BACKUP_DIR $BACKUP_DIR is not a directory"
 
-source=""
-fallback=""
-for p in $PEERS; do
-  r=$(psql -h "${p%:*}" -p "${p##*:}" -d "$PGDATABASE" -tAXc 'select pg_is_in_recovery()' 2>/dev/null) || continue
-  if [ "$r" = f ]; then source=$p; break; fi
-  [ -n "$fallback" ] || fallback=$p
-done
-[ -n "$source" ] || source=$fallback
+# shellcheck disable=SC2086
+source=$(pg_primary $PEERS)
+if [ -z "$source" ]; then
+  for p in $PEERS; do
+    if [ "$(pg_role "$p")" = standby ]; then source=$p; break; fi
+  done
+fi
 [ -n "$source" ] || die "no database among $PEERS answers"
 
 name="${PREFIX}_$(date -u +%Y%m%d_%H%M%S).sql.gz"
@@ -43,8 +38,7 @@ gzip -t "$partial" || { rm -f "$partial"; die "the compressed dump does not veri
 mv "$partial" "$BACKUP_DIR/$name"
 log "wrote $name ($(wc -c < "$BACKUP_DIR/$name") bytes)"
 
-# Names sort by their UTC timestamp, so the newest KEEP are the first KEEP in reverse order.
-ls "$BACKUP_DIR" | grep -E "^${PREFIX}_[0-9]{8}_[0-9]{6}\.sql\.gz\$" | sort -r | tail -n +"$((KEEP + 1))" |
+backups "$BACKUP_DIR" "$PREFIX" | tail -n +"$((KEEP + 1))" |
   while read -r old; do
     rm -f "$BACKUP_DIR/$old"
     log "removed $old (keeping the newest $KEEP)"

@@ -3,18 +3,15 @@
 # into a scratch database on the primary, and compares the tables restored with the tables
 # the dump creates. Leaves nothing behind; exits non-zero when the backup is not restorable.
 set -eu
-
-log() { echo "[restore-test] $*"; }
+TAG=restore-test
+. "$(dirname "$0")/common.sh"
 fail() { echo "[restore-test] FAILED: $*" >&2; exit 1; }
-for v in PEERS PGUSER PGPASSWORD PGDATABASE BACKUP_DIR; do
-  eval "val=\${$v:-}"
-  [ -n "$val" ] || fail "required variable $v is not set"
-done
+need PEERS PGUSER PGPASSWORD PGDATABASE BACKUP_DIR
 PREFIX=${PREFIX:-$PGDATABASE}
 SCRATCH_DB=${SCRATCH_DB:-${PGDATABASE}_restore_test}
 export PGCONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
 
-file=${BACKUP_FILE:-$(ls "$BACKUP_DIR" | grep -E "^${PREFIX}_[0-9]{8}_[0-9]{6}\.sql\.gz\$" | sort -r | head -n 1)}
+file=${BACKUP_FILE:-$(backups "$BACKUP_DIR" "$PREFIX" | head -n 1)}
 [ -n "$file" ] || fail "no backup named ${PREFIX}_YYYYmmdd_HHMMSS.sql.gz in $BACKUP_DIR"
 path="$BACKUP_DIR/$file"
 log "testing $file"
@@ -24,11 +21,8 @@ log "integrity: OK"
 expected=$(gunzip -c "$path" | grep -c '^CREATE TABLE ' || true)
 [ "$expected" -gt 0 ] || fail "$file creates no tables"
 
-target=""
-for p in $PEERS; do
-  r=$(psql -h "${p%:*}" -p "${p##*:}" -d "$PGDATABASE" -tAXc 'select pg_is_in_recovery()' 2>/dev/null) || continue
-  if [ "$r" = f ]; then target=$p; break; fi
-done
+# shellcheck disable=SC2086
+target=$(pg_primary $PEERS)
 [ -n "$target" ] || fail "no primary among $PEERS to restore into"
 h=${target%:*}
 port=${target##*:}

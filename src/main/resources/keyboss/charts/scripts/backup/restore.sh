@@ -3,27 +3,20 @@
 # in BACKUP_DIR; without it the newest backup is used. The dump drops and recreates each
 # object (pg_dump --clean), so restoring over a live database replaces its contents.
 set -eu
-
-log() { echo "[restore] $*"; }
-die() { echo "[restore] ERROR: $*" >&2; exit 1; }
-for v in PEERS PGUSER PGPASSWORD PGDATABASE BACKUP_DIR; do
-  eval "val=\${$v:-}"
-  [ -n "$val" ] || die "required variable $v is not set"
-done
+TAG=restore
+. "$(dirname "$0")/common.sh"
+need PEERS PGUSER PGPASSWORD PGDATABASE BACKUP_DIR
 PREFIX=${PREFIX:-$PGDATABASE}
 export PGCONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
 
-file=${BACKUP_FILE:-$(ls "$BACKUP_DIR" | grep -E "^${PREFIX}_[0-9]{8}_[0-9]{6}\.sql\.gz\$" | sort -r | head -n 1)}
+file=${BACKUP_FILE:-$(backups "$BACKUP_DIR" "$PREFIX" | head -n 1)}
 [ -n "$file" ] || die "no backup named ${PREFIX}_YYYYmmdd_HHMMSS.sql.gz in $BACKUP_DIR"
 path="$BACKUP_DIR/$file"
 [ -f "$path" ] || die "backup $path does not exist"
 gzip -t "$path" || die "backup $file is damaged (gzip -t failed); pick another with BACKUP_FILE"
 
-target=""
-for p in $PEERS; do
-  r=$(psql -h "${p%:*}" -p "${p##*:}" -d "$PGDATABASE" -tAXc 'select pg_is_in_recovery()' 2>/dev/null) || continue
-  if [ "$r" = f ]; then target=$p; break; fi
-done
+# shellcheck disable=SC2086
+target=$(pg_primary $PEERS)
 [ -n "$target" ] || die "no primary among $PEERS: a restore needs a writable database"
 
 log "restoring $file into $PGDATABASE on $target"

@@ -7,13 +7,10 @@
 #    re-sync from the new primary as its standby (two primaries must never run at once).
 # Host names and ports come from the environment, as the manifest injects them.
 set -eu
-
-log() { echo "[bootstrap] $*"; }
-die() { echo "[bootstrap] ERROR: $*" >&2; exit 1; }
-for v in PGDATA SELF PEERS POSTGRES_USER POSTGRES_PASSWORD POSTGRES_REPLICATION_USER POSTGRES_REPLICATION_PASSWORD; do
-  eval "val=\${$v:-}"
-  [ -n "$val" ] || die "required variable $v is not set"
-done
+TAG=bootstrap
+. "$(dirname "$0")/common.sh"
+need PGDATA SELF PEERS POSTGRES_USER POSTGRES_PASSWORD POSTGRES_REPLICATION_USER POSTGRES_REPLICATION_PASSWORD
+export PGUSER="$POSTGRES_USER" PGPASSWORD="$POSTGRES_PASSWORD"
 REJOIN_WINDOW=${REJOIN_WINDOW:-30}
 RETRY_INTERVAL=${RETRY_INTERVAL:-5}
 CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-3}
@@ -26,28 +23,9 @@ for p in $PEERS; do
 done
 case " $PEERS " in *" $SELF "*) ;; *) die "SELF=$SELF is not one of PEERS=$PEERS" ;; esac
 
-# Prints primary, standby or down for a HOST:PORT.
-role() {
-  r=$(PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT="$CONNECT_TIMEOUT" \
-      psql -h "${1%:*}" -p "${1##*:}" -U "$POSTGRES_USER" -d postgres -tAXc 'select pg_is_in_recovery()' 2>/dev/null) \
-    || { echo down; return 0; }
-  case "$r" in
-    f) echo primary ;;
-    t) echo standby ;;
-    *) echo down ;;
-  esac
-}
-
 # Prints the first peer (other than this pod) that is a primary, or nothing.
-find_primary() {
-  for p in $OTHERS; do
-    if [ "$(role "$p")" = primary ]; then
-      echo "$p"
-      return 0
-    fi
-  done
-  return 0
-}
+# shellcheck disable=SC2086
+find_primary() { pg_primary $OTHERS; }
 
 # Copies the primary $1 into a fresh directory, then swaps it in, so that a failed copy
 # leaves the old data where it was.

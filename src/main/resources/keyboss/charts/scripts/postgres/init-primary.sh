@@ -3,11 +3,10 @@
 # primary: creates the replication role and admits replication connections from any pod.
 # (WAL settings are server flags in the manifest, so they hold on every start and every role.)
 set -eu
-
-die() { echo "[init-primary] ERROR: $*" >&2; exit 1; }
+# Self-contained: the entrypoint runs every .sh in its folder, so no helper file sits beside it.
 for v in PGDATA POSTGRES_USER POSTGRES_REPLICATION_USER POSTGRES_REPLICATION_PASSWORD; do
   eval "val=\${$v:-}"
-  [ -n "$val" ] || die "required variable $v is not set"
+  [ -n "$val" ] || { echo "[init-primary] ERROR: required variable $v is not set" >&2; exit 1; }
 done
 
 echo "host replication $POSTGRES_REPLICATION_USER all scram-sha-256" >> "$PGDATA/pg_hba.conf"

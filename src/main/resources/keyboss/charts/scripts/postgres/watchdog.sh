@@ -4,13 +4,11 @@
 # points CONFIGMAP's CONFIGMAP_KEY at the new primary, restarts RESTART_DEPLOYMENTS so they
 # reconnect, and goes on watching the new pair. It finds the current primary itself on start.
 set -eu
-
+TAG=watchdog
+. "$(dirname "$0")/common.sh"
 log() { echo "$(date -u +%H:%M:%S) [watchdog] $*"; }
-die() { echo "[watchdog] ERROR: $*" >&2; exit 1; }
-for v in PEERS POSTGRES_USER POSTGRES_PASSWORD NAMESPACE CONFIGMAP CONFIGMAP_KEY; do
-  eval "val=\${$v:-}"
-  [ -n "$val" ] || die "required variable $v is not set"
-done
+need PEERS POSTGRES_USER POSTGRES_PASSWORD NAMESPACE CONFIGMAP CONFIGMAP_KEY
+export PGUSER="$POSTGRES_USER" PGPASSWORD="$POSTGRES_PASSWORD"
 CHECK_INTERVAL=${CHECK_INTERVAL:-3}
 FAILURE_THRESHOLD=${FAILURE_THRESHOLD:-3}
 CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-2}
@@ -21,13 +19,6 @@ KUBE_CA_FILE=${KUBE_CA_FILE:-/var/run/secrets/kubernetes.io/serviceaccount/ca.cr
 
 set -- $PEERS
 [ "$#" -eq 2 ] || die "PEERS must name exactly two HOST:PORT entries, got: $PEERS"
-
-role() {
-  r=$(PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT="$CONNECT_TIMEOUT" \
-      psql -h "${1%:*}" -p "${1##*:}" -U "$POSTGRES_USER" -d postgres -tAXc 'select pg_is_in_recovery()' 2>/dev/null) \
-    || { echo down; return 0; }
-  case "$r" in f) echo primary ;; t) echo standby ;; *) echo down ;; esac
-}
 
 # Sends a PATCH to the Kubernetes API; $1 path, $2 content type, $3 body.
 kube_patch() {
@@ -41,7 +32,7 @@ find_pair() {
   PRIMARY=""
   STANDBY=""
   for p in $PEERS; do
-    case "$(role "$p")" in
+    case "$(pg_role "$p")" in
       primary) if [ -z "$PRIMARY" ]; then PRIMARY=$p; else log "WARNING: both $PRIMARY and $p are primaries"; fi ;;
       *) STANDBY=$p ;;
     esac
@@ -58,13 +49,12 @@ done
 log "primary $PRIMARY, standby $STANDBY, every ${CHECK_INTERVAL}s, failover after $FAILURE_THRESHOLD failures"
 
 failover() {
-  if [ "$(role "$STANDBY")" != standby ]; then
+  if [ "$(pg_role "$STANDBY")" != standby ]; then
     log "standby $STANDBY is not a reachable standby: cannot promote it; still watching"
     return 1
   fi
   log "=== FAILOVER: promoting $STANDBY ==="
-  promoted=$(PGPASSWORD="$POSTGRES_PASSWORD" psql -h "${STANDBY%:*}" -p "${STANDBY##*:}" -U "$POSTGRES_USER" \
-    -d postgres -tAXc 'select pg_promote(true, 30)' 2>&1) || { log "pg_promote failed: $promoted"; return 1; }
+  promoted=$(psql -h "${STANDBY%:*}" -p "${STANDBY##*:}" -d postgres -tAXc 'select pg_promote(true, 30)' 2>&1) || { log "pg_promote failed: $promoted"; return 1; }
   [ "$promoted" = t ] || { log "pg_promote did not finish in 30 s: $promoted"; return 1; }
   host=${STANDBY%:*}
   log "patching configmap $CONFIGMAP: $CONFIGMAP_KEY=$host"

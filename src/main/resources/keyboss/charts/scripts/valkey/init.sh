@@ -3,25 +3,17 @@
 # starts as a replica of the current master, asking the Sentinels first (they know best after
 # a failover), then the peers; only the initial master with no master elsewhere starts as master.
 set -eu
-
-log() { echo "[valkey-init] $*"; }
-die() { echo "[valkey-init] ERROR: $*" >&2; exit 1; }
-for v in SELF PEERS SENTINELS MASTER_NAME CONF DATA_DIR; do
-  eval "val=\${$v:-}"
-  [ -n "$val" ] || die "required variable $v is not set"
-done
-CLI=${VALKEY_CLI:-valkey-cli}
-CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-2}
+TAG=valkey-init
+. "$(dirname "$0")/common.sh"
+need SELF PEERS SENTINELS MASTER_NAME CONF DATA_DIR
 
 set -- $PEERS
 INITIAL_MASTER=$1
 case " $PEERS " in *" $SELF "*) ;; *) die "SELF=$SELF is not one of PEERS=$PEERS" ;; esac
 
-cli() { hp=$1; shift; timeout "$CONNECT_TIMEOUT" "$CLI" -h "${hp%:*}" -p "${hp##*:}" "$@" 2>/dev/null; }
-
 master=""
 for s in $SENTINELS; do
-  addr=$(cli "$s" --raw sentinel get-master-addr-by-name "$MASTER_NAME" | tr '\n' ' ') || addr=""
+  addr=$(vk "$s" --raw sentinel get-master-addr-by-name "$MASTER_NAME" | tr '\n' ' ') || addr=""
   set -- $addr
   if [ "$#" -eq 2 ]; then
     master="$1:$2"
@@ -32,7 +24,7 @@ done
 if [ -z "$master" ]; then
   for p in $PEERS; do
     [ "$p" = "$SELF" ] && continue
-    if cli "$p" info replication | grep -q '^role:master'; then
+    if vk "$p" info replication | grep -q '^role:master'; then
       master=$p
       log "peer $p is master"
       break

@@ -2,18 +2,10 @@
 # Init container of every Sentinel pod: waits until a master answers, then writes a Sentinel
 # configuration that monitors it by host name (pod IPs change on restart, names do not).
 set -eu
-
-log() { echo "[sentinel-init] $*"; }
-die() { echo "[sentinel-init] ERROR: $*" >&2; exit 1; }
-for v in SELF PEERS SENTINELS MASTER_NAME QUORUM DOWN_AFTER_MS FAILOVER_TIMEOUT_MS CONF; do
-  eval "val=\${$v:-}"
-  [ -n "$val" ] || die "required variable $v is not set"
-done
-CLI=${VALKEY_CLI:-valkey-cli}
-CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-2}
+TAG=sentinel-init
+. "$(dirname "$0")/common.sh"
+need SELF PEERS SENTINELS MASTER_NAME QUORUM DOWN_AFTER_MS FAILOVER_TIMEOUT_MS CONF
 RETRY_INTERVAL=${RETRY_INTERVAL:-2}
-
-cli() { hp=$1; shift; timeout "$CONNECT_TIMEOUT" "$CLI" -h "${hp%:*}" -p "${hp##*:}" "$@" 2>/dev/null; }
 
 set -- $PEERS
 INITIAL_MASTER=$1
@@ -21,12 +13,12 @@ INITIAL_MASTER=$1
 find_master() {
   for s in $SENTINELS; do
     [ "$s" = "$SELF" ] && continue
-    addr=$(cli "$s" --raw sentinel get-master-addr-by-name "$MASTER_NAME" | tr '\n' ' ') || addr=""
+    addr=$(vk "$s" --raw sentinel get-master-addr-by-name "$MASTER_NAME" | tr '\n' ' ') || addr=""
     set -- $addr
     if [ "$#" -eq 2 ]; then echo "$1:$2"; return 0; fi
   done
   for p in $PEERS; do
-    if cli "$p" info replication | grep -q '^role:master'; then echo "$p"; return 0; fi
+    if vk "$p" info replication | grep -q '^role:master'; then echo "$p"; return 0; fi
   done
   return 0
 }
@@ -34,7 +26,7 @@ find_master() {
 while :; do
   master=$(find_master)
   [ -n "$master" ] || master=$INITIAL_MASTER
-  if cli "$master" ping | grep -q PONG; then
+  if vk "$master" ping | grep -q PONG; then
     break
   fi
   log "waiting for master $master to answer"
