@@ -60,6 +60,17 @@ final class Checks {
         return true;
     }
 
+    /** A URL path served by a component: it must start and end with '/'. */
+    static boolean path(IConstruct scope, String property, String path) {
+        if (path == null || !path.startsWith("/") || !path.endsWith("/") || path.contains("//") || path.contains(" ")) {
+            Problems.report(scope, property, path == null ? "(missing)" : "'" + path + "'",
+                    "a path that starts and ends with '/' (the app serves everything below it)",
+                    "write it as /" + (path == null ? "path" : path.replaceAll("^/+|/+$", "")) + "/");
+            return false;
+        }
+        return true;
+    }
+
     /** An image must be pinned. */
     static boolean image(IConstruct scope, String property, ImageRef image) {
         if (image == null) {

@@ -26,10 +26,13 @@ import java.util.TreeSet;
  * @param maxVolumeSize        the largest claim the cluster admits (a LimitRange cap, say).
  * @param publicHost           host name the shop is served on.
  * @param scheme               how that host is served.
+ * @param ingressClassName     IngressClass of the cluster's ingress controller (Traefik on k3s).
  * @param images               pinned images and pull policies.
  * @param clusterScopedAllowed whether cluster-scoped objects (ClusterRole, ...) may be created.
  * @param forbiddenApiGroups   API groups whose kinds the cluster rejects (for example traefik.io).
  * @param deniedPermissions    permissions the tenant lacks, so no Role may grant them.
+ * @param generateSecrets      whether {@code bin/create-secrets} may generate random values (a
+ *                             development cluster) instead of taking them from the operator.
  */
 public record Environment(
         String name,
@@ -40,10 +43,12 @@ public record Environment(
         Size maxVolumeSize,
         String publicHost,
         Scheme scheme,
+        String ingressClassName,
         Images images,
         boolean clusterScopedAllowed,
         Set<String> forbiddenApiGroups,
-        List<Permission> deniedPermissions) {
+        List<Permission> deniedPermissions,
+        boolean generateSecrets) {
 
     public Environment {
         forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
@@ -66,6 +71,9 @@ public record Environment(
         } else if (defaultVolumeSize.isGreaterThan(maxVolumeSize)) {
             problems.add("defaultVolumeSize " + defaultVolumeSize + " is above maxVolumeSize " + maxVolumeSize
                     + "; lower the default or raise the cap");
+        }
+        if (Names.dnsSubdomainProblem(ingressClassName) != null) {
+            problems.add("ingressClassName: " + Names.dnsSubdomainProblem(ingressClassName));
         }
         if (scheme == null) {
             problems.add("scheme is required: Scheme.HTTP or Scheme.HTTPS");
@@ -92,6 +100,7 @@ public record Environment(
                 .scheme(Scheme.HTTP)
                 .images(Images.defaults())
                 .clusterScopedAllowed(true)
+                .generateSecrets(true)
                 .build();
     }
 
@@ -149,8 +158,9 @@ public record Environment(
         return new Builder()
                 .name(name).namespace(namespace).createNamespace(createNamespace).storageClass(storageClass)
                 .defaultVolumeSize(defaultVolumeSize).maxVolumeSize(maxVolumeSize).publicHost(publicHost)
-                .scheme(scheme).images(images).clusterScopedAllowed(clusterScopedAllowed)
-                .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions);
+                .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
+                .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
+                .generateSecrets(generateSecrets);
     }
 
     public static Builder builder() {
@@ -167,10 +177,12 @@ public record Environment(
         private Size maxVolumeSize;
         private String publicHost;
         private Scheme scheme = Scheme.HTTP;
+        private String ingressClassName = "traefik";
         private Images images = Images.defaults();
         private boolean clusterScopedAllowed;
         private Set<String> forbiddenApiGroups = Set.of();
         private List<Permission> deniedPermissions = List.of();
+        private boolean generateSecrets;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -180,14 +192,17 @@ public record Environment(
         public Builder maxVolumeSize(Size value) { this.maxVolumeSize = value; return this; }
         public Builder publicHost(String value) { this.publicHost = value; return this; }
         public Builder scheme(Scheme value) { this.scheme = value; return this; }
+        public Builder ingressClassName(String value) { this.ingressClassName = value; return this; }
         public Builder images(Images value) { this.images = value; return this; }
         public Builder clusterScopedAllowed(boolean value) { this.clusterScopedAllowed = value; return this; }
         public Builder forbiddenApiGroups(Set<String> value) { this.forbiddenApiGroups = value; return this; }
         public Builder deniedPermissions(List<Permission> value) { this.deniedPermissions = value; return this; }
+        public Builder generateSecrets(boolean value) { this.generateSecrets = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
-                    publicHost, scheme, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions);
+                    publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
+                    generateSecrets);
         }
     }
 }

@@ -10,41 +10,56 @@ package keyboss.charts;
  *                          (built from {@code images/postgres-watchdog/Dockerfile}).
  * @param valkey            Valkey server and Sentinel.
  * @param storefront        the Next.js storefront, built by KeyBoss per cluster.
+ * @param saleor            the Saleor API, also run as Celery worker, migrations and seed Jobs.
+ * @param dashboard         the Saleor dashboard (serves itself under /dashboard/).
  */
-public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valkey, ImageRef storefront) {
+public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valkey, ImageRef storefront,
+        ImageRef saleor, ImageRef dashboard) {
 
     public static final String POSTGRES = "postgres:16.4-alpine";
     public static final String POSTGRES_WATCHDOG = "keyboss/postgres-watchdog:16.4-1";
     public static final String VALKEY = "valkey/valkey:7.2.7-alpine";
     public static final String STOREFRONT_LOCAL = "keyboss-storefront:m2";
+    public static final String SALEOR = "ghcr.io/saleor/saleor:3.20.0";
+    public static final String DASHBOARD = "ghcr.io/saleor/saleor-dashboard:3.20.0";
 
     public Images {
         require(postgres, "postgres");
         require(postgresWatchdog, "postgresWatchdog");
         require(valkey, "valkey");
         require(storefront, "storefront");
+        require(saleor, "saleor");
+        require(dashboard, "dashboard");
     }
 
     /** The pinned defaults, with the locally built storefront image. */
     public static Images defaults() {
         return new Images(ImageRef.of(POSTGRES), ImageRef.of(POSTGRES_WATCHDOG), ImageRef.of(VALKEY),
-                ImageRef.of(STOREFRONT_LOCAL));
+                ImageRef.of(STOREFRONT_LOCAL), ImageRef.of(SALEOR), ImageRef.of(DASHBOARD));
     }
 
     public Images withPostgres(ImageRef image) {
-        return new Images(image, postgresWatchdog, valkey, storefront);
+        return new Images(image, postgresWatchdog, valkey, storefront, saleor, dashboard);
     }
 
     public Images withPostgresWatchdog(ImageRef image) {
-        return new Images(postgres, image, valkey, storefront);
+        return new Images(postgres, image, valkey, storefront, saleor, dashboard);
     }
 
     public Images withValkey(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, image, storefront);
+        return new Images(postgres, postgresWatchdog, image, storefront, saleor, dashboard);
     }
 
     public Images withStorefront(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, image);
+        return new Images(postgres, postgresWatchdog, valkey, image, saleor, dashboard);
+    }
+
+    public Images withSaleor(ImageRef image) {
+        return new Images(postgres, postgresWatchdog, valkey, storefront, image, dashboard);
+    }
+
+    public Images withDashboard(ImageRef image) {
+        return new Images(postgres, postgresWatchdog, valkey, storefront, saleor, image);
     }
 
     private static void require(ImageRef image, String name) {

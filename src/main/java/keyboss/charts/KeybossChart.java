@@ -8,12 +8,25 @@ import software.constructs.Construct;
 /**
  * The KeyBoss shop for one {@link Environment}: what Argo CD syncs into {@code dist/<env>/}.
  * Each child construct becomes one file, named after its id: {@code namespace} (only where the
- * environment may create its namespace), {@code postgres}, {@code valkey}, {@code backup}.
+ * environment may create its namespace), {@code postgres}, {@code valkey}, {@code saleor-api},
+ * {@code celery-worker}, {@code storefront}, {@code dashboard}, {@code config}, {@code ingress},
+ * {@code seed}, {@code backup}. Everything is wired through the constructs: the API finds the
+ * database and Valkey through them, the ConfigMap is derived from them, the ingress routes to
+ * their Services.
  */
 public class KeybossChart extends EnvironmentChart {
 
+    /** The Secret every environment must hold; {@code bin/create-secrets} creates it. */
+    public static final SecretContract SECRETS = SecretContract.keyboss();
+
     private final PostgresHA postgres;
     private final ValkeySentinel valkey;
+    private final SaleorApi api;
+    private final CeleryWorkers workers;
+    private final Storefront storefront;
+    private final Dashboard dashboard;
+    private final AppConfig config;
+    private final ShopIngress ingress;
     private final BackupCronJob backup;
 
     public KeybossChart(Construct scope, String id, Environment environment) {
@@ -25,9 +38,41 @@ public class KeybossChart extends EnvironmentChart {
                     // The chart stamps its namespace on every object; a Namespace is cluster-scoped.
                     .addJsonPatch(JsonPatch.remove("/metadata/namespace"));
         }
-        this.postgres = new PostgresHA(this, "postgres", PostgresHAProps.builder().build());
+        this.postgres = new PostgresHA(this, "postgres", PostgresHAProps.builder().secretName(SECRETS.name()).build());
         this.valkey = new ValkeySentinel(this, "valkey", ValkeySentinelProps.builder().build());
+        this.api = new SaleorApi(this, "saleor-api", SaleorApiProps.builder()
+                .database(postgres).cache(valkey).secrets(SECRETS).build());
+        this.workers = new CeleryWorkers(this, "celery-worker", CeleryWorkersProps.builder().api(api).build());
+        this.storefront = new Storefront(this, "storefront", Storefront.defaults().api(api).build());
+        this.dashboard = new Dashboard(this, "dashboard", Dashboard.defaults().api(api).build());
+        this.config = new AppConfig(this, "config", postgres, valkey, api, dashboard);
+        this.ingress = new ShopIngress(this, "ingress", storefront, api, dashboard, null);
+        api.addSeedJob(this, "seed");
         this.backup = new BackupCronJob(this, "backup", BackupCronJobProps.builder().database(postgres).build());
+    }
+
+    public SaleorApi api() {
+        return api;
+    }
+
+    public CeleryWorkers workers() {
+        return workers;
+    }
+
+    public Storefront storefront() {
+        return storefront;
+    }
+
+    public Dashboard dashboard() {
+        return dashboard;
+    }
+
+    public AppConfig config() {
+        return config;
+    }
+
+    public ShopIngress ingress() {
+        return ingress;
     }
 
     public PostgresHA postgres() {

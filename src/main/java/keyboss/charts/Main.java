@@ -22,6 +22,9 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        if (args.length == 2 && "secrets".equals(args[0])) {
+            return secrets(args[1]);
+        }
         if (args.length == 0 || !"synth".equals(args[0])) {
             return usage(args.length == 0 ? "a command is required" : "unknown command '" + args[0] + "'");
         }
@@ -85,9 +88,34 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * {@code secrets ENV}: the namespace and the Secret contract of a built-in environment, one
+     * fact a line ({@code namespace N}, {@code secret NAME}, {@code generate true|false},
+     * {@code key KEY GENERATOR}), for
+     * {@code bin/create-secrets}. Names only: no value exists here.
+     */
+    private static int secrets(String envName) {
+        for (Environment env : Environment.builtIn()) {
+            if (env.name().equals(envName)) {
+                StringBuilder out = new StringBuilder();
+                out.append("namespace ").append(env.namespace()).append('\n');
+                out.append("secret ").append(KeybossChart.SECRETS.name()).append('\n');
+                out.append("generate ").append(env.generateSecrets()).append('\n');
+                for (SecretContract.Key key : KeybossChart.SECRETS.keys()) {
+                    out.append("key ").append(key.name()).append(' ').append(key.generator()).append('\n');
+                }
+                System.out.print(out);
+                return 0;
+            }
+        }
+        return usage("unknown environment '" + envName + "'; known: "
+                + String.join(", ", Environment.builtIn().stream().map(Environment::name).toList()));
+    }
+
     private static int usage(String problem) {
         System.err.println("keyboss-charts: " + problem + "\n"
                 + "usage: synth [--outdir DIR] [--env NAME]...\n"
+                + "       secrets ENV   the Secret contract of ENV (names only), for bin/create-secrets\n"
                 + "  --outdir DIR  where to write (default $CDK8S_OUTDIR, else dist)\n"
                 + "  --env NAME    only this environment (repeatable; default all built-in)");
         return 2;

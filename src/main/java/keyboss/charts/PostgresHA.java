@@ -14,8 +14,6 @@ import org.cdk8s.plus25.k8s.KubeConfigMap;
 import org.cdk8s.plus25.k8s.KubeConfigMapProps;
 import org.cdk8s.plus25.k8s.KubeDeployment;
 import org.cdk8s.plus25.k8s.KubeDeploymentProps;
-import org.cdk8s.plus25.k8s.KubePodDisruptionBudget;
-import org.cdk8s.plus25.k8s.KubePodDisruptionBudgetProps;
 import org.cdk8s.plus25.k8s.KubeRole;
 import org.cdk8s.plus25.k8s.KubeRoleBinding;
 import org.cdk8s.plus25.k8s.KubeRoleBindingProps;
@@ -26,7 +24,6 @@ import org.cdk8s.plus25.k8s.KubeServiceAccountProps;
 import org.cdk8s.plus25.k8s.KubeServiceProps;
 import org.cdk8s.plus25.k8s.KubeStatefulSet;
 import org.cdk8s.plus25.k8s.KubeStatefulSetProps;
-import org.cdk8s.plus25.k8s.PodDisruptionBudgetSpec;
 import org.cdk8s.plus25.k8s.PodSpec;
 import org.cdk8s.plus25.k8s.PodTemplateSpec;
 import org.cdk8s.plus25.k8s.PolicyRule;
@@ -116,13 +113,7 @@ public class PostgresHA extends Construct {
                         .build())
                 .build());
 
-        new KubePodDisruptionBudget(this, "pdb", KubePodDisruptionBudgetProps.builder()
-                .metadata(K8s.meta(name, labels))
-                .spec(PodDisruptionBudgetSpec.builder()
-                        .minAvailable(K8s.intOrString(1))
-                        .selector(K8s.selector(Labels.selector(name)))
-                        .build())
-                .build());
+        Workloads.disruptionBudget(this, "pdb", name, labels, 1);
 
         this.watchdog = addWatchdog(environment, scriptsName);
     }

@@ -73,6 +73,7 @@ public final class Synthesizer {
             List<Manifest> manifests = new ArrayList<>(manifestsOf(shops.get(i), ""));
             manifests.addAll(manifestsOf(ops.get(i), OPS_DIR));
             broken.addAll(ClusterRules.check(environments.get(i), manifests));
+            broken.addAll(CrossReferences.check(environments.get(i).name(), manifests, List.of(KeybossChart.SECRETS)));
             outputs.add(new Output(environments.get(i), List.copyOf(manifests)));
         }
         if (!broken.isEmpty()) {

@@ -11,13 +11,10 @@ import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
 import org.cdk8s.plus25.k8s.KubeConfigMapProps;
 import org.cdk8s.plus25.k8s.KubePersistentVolumeClaimProps;
-import org.cdk8s.plus25.k8s.KubePodDisruptionBudget;
-import org.cdk8s.plus25.k8s.KubePodDisruptionBudgetProps;
 import org.cdk8s.plus25.k8s.KubeService;
 import org.cdk8s.plus25.k8s.KubeServiceProps;
 import org.cdk8s.plus25.k8s.KubeStatefulSet;
 import org.cdk8s.plus25.k8s.KubeStatefulSetProps;
-import org.cdk8s.plus25.k8s.PodDisruptionBudgetSpec;
 import org.cdk8s.plus25.k8s.PodSpec;
 import org.cdk8s.plus25.k8s.PodTemplateSpec;
 import org.cdk8s.plus25.k8s.ServicePort;
@@ -91,7 +88,7 @@ public class ValkeySentinel extends Construct {
                 List.of(init), server,
                 List.of(K8s.emptyDirVolume("conf"), K8s.configMapVolume("scripts", scriptsName)),
                 List.of(K8s.claimTemplate("data", labels, environment, storage)));
-        pdb("pdb", name, labels, 1);
+        Workloads.disruptionBudget(this, "pdb", name, labels, 1);
 
         headlessService("sentinel-service", sentinelName, sentinelLabels, "sentinel", SENTINEL_PORT);
         Container sentinelInit = configContainer(image, "/scripts/sentinel-init.sh", K8s.envs(topology, List.of(
@@ -107,7 +104,7 @@ public class ValkeySentinel extends Construct {
         this.sentinelStatefulSet = statefulSet("sentinel-statefulset", sentinelName, sentinelLabels, props.sentinels(),
                 "Parallel", List.of(sentinelInit), sentinel,
                 List.of(K8s.emptyDirVolume("conf"), K8s.configMapVolume("scripts", scriptsName)), List.of());
-        pdb("sentinel-pdb", sentinelName, sentinelLabels, props.quorum());
+        Workloads.disruptionBudget(this, "sentinel-pdb", sentinelName, sentinelLabels, props.quorum());
     }
 
     private boolean validate(Environment environment) {
@@ -212,16 +209,6 @@ public class ValkeySentinel extends Construct {
                 .build());
     }
 
-    private void pdb(String id, String pdbName, Map<String, String> labels, int minAvailable) {
-        new KubePodDisruptionBudget(this, id, KubePodDisruptionBudgetProps.builder()
-                .metadata(K8s.meta(pdbName, labels))
-                .spec(PodDisruptionBudgetSpec.builder()
-                        .minAvailable(K8s.intOrString(minAvailable))
-                        .selector(K8s.selector(Labels.selector(pdbName)))
-                        .build())
-                .build());
-    }
-
     /** Data StatefulSet and headless Service name. */
     public String name() {
         return name;
@@ -251,11 +238,12 @@ public class ValkeySentinel extends Construct {
     }
 
     /**
-     * A kombu/Celery Sentinel URL for database {@code db}, e.g.
-     * {@code sentinel://redis-sentinel-0.redis-sentinel:26379;...;sentinel://redis-sentinel-2.redis-sentinel:26379/1}.
+     * A kombu/Celery Sentinel URL for database {@code db}: every Sentinel, each with the database,
+     * e.g. {@code sentinel://redis-sentinel-0.redis-sentinel:26379/1;sentinel://...:26379/1}. Kombu
+     * and Celery take the database of the first URL, so each carries it.
      */
     public String sentinelUrl(int db) {
-        return sentinelHosts().stream().map(h -> "sentinel://" + h).collect(Collectors.joining(";")) + "/" + db;
+        return sentinelHosts().stream().map(h -> "sentinel://" + h + "/" + db).collect(Collectors.joining(";"));
     }
 
     public KubeStatefulSet statefulSet() {

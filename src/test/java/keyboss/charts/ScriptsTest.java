@@ -67,7 +67,10 @@ class ScriptsTest {
                         "DOWN_AFTER_MS", "FAILOVER_TIMEOUT_MS", "CONF")),
                 Arguments.of("backup/backup.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
                 Arguments.of("backup/restore.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
-                Arguments.of("backup/restore-test.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")));
+                Arguments.of("backup/restore-test.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
+                Arguments.of("saleor/wait-for-migrations.sh", List.of("DATABASE_URL")),
+                Arguments.of("saleor/migrate.sh", List.of("DATABASE_URL")),
+                Arguments.of("saleor/seed.sh", List.of("DATABASE_URL", "ADMIN_EMAIL", "ADMIN_PASSWORD")));
     }
 
     private static String busybox() {

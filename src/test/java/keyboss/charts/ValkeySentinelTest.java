@@ -64,7 +64,7 @@ class ValkeySentinelTest {
 
     @Test
     void celeryUrlsGoThroughEverySentinel() {
-        assertEquals("sentinel://redis-sentinel-0.redis-sentinel:26379;sentinel://redis-sentinel-1.redis-sentinel:26379;"
+        assertEquals("sentinel://redis-sentinel-0.redis-sentinel:26379/1;sentinel://redis-sentinel-1.redis-sentinel:26379/1;"
                 + "sentinel://redis-sentinel-2.redis-sentinel:26379/1", valkey.sentinelUrl(1));
         assertEquals("mymaster", valkey.masterName());
     }

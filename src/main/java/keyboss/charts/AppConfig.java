@@ -1,0 +1,103 @@
+package keyboss.charts;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cdk8s.plus25.k8s.ConfigMapKeySelector;
+import org.cdk8s.plus25.k8s.EnvVar;
+import org.cdk8s.plus25.k8s.EnvVarSource;
+import org.cdk8s.plus25.k8s.KubeConfigMap;
+import org.cdk8s.plus25.k8s.KubeConfigMapProps;
+import software.constructs.Construct;
+
+/**
+ * The shop's non-secret configuration, ConfigMap {@code keyboss-config} (seed 2.7), derived
+ * from the constructs it describes and the environment: nothing in it is typed by hand. Its
+ * name is the one the {@link PostgresHA} watchdog rewrites {@code POSTGRES_HOST} in.
+ *
+ * <p>Objects (ids are public API): {@code configmap}.
+ */
+public class AppConfig extends Construct {
+
+    public static final String POSTGRES_HOST = "POSTGRES_HOST";
+    public static final String POSTGRES_PORT = "POSTGRES_PORT";
+    public static final String POSTGRES_DB = "POSTGRES_DB";
+    public static final String POSTGRES_USER = "POSTGRES_USER";
+    public static final String REDIS_URL = "REDIS_URL";
+    public static final String REDIS_MASTER_NAME = "REDIS_MASTER_NAME";
+    public static final String CACHE_SENTINELS = "CACHE_SENTINELS";
+    public static final String CACHE_DB = "CACHE_DB";
+    public static final String CELERY_BROKER_URL = "CELERY_BROKER_URL";
+    public static final String CELERY_RESULT_BACKEND = "CELERY_RESULT_BACKEND";
+    public static final String API_URI = "API_URI";
+    public static final String PUBLIC_URL = "PUBLIC_URL";
+    public static final String NEXT_PUBLIC_API_URI = "NEXT_PUBLIC_API_URI";
+    public static final String SALEOR_API_URL_INTERNAL = "SALEOR_API_URL_INTERNAL";
+    public static final String DASHBOARD_URL = "DASHBOARD_URL";
+    public static final String ALLOWED_HOSTS = "ALLOWED_HOSTS";
+    public static final String ALLOWED_CLIENT_HOSTS = "ALLOWED_CLIENT_HOSTS";
+    public static final String JWT_COOKIE_SECURE = "JWT_COOKIE_SECURE";
+
+    /** Valkey databases (seed 3.3.4): cache 0, Celery broker 1, Celery results 2. */
+    public static final int CACHE_DATABASE = 0;
+    public static final int BROKER_DATABASE = 1;
+    public static final int RESULTS_DATABASE = 2;
+
+    private final String name;
+    private final Map<String, String> data;
+
+    /**
+     * @param database  the database: its primary host and the ConfigMap name the watchdog patches.
+     * @param cache     Valkey with Sentinel: broker, results and cache URLs.
+     * @param api       the API: public and in-cluster GraphQL URLs.
+     * @param dashboard the dashboard: its public URL.
+     */
+    public AppConfig(Construct scope, String id, PostgresHA database, ValkeySentinel cache, SaleorApi api,
+            Dashboard dashboard) {
+        super(scope, id);
+        Environment env = EnvironmentChart.of(this).environment();
+        this.name = database.configMapName();
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(POSTGRES_HOST, database.primaryHost());
+        d.put(POSTGRES_PORT, Integer.toString(database.port()));
+        d.put(POSTGRES_DB, database.database());
+        d.put(POSTGRES_USER, database.user());
+        d.put(REDIS_MASTER_NAME, cache.masterName());
+        d.put(REDIS_URL, cache.sentinelUrl(CACHE_DATABASE));
+        d.put(CACHE_SENTINELS, String.join(",", cache.sentinelHosts()));
+        d.put(CACHE_DB, Integer.toString(CACHE_DATABASE));
+        d.put(CELERY_BROKER_URL, cache.sentinelUrl(BROKER_DATABASE));
+        d.put(CELERY_RESULT_BACKEND, cache.sentinelUrl(RESULTS_DATABASE));
+        d.put(PUBLIC_URL, env.publicUrl() + "/");
+        d.put(API_URI, env.publicUrl() + api.path());
+        d.put(NEXT_PUBLIC_API_URI, env.publicUrl() + api.path());
+        d.put(SALEOR_API_URL_INTERNAL, api.internalUrl());
+        d.put(DASHBOARD_URL, env.publicUrl() + dashboard.path());
+        // The API answers the public host and, for the storefront's server-side rendering, its Service name.
+        d.put(ALLOWED_HOSTS, String.join(",", List.of(env.publicHost(), api.name(), api.serviceHost())));
+        d.put(ALLOWED_CLIENT_HOSTS, env.publicHost());
+        d.put(JWT_COOKIE_SECURE, env.secureCookies() ? "1" : "0");
+        this.data = Map.copyOf(d);
+        new KubeConfigMap(this, "configmap", KubeConfigMapProps.builder()
+                .metadata(K8s.meta(name, Labels.of("keyboss-config", "config")))
+                .data(data)
+                .build());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Map<String, String> data() {
+        return data;
+    }
+
+    /** An env var {@code envName} read from {@code key} of ConfigMap {@code configMapName}. */
+    static EnvVar ref(String envName, String configMapName, String key) {
+        return EnvVar.builder().name(envName)
+                .valueFrom(EnvVarSource.builder()
+                        .configMapKeyRef(ConfigMapKeySelector.builder().name(configMapName).key(key).build())
+                        .build())
+                .build();
+    }
+}

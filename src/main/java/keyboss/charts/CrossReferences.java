@@ -1,0 +1,333 @@
+package keyboss.charts;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * References between the objects of one environment, checked the way the cluster would resolve
+ * them: every ConfigMap key, Secret key (against the declared contract), volume claim, Service
+ * Account and named port a pod uses exists; Services, disruption budgets and autoscalers find
+ * their workloads; the Ingress reaches Services on ports they have; RoleBindings bind Roles and
+ * ServiceAccounts that exist; a Role's resourceNames name objects that exist; a workload's
+ * selector matches its own pod template (which the API server also requires).
+ */
+public final class CrossReferences {
+
+    private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+    private static final Map<String, String> RESOURCE_KIND = Map.of(
+            "configmaps", "ConfigMap", "deployments", "Deployment", "secrets", "Secret", "services", "Service",
+            "statefulsets", "StatefulSet", "persistentvolumeclaims", "PersistentVolumeClaim");
+
+    private CrossReferences() {
+    }
+
+    /** Every broken reference among {@code manifests}; {@code secrets} declares the Secrets that exist outside git. */
+    public static List<Problem> check(String environment, List<Manifest> manifests, List<SecretContract> secrets) {
+        Index index = new Index(manifests, secrets);
+        List<Problem> problems = new ArrayList<>();
+        for (Manifest m : manifests) {
+            String where = environment + "/" + m.file() + " " + m.id();
+            Map<String, Object> pod = podSpec(m);
+            if (pod != null) {
+                checkPod(index, where, m, pod, problems);
+            }
+            switch (m.kind()) {
+                case "Service" -> checkService(index, where, m, problems);
+                case "PodDisruptionBudget" -> checkSelects(index, where, m, "spec.selector.matchLabels", problems);
+                case "HorizontalPodAutoscaler" -> checkAutoscaler(index, where, m, problems);
+                case "Ingress" -> checkIngress(index, where, m, problems);
+                case "RoleBinding" -> checkRoleBinding(index, where, m, problems);
+                case "Role" -> checkRole(index, where, m, problems);
+                default -> { }
+            }
+        }
+        return problems;
+    }
+
+    /** Objects by kind and name, and the pods of every workload. */
+    private static final class Index {
+        final Map<String, Manifest> byKindName = new HashMap<>();
+        final Map<String, Set<String>> secretKeys = new HashMap<>();
+        final List<Manifest> workloads = new ArrayList<>();
+
+        Index(List<Manifest> manifests, List<SecretContract> secrets) {
+            for (Manifest m : manifests) {
+                byKindName.put(m.kind() + "/" + m.name(), m);
+                if (podSpec(m) != null && !"Job".equals(m.kind()) && !"CronJob".equals(m.kind())) {
+                    workloads.add(m);
+                }
+                if ("Secret".equals(m.kind())) {
+                    secretKeys.put(m.name(), new HashSet<>(Manifest.map(m.object().get("data")).keySet()));
+                }
+            }
+            for (SecretContract s : secrets) {
+                secretKeys.put(s.name(), s.keyNames());
+            }
+        }
+
+        Manifest get(String kind, String name) {
+            return byKindName.get(kind + "/" + name);
+        }
+    }
+
+    static Map<String, Object> podSpec(Manifest m) {
+        Object spec = switch (m.kind()) {
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> m.at("spec.template.spec");
+            case "CronJob" -> m.at("spec.jobTemplate.spec.template.spec");
+            case "Pod" -> m.at("spec");
+            default -> null;
+        };
+        return spec == null ? null : Manifest.map(spec);
+    }
+
+    static Map<String, Object> podLabels(Manifest m) {
+        String path = "CronJob".equals(m.kind()) ? "spec.jobTemplate.spec.template.metadata.labels"
+                : "spec.template.metadata.labels";
+        return Manifest.map(m.at(path));
+    }
+
+    private static boolean selects(Map<String, Object> selector, Map<String, Object> labels) {
+        return !selector.isEmpty() && labels.entrySet().containsAll(selector.entrySet());
+    }
+
+    private static List<Map<String, Object>> containers(Map<String, Object> pod) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (String field : List.of("initContainers", "containers")) {
+            for (Object c : Manifest.list(pod.get(field))) {
+                all.add(Manifest.map(c));
+            }
+        }
+        return all;
+    }
+
+    private static Set<String> portNames(Map<String, Object> container) {
+        Set<String> names = new HashSet<>();
+        for (Object p : Manifest.list(container.get("ports"))) {
+            Object name = Manifest.map(p).get("name");
+            if (name != null) {
+                names.add(name.toString());
+            }
+        }
+        return names;
+    }
+
+    private static void checkPod(Index index, String where, Manifest m, Map<String, Object> pod, List<Problem> out) {
+        if (!"CronJob".equals(m.kind()) && !"Job".equals(m.kind()) && !"Pod".equals(m.kind())) {
+            Map<String, Object> selector = Manifest.map(m.at("spec.selector.matchLabels"));
+            if (!selects(selector, podLabels(m))) {
+                out.add(new Problem(where, "spec.selector", selector, "the API server requires a workload's selector"
+                        + " to match its own pod template labels " + podLabels(m), "select labels the template carries"));
+            }
+        }
+        Object account = pod.get("serviceAccountName");
+        if (account != null && index.get("ServiceAccount", account.toString()) == null) {
+            out.add(new Problem(where, "serviceAccountName", account, "a ServiceAccount of this environment",
+                    "create the ServiceAccount or fix the name"));
+        }
+        Set<String> volumes = new HashSet<>();
+        for (Object v : Manifest.list(pod.get("volumes"))) {
+            Map<String, Object> volume = Manifest.map(v);
+            volumes.add(String.valueOf(volume.get("name")));
+            Map<String, Object> configMap = Manifest.map(volume.get("configMap"));
+            if (!configMap.isEmpty()) {
+                Manifest cm = index.get("ConfigMap", String.valueOf(configMap.get("name")));
+                if (cm == null) {
+                    out.add(new Problem(where, "volumes." + volume.get("name"), configMap.get("name"),
+                            "an existing ConfigMap", "create it or fix the name"));
+                } else {
+                    for (Object item : Manifest.list(configMap.get("items"))) {
+                        Object key = Manifest.map(item).get("key");
+                        if (!Manifest.map(cm.object().get("data")).containsKey(String.valueOf(key))) {
+                            out.add(new Problem(where, "volumes." + volume.get("name") + ".items", key,
+                                    "a key of ConfigMap " + cm.name(), "add the key or fix the item"));
+                        }
+                    }
+                }
+            }
+            Object claim = Manifest.map(volume.get("persistentVolumeClaim")).get("claimName");
+            if (claim != null && index.get("PersistentVolumeClaim", claim.toString()) == null) {
+                out.add(new Problem(where, "volumes." + volume.get("name"), claim, "an existing PersistentVolumeClaim",
+                        "create the claim or fix claimName"));
+            }
+        }
+        for (Object t : Manifest.list(m.at("spec.volumeClaimTemplates"))) {
+            volumes.add(String.valueOf(Manifest.map(Manifest.map(t).get("metadata")).get("name")));
+        }
+        for (Map<String, Object> c : containers(pod)) {
+            String cwhere = "container " + c.get("name");
+            checkEnv(index, where, cwhere, c, out);
+            for (Object vm : Manifest.list(c.get("volumeMounts"))) {
+                Object name = Manifest.map(vm).get("name");
+                if (!volumes.contains(String.valueOf(name))) {
+                    out.add(new Problem(where, cwhere + " volumeMounts", name, "a volume of the pod "
+                            + volumes, "declare the volume or fix the mount"));
+                }
+            }
+            for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+                Map<String, Object> p = Manifest.map(c.get(probe));
+                for (String action : List.of("httpGet", "tcpSocket", "grpc")) {
+                    Object port = Manifest.map(p.get(action)).get("port");
+                    if (port instanceof String named && !portNames(c).contains(named)) {
+                        out.add(new Problem(where, cwhere + " " + probe + "." + action + ".port", named,
+                                "a port the container declares " + portNames(c), "name the container port"));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkEnv(Index index, String where, String cwhere, Map<String, Object> c, List<Problem> out) {
+        Set<String> defined = new HashSet<>();
+        for (Object ef : Manifest.list(c.get("envFrom"))) {
+            Object cm = Manifest.map(Manifest.map(ef).get("configMapRef")).get("name");
+            if (cm != null) {
+                Manifest map = index.get("ConfigMap", cm.toString());
+                if (map == null) {
+                    out.add(new Problem(where, cwhere + " envFrom", cm, "an existing ConfigMap", "create it or fix the name"));
+                } else {
+                    defined.addAll(Manifest.map(map.object().get("data")).keySet());
+                }
+            }
+            Object secret = Manifest.map(Manifest.map(ef).get("secretRef")).get("name");
+            if (secret != null && !index.secretKeys.containsKey(secret.toString())) {
+                out.add(new Problem(where, cwhere + " envFrom", secret, "a declared Secret " + index.secretKeys.keySet(),
+                        "declare the Secret's contract or fix the name"));
+            }
+        }
+        for (Object e : Manifest.list(c.get("env"))) {
+            Map<String, Object> var = Manifest.map(e);
+            String name = String.valueOf(var.get("name"));
+            Object value = var.get("value");
+            if (value != null) {
+                Matcher refs = VAR_REF.matcher(value.toString());
+                while (refs.find()) {
+                    if (!defined.contains(refs.group(1))) {
+                        out.add(new Problem(where, cwhere + " env " + name, value, "$(" + refs.group(1)
+                                + ") must be defined earlier in the container's env (Kubernetes leaves it unexpanded)",
+                                "define " + refs.group(1) + " before " + name));
+                    }
+                }
+            }
+            Map<String, Object> from = Manifest.map(var.get("valueFrom"));
+            Map<String, Object> cmRef = Manifest.map(from.get("configMapKeyRef"));
+            if (!cmRef.isEmpty()) {
+                Manifest cm = index.get("ConfigMap", String.valueOf(cmRef.get("name")));
+                if (cm == null || !Manifest.map(cm.object().get("data")).containsKey(String.valueOf(cmRef.get("key")))) {
+                    out.add(new Problem(where, cwhere + " env " + name, cmRef.get("name") + "/" + cmRef.get("key"),
+                            cm == null ? "an existing ConfigMap" : "a key of ConfigMap " + cm.name(),
+                            "add the key to the ConfigMap or fix the reference"));
+                }
+            }
+            Map<String, Object> secretRef = Manifest.map(from.get("secretKeyRef"));
+            if (!secretRef.isEmpty()) {
+                Set<String> keys = index.secretKeys.get(String.valueOf(secretRef.get("name")));
+                if (keys == null || !keys.contains(String.valueOf(secretRef.get("key")))) {
+                    out.add(new Problem(where, cwhere + " env " + name, secretRef.get("name") + "/" + secretRef.get("key"),
+                            keys == null ? "a declared Secret " + index.secretKeys.keySet() : "a key the Secret declares " + keys,
+                            "declare the key in the Secret's contract or fix the reference"));
+                }
+            }
+            defined.add(name);
+        }
+    }
+
+    /** The workloads whose pod template labels {@code selector} matches. */
+    private static List<Manifest> selected(Index index, Map<String, Object> selector) {
+        return index.workloads.stream().filter(w -> selects(selector, podLabels(w))).toList();
+    }
+
+    private static void checkSelects(Index index, String where, Manifest m, String path, List<Problem> out) {
+        Map<String, Object> selector = Manifest.map(m.at(path));
+        if (selected(index, selector).isEmpty()) {
+            out.add(new Problem(where, path, selector, "labels of a workload's pods in this environment",
+                    "select the labels the workload's pod template carries"));
+        }
+    }
+
+    private static void checkService(Index index, String where, Manifest m, List<Problem> out) {
+        Map<String, Object> selector = Manifest.map(m.at("spec.selector"));
+        List<Manifest> targets = selected(index, selector);
+        if (targets.isEmpty()) {
+            out.add(new Problem(where, "spec.selector", selector, "labels of a workload's pods in this environment",
+                    "select the labels the workload's pod template carries"));
+            return;
+        }
+        for (Object p : Manifest.list(m.at("spec.ports"))) {
+            Object target = Manifest.map(p).get("targetPort");
+            if (target instanceof String named) {
+                for (Manifest w : targets) {
+                    boolean found = containers(podSpec(w)).stream().anyMatch(c -> portNames(c).contains(named));
+                    if (!found) {
+                        out.add(new Problem(where, "spec.ports.targetPort", named, "a port named on the containers of "
+                                + w.id(), "name the container port " + named + " or fix targetPort"));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkAutoscaler(Index index, String where, Manifest m, List<Problem> out) {
+        Map<String, Object> ref = Manifest.map(m.at("spec.scaleTargetRef"));
+        if (index.get(String.valueOf(ref.get("kind")), String.valueOf(ref.get("name"))) == null) {
+            out.add(new Problem(where, "spec.scaleTargetRef", ref.get("kind") + "/" + ref.get("name"),
+                    "an existing workload", "point it at the Deployment it scales"));
+        }
+    }
+
+    private static void checkIngress(Index index, String where, Manifest m, List<Problem> out) {
+        for (Object rule : Manifest.list(m.at("spec.rules"))) {
+            for (Object p : Manifest.list(Manifest.map(Manifest.map(rule).get("http")).get("paths"))) {
+                Map<String, Object> path = Manifest.map(p);
+                Map<String, Object> service = Manifest.map(Manifest.map(path.get("backend")).get("service"));
+                Manifest svc = index.get("Service", String.valueOf(service.get("name")));
+                Object port = Manifest.map(service.get("port")).get("name");
+                if (svc == null) {
+                    out.add(new Problem(where, "path " + path.get("path"), service.get("name"), "an existing Service",
+                            "route to a Service of this environment"));
+                } else if (port != null && Manifest.list(svc.at("spec.ports")).stream()
+                        .noneMatch(sp -> port.equals(Manifest.map(sp).get("name")))) {
+                    out.add(new Problem(where, "path " + path.get("path"), service.get("name") + ":" + port,
+                            "a port Service " + svc.name() + " declares", "name one of the Service's ports"));
+                }
+            }
+        }
+    }
+
+    private static void checkRoleBinding(Index index, String where, Manifest m, List<Problem> out) {
+        Map<String, Object> ref = Manifest.map(m.object().get("roleRef"));
+        if (index.get(String.valueOf(ref.get("kind")), String.valueOf(ref.get("name"))) == null) {
+            out.add(new Problem(where, "roleRef", ref.get("kind") + "/" + ref.get("name"), "an existing Role",
+                    "bind a Role of this environment"));
+        }
+        for (Object s : Manifest.list(m.object().get("subjects"))) {
+            Map<String, Object> subject = Manifest.map(s);
+            if ("ServiceAccount".equals(subject.get("kind"))
+                    && index.get("ServiceAccount", String.valueOf(subject.get("name"))) == null) {
+                out.add(new Problem(where, "subjects", subject.get("name"), "an existing ServiceAccount",
+                        "create the ServiceAccount or fix the subject"));
+            }
+        }
+    }
+
+    private static void checkRole(Index index, String where, Manifest m, List<Problem> out) {
+        for (Object r : Manifest.list(m.object().get("rules"))) {
+            Map<String, Object> rule = Manifest.map(r);
+            for (Object resource : Manifest.list(rule.get("resources"))) {
+                String kind = RESOURCE_KIND.get(String.valueOf(resource));
+                for (Object name : Manifest.list(rule.get("resourceNames"))) {
+                    boolean declaredSecret = "Secret".equals(kind) && index.secretKeys.containsKey(String.valueOf(name));
+                    if (kind != null && !declaredSecret && index.get(kind, String.valueOf(name)) == null) {
+                        out.add(new Problem(where, "rules.resourceNames", resource + "/" + name,
+                                "an object of this environment", "grant access to an object that exists"));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package keyboss.charts;
+
+import java.util.List;
+import java.util.Map;
+import org.cdk8s.plus25.k8s.Container;
+import org.cdk8s.plus25.k8s.ContainerPort;
+import org.cdk8s.plus25.k8s.EnvVar;
+import org.cdk8s.plus25.k8s.KubeDeployment;
+import org.cdk8s.plus25.k8s.PodSecurityContext;
+import org.cdk8s.plus25.k8s.Probe;
+import org.cdk8s.plus25.k8s.SecurityContext;
+import software.constructs.Construct;
+
+/** What {@link Storefront} and {@link Dashboard} share: a Deployment and Service of one web app under a path. */
+abstract class Frontend extends Construct {
+
+    protected final FrontendProps props;
+    protected final boolean valid;
+    private final KubeDeployment deployment;
+
+    Frontend(Construct scope, String id, FrontendProps props, String component, int minReplicas) {
+        super(scope, id);
+        EnvironmentChart chart = EnvironmentChart.of(this);
+        Environment env = chart.environment();
+        this.props = props;
+        int problemsBefore = chart.problems().count();
+        Checks.required(this, "api", props.api(), "the chart's SaleorApi");
+        Checks.dnsLabel(this, "name", props.name(), 50, " (Deployments add pod suffixes)");
+        Checks.path(this, "path", props.path());
+        Checks.between(this, "replicas", props.replicas(), minReplicas, 20, "pods"
+                + (minReplicas > 1 ? " (high availability needs a second pod while one restarts)" : ""),
+                "use " + Math.max(minReplicas, 1));
+        Checks.between(this, "port", props.port(), 1, 65535, "a TCP port", "use the port the image listens on");
+        Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"100m\", \"128Mi\", \"500m\", \"256Mi\")");
+        Checks.image(this, "images", image(env));
+        this.valid = chart.problems().count() == problemsBefore && props.api().deployment() != null;
+        if (!valid) {
+            this.deployment = null;
+            return;
+        }
+        Map<String, String> labels = Labels.of(props.name(), component);
+        Container container = Container.builder()
+                .name(props.name())
+                .image(image(env).image())
+                .imagePullPolicy(image(env).pullPolicy().value())
+                .env(environment(props.api()))
+                .ports(List.of(ContainerPort.builder().name("http").containerPort(props.port()).build()))
+                .readinessProbe(probe(5, 3))
+                .livenessProbe(probe(20, 3))
+                .resources(K8s.resources(props.resources()))
+                .securityContext(containerSecurity())
+                .build();
+        this.deployment = Workloads.deployment(this, "deployment", props.name(), labels, props.replicas(),
+                org.cdk8s.plus25.k8s.PodSpec.builder()
+                        .securityContext(podSecurity())
+                        .automountServiceAccountToken(false)
+                        .affinity(Workloads.spreadOverNodes(props.name()))
+                        .containers(List.of(container))
+                        .build());
+        Workloads.service(this, "service", props.name(), labels, "http", props.port());
+        if (props.replicas() > 1) {
+            Workloads.disruptionBudget(this, "pdb", props.name(), labels, props.replicas() - 1);
+        }
+    }
+
+    /** The image, from the environment. */
+    abstract ImageRef image(Environment env);
+
+    /** The app's settings, read from the shop's ConfigMap. */
+    abstract List<EnvVar> environment(SaleorApi api);
+
+    /** How the kubelet checks the app. */
+    abstract Probe probe(int periodSeconds, int failureThreshold);
+
+    PodSecurityContext podSecurity() {
+        return K8s.restrictedPod(props.runAsUser(), props.runAsUser());
+    }
+
+    SecurityContext containerSecurity() {
+        return K8s.restrictedContainer();
+    }
+
+    public String name() {
+        return props.name();
+    }
+
+    /** The path the app serves itself under. */
+    public String path() {
+        return props.path();
+    }
+
+    public int port() {
+        return props.port();
+    }
+
+    public KubeDeployment deployment() {
+        return deployment;
+    }
+}

@@ -1,0 +1,286 @@
+package keyboss.charts;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.cdk8s.plus25.k8s.ConfigMapEnvSource;
+import org.cdk8s.plus25.k8s.Container;
+import org.cdk8s.plus25.k8s.ContainerPort;
+import org.cdk8s.plus25.k8s.EnvFromSource;
+import org.cdk8s.plus25.k8s.EnvVar;
+import org.cdk8s.plus25.k8s.HttpGetAction;
+import org.cdk8s.plus25.k8s.JobSpec;
+import org.cdk8s.plus25.k8s.KubeConfigMap;
+import org.cdk8s.plus25.k8s.KubeConfigMapProps;
+import org.cdk8s.plus25.k8s.KubeDeployment;
+import org.cdk8s.plus25.k8s.KubeJob;
+import org.cdk8s.plus25.k8s.KubeJobProps;
+import org.cdk8s.plus25.k8s.PodSpec;
+import org.cdk8s.plus25.k8s.PodTemplateSpec;
+import org.cdk8s.plus25.k8s.Probe;
+import org.cdk8s.plus25.k8s.Volume;
+import org.cdk8s.plus25.k8s.VolumeMount;
+import software.constructs.Construct;
+
+/**
+ * The Saleor GraphQL API (CUJ1): a Deployment autoscaled on CPU and memory, spread over nodes,
+ * with a Service, a PodDisruptionBudget and probes on Saleor's health endpoint. Its database
+ * and Valkey settings are derived from the {@link PostgresHA} and {@link ValkeySentinel} it is
+ * given; every pod waits until the migrations Job has brought the schema up to date.
+ *
+ * <p>Objects (ids are public API): {@code settings} and {@code scripts} ConfigMaps,
+ * {@code deployment}, {@code service}, {@code hpa}, {@code pdb}, and {@code migrate}, the
+ * migrations Job, named after the image version so each version migrates once.
+ */
+public class SaleorApi extends Construct {
+
+    public static final int PORT = 8000;
+    /** The Saleor image's user and group ({@code useradd -r saleor}: the first system id). */
+    static final int SALEOR_UID = 999;
+    static final String SETTINGS_DIR = "/app/keyboss";
+    static final String SCRIPTS_DIR = "/scripts";
+
+    private final SaleorApiProps props;
+    private final String name;
+    private final String namespace;
+    private final String configMapName;
+    private final KubeDeployment deployment;
+
+    public SaleorApi(Construct scope, String id, SaleorApiProps props) {
+        super(scope, id);
+        EnvironmentChart chart = EnvironmentChart.of(this);
+        Environment env = chart.environment();
+        this.props = Objects.requireNonNull(props, "SaleorApi props");
+        int problemsBefore = chart.problems().count();
+        validate(env);
+        this.name = props.name();
+        this.namespace = env.namespace();
+        this.configMapName = props.database() == null ? null : props.database().configMapName();
+        if (chart.problems().count() > problemsBefore) {
+            this.deployment = null;
+            return;
+        }
+        Map<String, String> labels = Labels.of(name, "api");
+        new KubeConfigMap(this, "settings", KubeConfigMapProps.builder()
+                .metadata(K8s.meta(settingsConfigMap(), labels))
+                .data(Map.of("keyboss_settings.py", Scripts.read("saleor/keyboss_settings.py")))
+                .build());
+        new KubeConfigMap(this, "scripts", KubeConfigMapProps.builder()
+                .metadata(K8s.meta(scriptsConfigMap(), labels))
+                .data(Scripts.configMapData("saleor", "wait-for-migrations.sh", "migrate.sh", "seed.sh", "seed.py"))
+                .build());
+
+        Probe health = Probe.builder()
+                .httpGet(HttpGetAction.builder().path(props.healthPath()).port(K8s.intOrString("http")).build())
+                .periodSeconds(10).timeoutSeconds(5).failureThreshold(3).build();
+        Container api = Container.builder()
+                .name("saleor-api")
+                .image(env.images().saleor().image())
+                .imagePullPolicy(env.images().saleor().pullPolicy().value())
+                .command(List.of("uvicorn", "--host", "0.0.0.0", "--port", Integer.toString(PORT),
+                        "--workers", Integer.toString(props.workers()), "--lifespan", "off", "saleor.asgi:application"))
+                .envFrom(environmentFrom())
+                .env(environment())
+                .ports(List.of(ContainerPort.builder().name("http").containerPort(PORT).build()))
+                .startupProbe(Probe.builder()
+                        .httpGet(HttpGetAction.builder().path(props.healthPath()).port(K8s.intOrString("http")).build())
+                        .periodSeconds(5).timeoutSeconds(5).failureThreshold(60).build())
+                .readinessProbe(health)
+                .livenessProbe(Probe.builder()
+                        .httpGet(HttpGetAction.builder().path(props.healthPath()).port(K8s.intOrString("http")).build())
+                        .periodSeconds(20).timeoutSeconds(5).failureThreshold(3).build())
+                .resources(K8s.resources(props.resources()))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(mounts())
+                .build();
+        this.deployment = Workloads.deployment(this, "deployment", name, labels, null, PodSpec.builder()
+                .securityContext(K8s.restrictedPod(SALEOR_UID, SALEOR_UID))
+                .automountServiceAccountToken(false)
+                .affinity(Workloads.spreadOverNodes(name))
+                .initContainers(List.of(container("wait-for-migrations", "wait-for-migrations.sh", env)))
+                .containers(List.of(api))
+                .volumes(volumes())
+                .build());
+        Workloads.service(this, "service", name, labels, "http", PORT);
+        Workloads.autoscaler(this, "hpa", name + "-hpa", name, labels, props.autoscaling());
+        Workloads.disruptionBudget(this, "pdb", name, labels, 1);
+        addJob(this, "migrate", migrationsJobName(env), "migrate.sh", labels);
+    }
+
+    private void validate(Environment env) {
+        Checks.required(this, "database", props.database(), "the chart's PostgresHA");
+        Checks.required(this, "cache", props.cache(), "the chart's ValkeySentinel");
+        Checks.required(this, "secrets", props.secrets(), "SecretContract.keyboss()");
+        Checks.dnsLabel(this, "name", props.name(), 50, " (the HPA is <name>-hpa and Deployments add pod suffixes)");
+        if (Checks.required(this, "autoscaling", props.autoscaling(), "Autoscaling.of(2, 6, 60)")) {
+            props.autoscaling().validate(this, "autoscaling");
+        }
+        Checks.between(this, "workers", props.workers(), 1, 32, "uvicorn workers per pod", "use 2, or leave it unset");
+        Checks.path(this, "healthPath", props.healthPath());
+        if (props.adminEmail() == null || !props.adminEmail().matches("^[^@\\s]+@[^@\\s]+$")) {
+            Problems.report(this, "adminEmail", props.adminEmail(), "an e-mail address", "use admin@admin.com");
+        }
+        Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"250m\", \"512Mi\", \"1\", \"1Gi\")");
+        Checks.image(this, "images.saleor", env.images().saleor());
+    }
+
+    /** Everything a Saleor process reads besides {@link #environmentFrom()}: database URL, secrets, settings module. */
+    public List<EnvVar> environment() {
+        PostgresHA db = props.database();
+        SecretContract secrets = props.secrets();
+        return List.of(
+                // Read explicitly (it is also in envFrom) so DATABASE_URL below can expand it; the
+                // watchdog rewrites it on failover and restarts the API.
+                AppConfig.ref("POSTGRES_HOST", configMapName, AppConfig.POSTGRES_HOST),
+                K8s.envFromSecret("POSTGRES_PASSWORD", secrets.name(), secrets.key(db.passwordKey())),
+                K8s.env("DATABASE_URL", "postgres://" + db.user() + ":$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):"
+                        + db.port() + "/" + db.database()),
+                K8s.envFromSecret("SECRET_KEY", secrets.name(), secrets.key("SECRET_KEY")),
+                K8s.envFromSecret("RSA_PRIVATE_KEY", secrets.name(), secrets.key("RSA_PRIVATE_KEY")),
+                K8s.env("DJANGO_SETTINGS_MODULE", "keyboss_settings"),
+                K8s.env("PYTHONPATH", SETTINGS_DIR),
+                K8s.env("DEBUG", "False"));
+    }
+
+    /** The whole {@code keyboss-config} ConfigMap, as environment variables. */
+    public List<EnvFromSource> environmentFrom() {
+        return List.of(EnvFromSource.builder()
+                .configMapRef(ConfigMapEnvSource.builder().name(configMapName).build()).build());
+    }
+
+    /** The settings module and the scripts, as every Saleor container mounts them. */
+    List<VolumeMount> mounts() {
+        return List.of(K8s.readOnlyMount("settings", SETTINGS_DIR), K8s.readOnlyMount("scripts", SCRIPTS_DIR));
+    }
+
+    List<Volume> volumes() {
+        return List.of(K8s.configMapVolume("settings", settingsConfigMap()),
+                K8s.configMapVolume("scripts", scriptsConfigMap()));
+    }
+
+    /** A container of the Saleor image running {@code script} from the scripts ConfigMap. */
+    Container container(String containerName, String script, Environment env) {
+        return Container.builder()
+                .name(containerName)
+                .image(env.images().saleor().image())
+                .imagePullPolicy(env.images().saleor().pullPolicy().value())
+                .command(List.of(SCRIPTS_DIR + "/" + script))
+                .envFrom(environmentFrom())
+                .env(environment())
+                .resources(K8s.resources(props.resources()))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(mounts())
+                .build();
+    }
+
+    /**
+     * Adds the one-time seed-data Job (seed 2.4): the admin (password from the Secret's
+     * {@code ADMIN_PASSWORD}), product type, attributes, categories and collections. It only
+     * creates what is missing, so a re-run changes nothing; its name carries a hash of the
+     * seed, so a changed seed runs once more.
+     */
+    public KubeJob addSeedJob(Construct scope, String id) {
+        if (deployment == null) {
+            return null;
+        }
+        Environment env = EnvironmentChart.of(scope).environment();
+        String hash = sha256(Scripts.read("saleor/seed.py") + env.images().saleor().image() + props.adminEmail());
+        return addJob(scope, id, name.replace("-api", "") + "-seed-" + hash.substring(0, 8), "seed.sh",
+                Labels.of(name, "api"), K8s.env("ADMIN_EMAIL", props.adminEmail()),
+                K8s.envFromSecret("ADMIN_PASSWORD", props.secrets().name(), props.secrets().key("ADMIN_PASSWORD")));
+    }
+
+    private KubeJob addJob(Construct scope, String id, String jobName, String script, Map<String, String> labels,
+            EnvVar... extraEnv) {
+        Environment env = EnvironmentChart.of(scope).environment();
+        Container base = container(script.replace(".sh", ""), script, env);
+        Container container = extraEnv.length == 0 ? base : Container.builder()
+                .name(base.getName()).image(base.getImage()).imagePullPolicy(base.getImagePullPolicy())
+                .command(base.getCommand()).envFrom(base.getEnvFrom())
+                .env(K8s.envs(base.getEnv(), List.of(extraEnv)))
+                .resources(base.getResources()).securityContext(base.getSecurityContext())
+                .volumeMounts(base.getVolumeMounts()).build();
+        Map<String, String> jobLabels = Labels.of(jobName, "api-job");
+        return new KubeJob(scope, id, KubeJobProps.builder()
+                .metadata(K8s.meta(jobName, jobLabels))
+                .spec(JobSpec.builder()
+                        .backoffLimit(6)
+                        .activeDeadlineSeconds(1800)
+                        .ttlSecondsAfterFinished(86400)
+                        .template(PodTemplateSpec.builder()
+                                .metadata(K8s.meta(null, jobLabels))
+                                .spec(PodSpec.builder()
+                                        .restartPolicy("OnFailure")
+                                        .securityContext(K8s.restrictedPod(SALEOR_UID, SALEOR_UID))
+                                        .automountServiceAccountToken(false)
+                                        .containers(List.of(container))
+                                        .volumes(volumes())
+                                        .build())
+                                .build())
+                        .build())
+                .build());
+    }
+
+    /** {@code saleor-migrate-<image tag>}: one Job per version; old ones expire a day after finishing. */
+    private String migrationsJobName(Environment env) {
+        String image = env.images().saleor().image();
+        String tag = image.contains("@") ? image.substring(image.indexOf('@') + 8, image.indexOf('@') + 20)
+                : image.substring(image.lastIndexOf(':') + 1);
+        String slug = tag.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        String jobName = name.replace("-api", "") + "-migrate-" + slug;
+        return jobName.length() <= 52 ? jobName : jobName.substring(0, 52).replaceAll("-$", "");
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String settingsConfigMap() {
+        return name + "-settings";
+    }
+
+    private String scriptsConfigMap() {
+        return name + "-scripts";
+    }
+
+    /** Deployment and Service name. */
+    public String name() {
+        return name;
+    }
+
+    /** The path the API serves GraphQL on, behind the ingress and inside the cluster. */
+    public String path() {
+        return "/graphql/";
+    }
+
+    /** The Service's cluster DNS name, e.g. {@code saleor-api.tenant-keyboss.svc}. */
+    public String serviceHost() {
+        return name + "." + namespace + ".svc";
+    }
+
+    /** The GraphQL URL inside the cluster, for server-side rendering. */
+    public String internalUrl() {
+        return "http://" + serviceHost() + ":" + PORT + path();
+    }
+
+    public int port() {
+        return PORT;
+    }
+
+    /** The ConfigMap every Saleor pod and the frontends read (the one the database watchdog patches). */
+    public String configMapName() {
+        return configMapName;
+    }
+
+    public KubeDeployment deployment() {
+        return deployment;
+    }
+}

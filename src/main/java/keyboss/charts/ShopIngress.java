@@ -1,0 +1,105 @@
+package keyboss.charts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.cdk8s.JsonPatch;
+import org.cdk8s.plus25.k8s.HttpIngressPath;
+import org.cdk8s.plus25.k8s.HttpIngressRuleValue;
+import org.cdk8s.plus25.k8s.IngressBackend;
+import org.cdk8s.plus25.k8s.IngressRule;
+import org.cdk8s.plus25.k8s.IngressServiceBackend;
+import org.cdk8s.plus25.k8s.IngressSpec;
+import org.cdk8s.plus25.k8s.KubeIngress;
+import org.cdk8s.plus25.k8s.KubeIngressProps;
+import org.cdk8s.plus25.k8s.ServiceBackendPort;
+import software.constructs.Construct;
+
+/**
+ * The shop's Ingress on the environment's public host (seed 3.3.9): {@code /} to the
+ * storefront, {@code /graphql/} to the API, {@code /dashboard/} to the dashboard. Plain
+ * networking.k8s.io Ingress paths, no Traefik Middleware: each app serves itself under its path.
+ * {@link #addPath} routes another path (monitoring UIs, for example).
+ *
+ * <p>Objects (ids are public API): {@code ingress}.
+ */
+public class ShopIngress extends Construct {
+
+    /** One routed path. */
+    public record Route(String path, String service, String portName) {
+    }
+
+    private final KubeIngress ingress;
+    private final List<Route> routes = new ArrayList<>();
+
+    /**
+     * @param host the public host; {@code null} means the environment's
+     *             ({@link Environment#publicHost()}).
+     */
+    public ShopIngress(Construct scope, String id, Storefront storefront, SaleorApi api, Dashboard dashboard,
+            String host) {
+        super(scope, id);
+        Environment env = EnvironmentChart.of(this).environment();
+        String publicHost = host == null ? env.publicHost() : host;
+        if (Names.dnsSubdomainProblem(publicHost) != null) {
+            Problems.report(this, "host", "'" + publicHost + "'", "a DNS name (dot-separated lower-case labels)",
+                    Names.dnsSubdomainProblem(publicHost) + "; or leave host unset to use the environment's");
+            this.ingress = null;
+            return;
+        }
+        List<Route> initial = List.of(
+                new Route(api.path(), api.name(), "http"),
+                new Route(dashboard.path(), dashboard.name(), "http"),
+                new Route(storefront.path(), storefront.name(), "http"));
+        routes.addAll(initial);
+        this.ingress = new KubeIngress(this, "ingress", KubeIngressProps.builder()
+                .metadata(K8s.meta("keyboss", Labels.of("keyboss", "ingress")))
+                .spec(IngressSpec.builder()
+                        .ingressClassName(env.ingressClassName())
+                        .rules(List.of(IngressRule.builder()
+                                .host(publicHost)
+                                .http(HttpIngressRuleValue.builder()
+                                        .paths(initial.stream().map(ShopIngress::path).toList())
+                                        .build())
+                                .build()))
+                        .build())
+                .build());
+    }
+
+    private static HttpIngressPath path(Route r) {
+        return HttpIngressPath.builder()
+                .path(r.path())
+                .pathType("Prefix")
+                .backend(IngressBackend.builder()
+                        .service(IngressServiceBackend.builder()
+                                .name(r.service())
+                                .port(ServiceBackendPort.builder().name(r.portName()).build())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /**
+     * Routes {@code path} (which must start and end with '/') on the public host to a Service's
+     * named port, and returns the route; a bad path is reported and not added.
+     */
+    public Route addPath(String path, String service, String portName) {
+        if (ingress == null || !Checks.path(this, "addPath(path)", path)) {
+            return null;
+        }
+        Route route = new Route(path, service, portName);
+        routes.add(route);
+        ingress.addJsonPatch(JsonPatch.add("/spec/rules/0/http/paths/-", Map.of(
+                "path", path, "pathType", "Prefix",
+                "backend", Map.of("service", Map.of("name", service, "port", Map.of("name", portName))))));
+        return route;
+    }
+
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    public KubeIngress ingress() {
+        return ingress;
+    }
+}

@@ -1,0 +1,253 @@
+package keyboss.charts;
+
+import static keyboss.charts.Fixtures.assertContainsAll;
+import static keyboss.charts.Fixtures.container;
+import static keyboss.charts.Fixtures.env;
+import static keyboss.charts.Fixtures.find;
+import static keyboss.charts.Fixtures.problemFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The application layer of the built-in charts: API, workers, storefront, dashboard, config, ingress, jobs. */
+class AppLayerTest {
+
+    private static final List<Manifest> DETI = Fixtures.builtIn("deti");
+    private static final List<Manifest> LOCAL = Fixtures.builtIn("local");
+
+    private static Map<String, Object> valueFrom(Map<String, Object> container, String var) {
+        for (Object e : Manifest.list(container.get("env"))) {
+            if (var.equals(Manifest.map(e).get("name"))) {
+                return Manifest.map(Manifest.map(e).get("valueFrom"));
+            }
+        }
+        throw new AssertionError("no env var " + var);
+    }
+
+    @Test
+    void apiAutoscalesOnCpuAndMemoryWithTheSeedsWindows() {
+        Manifest hpa = find(DETI, "HorizontalPodAutoscaler", "saleor-api-hpa");
+        assertEquals("autoscaling/v2", hpa.apiVersion());
+        assertEquals(Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", "saleor-api"), hpa.at("spec.scaleTargetRef"));
+        assertEquals(2, hpa.at("spec.minReplicas"));
+        assertEquals(6, hpa.at("spec.maxReplicas"));
+        assertEquals(List.of(
+                Map.of("type", "Resource", "resource", Map.of("name", "cpu", "target", Map.of("type", "Utilization", "averageUtilization", 70))),
+                Map.of("type", "Resource", "resource", Map.of("name", "memory", "target", Map.of("type", "Utilization", "averageUtilization", 80)))),
+                hpa.at("spec.metrics"));
+        assertEquals(60, hpa.at("spec.behavior.scaleUp.stabilizationWindowSeconds"));
+        assertEquals(300, hpa.at("spec.behavior.scaleDown.stabilizationWindowSeconds"));
+        assertNull(find(DETI, "Deployment", "saleor-api").at("spec.replicas"), "the HPA owns the replica count");
+        assertEquals(1, find(DETI, "PodDisruptionBudget", "saleor-api").at("spec.minAvailable"));
+    }
+
+    @Test
+    void apiPrefersOneNodePerPod() {
+        Object term = Manifest.list(find(DETI, "Deployment", "saleor-api")
+                .at("spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution")).get(0);
+        assertEquals(Map.of("weight", 100, "podAffinityTerm", Map.of(
+                "labelSelector", Map.of("matchLabels", Map.of(Labels.NAME, "saleor-api")),
+                "topologyKey", "kubernetes.io/hostname")), term);
+    }
+
+    @Test
+    void apiProbesSaleorsHealthEndpointAndWaitsForMigrations() {
+        Manifest api = find(DETI, "Deployment", "saleor-api");
+        Map<String, Object> c = container(api, "containers", "saleor-api");
+        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+            assertEquals(Map.of("path", "/health/", "port", "http"), Manifest.map(c.get(probe)).get("httpGet"), probe);
+        }
+        Map<String, Object> wait = container(api, "initContainers", "wait-for-migrations");
+        assertEquals(List.of("/scripts/wait-for-migrations.sh"), wait.get("command"));
+        assertContainsAll(Scripts.read("saleor/wait-for-migrations.sh"), "migrate --check");
+        Manifest migrate = find(DETI, "Job", "saleor-migrate-3-20-0");
+        assertEquals(List.of("/scripts/migrate.sh"), container(migrate, "containers", "migrate").get("command"));
+        assertContainsAll(Scripts.read("saleor/migrate.sh"), "manage.py migrate --no-input");
+    }
+
+    @Test
+    void apiReachesTheDatabaseThroughTheWatchdogsConfigMap() {
+        Map<String, Object> c = container(find(DETI, "Deployment", "saleor-api"), "containers", "saleor-api");
+        assertEquals(Map.of("configMapKeyRef", Map.of("name", "keyboss-config", "key", "POSTGRES_HOST")), valueFrom(c, "POSTGRES_HOST"));
+        assertEquals("postgres://saleor:$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):5432/saleor", env(c, "DATABASE_URL"));
+        assertEquals("keyboss_settings", env(c, "DJANGO_SETTINGS_MODULE"));
+        // The watchdog rewrites that very key and restarts that very Deployment.
+        Map<String, Object> watchdog = container(find(DETI, "Deployment", "postgres-watchdog"), "containers", "watchdog");
+        assertEquals("keyboss-config", env(watchdog, "CONFIGMAP"));
+        assertEquals("POSTGRES_HOST", env(watchdog, "CONFIGMAP_KEY"));
+        assertEquals("saleor-api", env(watchdog, "RESTART_DEPLOYMENTS"));
+    }
+
+    @Test
+    void configIsDerivedFromTheWiringAndTheEnvironment() {
+        Map<String, Object> deti = Manifest.map(find(DETI, "ConfigMap", "keyboss-config").object().get("data"));
+        assertEquals("postgres-0.postgres", deti.get("POSTGRES_HOST"));
+        assertEquals("http://keyboss.deti/graphql/", deti.get("API_URI"));
+        assertEquals("http://keyboss.deti/", deti.get("PUBLIC_URL"));
+        assertEquals("http://saleor-api.tenant-keyboss.svc:8000/graphql/", deti.get("SALEOR_API_URL_INTERNAL"));
+        assertEquals("0", deti.get("JWT_COOKIE_SECURE"));
+        assertEquals("mymaster", deti.get("REDIS_MASTER_NAME"));
+        assertTrue(deti.get("CELERY_BROKER_URL").toString().startsWith("sentinel://redis-sentinel-0.redis-sentinel:26379/1;"));
+        assertTrue(deti.get("CELERY_RESULT_BACKEND").toString().endsWith("redis-sentinel-2.redis-sentinel:26379/2"));
+        assertEquals("keyboss.deti,saleor-api,saleor-api.tenant-keyboss.svc", deti.get("ALLOWED_HOSTS"));
+        Map<String, Object> local = Manifest.map(find(LOCAL, "ConfigMap", "keyboss-config").object().get("data"));
+        assertEquals("http://localhost/graphql/", local.get("API_URI"));
+        assertEquals("http://saleor-api.keyboss.svc:8000/graphql/", local.get("SALEOR_API_URL_INTERNAL"));
+    }
+
+    @Test
+    void sentinelSettingsModuleIsMountedWhereThePythonPathPoints() {
+        Map<String, Object> settings = Manifest.map(find(DETI, "ConfigMap", "saleor-api-settings").object().get("data"));
+        assertContainsAll((String) settings.get("keyboss_settings.py"), "CELERY_BROKER_TRANSPORT_OPTIONS",
+                "master_name", "CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS", "master_for(");
+        Map<String, Object> c = container(find(DETI, "Deployment", "saleor-api"), "containers", "saleor-api");
+        assertEquals("/app/keyboss", env(c, "PYTHONPATH"));
+        assertTrue(c.get("volumeMounts").toString().contains("mountPath=/app/keyboss"));
+    }
+
+    @Test
+    void workersScale2To4AndGetTimeToFinishATask() {
+        Manifest hpa = find(DETI, "HorizontalPodAutoscaler", "celery-worker-hpa");
+        assertEquals(2, hpa.at("spec.minReplicas"));
+        assertEquals(4, hpa.at("spec.maxReplicas"));
+        assertEquals(90, hpa.at("spec.behavior.scaleUp.stabilizationWindowSeconds"));
+        assertEquals(300, hpa.at("spec.behavior.scaleDown.stabilizationWindowSeconds"));
+        Manifest workers = find(DETI, "Deployment", "celery-worker");
+        assertEquals(330, workers.at("spec.template.spec.terminationGracePeriodSeconds"));
+        Map<String, Object> c = container(workers, "containers", "celery-worker");
+        assertTrue(c.get("command").toString().contains("--time-limit, 300"), c.get("command").toString());
+        String liveness = Manifest.list(Manifest.map(Manifest.map(c.get("livenessProbe")).get("exec")).get("command")).get(2).toString();
+        assertContainsAll(liveness, "inspect ping", "--destination celery@$HOSTNAME");
+        assertTrue(workers.at("spec.template.spec.affinity").toString().contains("kubernetes.io/hostname"));
+    }
+
+    @Test
+    void storefrontTakesImageAndUrlsFromTheEnvironment() {
+        Manifest deti = find(DETI, "Deployment", "saleor-storefront");
+        assertEquals(2, deti.at("spec.replicas"));
+        Map<String, Object> c = container(deti, "containers", "saleor-storefront");
+        assertEquals("registry.deti/tenant-keyboss/storefront:keyboss", c.get("image"));
+        assertEquals("Always", c.get("imagePullPolicy"));
+        assertEquals(Map.of("configMapKeyRef", Map.of("name", "keyboss-config", "key", "SALEOR_API_URL_INTERNAL")),
+                valueFrom(c, "SALEOR_API_URL_INTERNAL"));
+        assertEquals(Map.of("configMapKeyRef", Map.of("name", "keyboss-config", "key", "NEXT_PUBLIC_API_URI")),
+                valueFrom(c, "NEXT_PUBLIC_SALEOR_API_URL"));
+        Map<String, Object> local = container(find(LOCAL, "Deployment", "saleor-storefront"), "containers", "saleor-storefront");
+        assertEquals("keyboss-storefront:m2", local.get("image"));
+        assertEquals("IfNotPresent", local.get("imagePullPolicy"));
+        assertEquals(1, find(DETI, "PodDisruptionBudget", "saleor-storefront").at("spec.minAvailable"));
+    }
+
+    @Test
+    void dashboardServesItselfUnderItsPathAndRecordsItsSecurityException() {
+        Manifest d = find(DETI, "Deployment", "saleor-dashboard");
+        Map<String, Object> c = container(d, "containers", "saleor-dashboard");
+        assertEquals("/dashboard/", env(c, "APP_MOUNT_URI"));
+        assertEquals("/dashboard/", new Manifest("", c).at("readinessProbe.httpGet.path"));
+        assertTrue(String.valueOf(d.metadata().get("annotations")).contains(Dashboard.SECURITY_EXCEPTION));
+    }
+
+    @Test
+    void ingressRoutesEachPathToItsApp() {
+        Manifest ingress = find(DETI, "Ingress", "keyboss");
+        assertEquals("traefik", ingress.at("spec.ingressClassName"));
+        Map<String, Object> rule = Manifest.map(Manifest.list(ingress.at("spec.rules")).get(0));
+        assertEquals("keyboss.deti", rule.get("host"));
+        Map<String, String> routes = new java.util.LinkedHashMap<>();
+        for (Object p : Manifest.list(Manifest.map(rule.get("http")).get("paths"))) {
+            Manifest path = new Manifest("", Manifest.map(p));
+            assertEquals("Prefix", path.at("pathType"));
+            routes.put((String) path.at("path"), path.at("backend.service.name") + ":" + path.at("backend.service.port.name"));
+        }
+        assertEquals(Map.of("/", "saleor-storefront:http", "/graphql/", "saleor-api:http",
+                "/dashboard/", "saleor-dashboard:http"), routes);
+        assertEquals("localhost", Manifest.map(Manifest.list(find(LOCAL, "Ingress", "keyboss").at("spec.rules")).get(0)).get("host"));
+    }
+
+    @Test
+    void seedJobIsIdempotentByConstruction() {
+        Manifest seed = DETI.stream().filter(m -> "Job".equals(m.kind()) && m.name().startsWith("saleor-seed-"))
+                .findFirst().orElseThrow();
+        Map<String, Object> c = container(seed, "containers", "seed");
+        assertEquals("admin@admin.com", env(c, "ADMIN_EMAIL"));
+        assertEquals(Map.of("secretKeyRef", Map.of("name", "keyboss-secrets", "key", "ADMIN_PASSWORD")), valueFrom(c, "ADMIN_PASSWORD"));
+        String script = Scripts.read("saleor/seed.py");
+        assertContainsAll(script, "get_or_create", ".exists()", "Digital Keys", "featured-products", "top-pick");
+        assertTrue(!script.contains(".delete("), "the seed never deletes");
+    }
+
+    @Test
+    void noSecretIsWritten() {
+        for (List<Manifest> env : List.of(DETI, LOCAL)) {
+            assertTrue(env.stream().noneMatch(m -> "Secret".equals(m.kind())), "dist holds no Secret object");
+        }
+    }
+
+    private static List<Problem> apiProblems(java.util.function.UnaryOperator<SaleorApiProps.Builder> change) {
+        return Fixtures.problems(Environment.local(), c -> {
+            PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
+            ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
+            new SaleorApi(c, "api", change.apply(SaleorApiProps.builder().database(db).cache(cache)).build());
+        });
+    }
+
+    @Test
+    void replicaRangesMustBeOrderedAndHighlyAvailable() {
+        assertContainsAll(problemFor(apiProblems(b -> b.autoscaling(Autoscaling.of(5, 3, 60))), "autoscaling.maxReplicas")
+                .toString(), "[test/api] autoscaling.maxReplicas = 3", "not below minReplicas 5", "Fix: raise maxReplicas");
+        assertContainsAll(problemFor(apiProblems(b -> b.autoscaling(Autoscaling.of(1, 1, 60))), "autoscaling.minReplicas")
+                .toString(), "minReplicas = 1", "high availability");
+        List<Problem> workers = Fixtures.problems(Environment.local(), c -> new CeleryWorkers(c, "workers",
+                CeleryWorkersProps.builder().autoscaling(Autoscaling.of(2, 1, 90)).build()));
+        assertContainsAll(problemFor(workers, "api").toString(), "[test/workers] api = (missing)");
+        assertContainsAll(problemFor(workers, "autoscaling.maxReplicas").toString(), "maxReplicas = 1");
+    }
+
+    @Test
+    void utilizationTargetsArePercentages() {
+        List<Problem> p = apiProblems(b -> b.autoscaling(Autoscaling.of(2, 6, 60).withTargets(0, 101)));
+        assertContainsAll(problemFor(p, "autoscaling.cpuPercent").toString(), "cpuPercent = 0", "from 1 to 100");
+        assertContainsAll(problemFor(p, "autoscaling.memoryPercent").toString(), "memoryPercent = 101", "from 1 to 100");
+    }
+
+    @Test
+    void pathsAndHostsAreChecked() {
+        assertContainsAll(problemFor(apiProblems(b -> b.healthPath("health")), "healthPath").toString(),
+                "healthPath = 'health'", "starts and ends with '/'", "Fix: write it as /health/");
+        List<Problem> p = Fixtures.problems(Environment.local(), c -> {
+            PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
+            ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
+            SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
+            Storefront storefront = new Storefront(c, "storefront", Storefront.defaults().api(api).build());
+            Dashboard dashboard = new Dashboard(c, "dashboard", Dashboard.defaults().api(api).path("/dashboard").build());
+            new ShopIngress(c, "ingress", storefront, api, dashboard, "Shop_Host!");
+        });
+        assertContainsAll(problemFor(p, "path").toString(), "[test/dashboard] path = '/dashboard'", "/dashboard/");
+        assertContainsAll(problemFor(p, "host").toString(), "[test/ingress] host = 'Shop_Host!'", "not a DNS name");
+    }
+
+    @Test
+    void addPathAppendsARouteAndRejectsABadPath() {
+        List<Manifest> m = Fixtures.synth(Environment.local(), c -> {
+            PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
+            ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
+            SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
+            ShopIngress ingress = new ShopIngress(c, "ingress", new Storefront(c, "storefront", Storefront.defaults().api(api).build()),
+                    api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null);
+            assertEquals(new ShopIngress.Route("/grafana/", "grafana", "http"), ingress.addPath("/grafana/", "grafana", "http"));
+        });
+        assertTrue(find(m, "Ingress", "keyboss").at("spec.rules").toString().contains("path=/grafana/"));
+        List<Problem> p = Fixtures.problems(Environment.local(), c -> {
+            PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
+            ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
+            SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
+            new ShopIngress(c, "ingress", new Storefront(c, "storefront", Storefront.defaults().api(api).build()),
+                    api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null).addPath("grafana", "grafana", "http");
+        });
+        assertContainsAll(problemFor(p, "addPath(path)").toString(), "'grafana'", "/grafana/");
+    }
+}
