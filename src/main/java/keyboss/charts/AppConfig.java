@@ -17,7 +17,7 @@ import software.constructs.Construct;
  *
  * <p>Objects (ids are public API): {@code configmap}.
  */
-public class AppConfig extends Construct {
+public class AppConfig extends Component {
 
     public static final String POSTGRES_HOST = "POSTGRES_HOST";
     public static final String POSTGRES_PORT = "POSTGRES_PORT";
@@ -55,7 +55,7 @@ public class AppConfig extends Construct {
     public AppConfig(Construct scope, String id, PostgresHA database, ValkeySentinel cache, SaleorApi api,
             Dashboard dashboard) {
         super(scope, id);
-        Environment env = EnvironmentChart.of(this).environment();
+        Environment env = environment;
         this.name = database.configMapName();
         Map<String, String> d = new LinkedHashMap<>();
         d.put(POSTGRES_HOST, database.primaryHost());

@@ -29,7 +29,7 @@ import software.constructs.Construct;
  *
  * <p>Objects (ids are public API): {@code claim}, {@code scripts}, {@code cronjob}.
  */
-public class BackupCronJob extends Construct {
+public class BackupCronJob extends Component {
 
     /** Longest CronJob name: Jobs it creates append an 11-character suffix to stay within 63. */
     static final int MAX_CRONJOB_NAME = 52;
@@ -44,15 +44,12 @@ public class BackupCronJob extends Construct {
 
     public BackupCronJob(Construct scope, String id, BackupCronJobProps props) {
         super(scope, id);
-        EnvironmentChart chart = EnvironmentChart.of(this);
-        Environment environment = chart.environment();
         this.props = Objects.requireNonNull(props, "BackupCronJob props");
-        int problemsBefore = chart.problems().count();
         validate(environment);
         Size storage = Checks.storage(this, "storageSize", props.storageSize(), environment);
         this.name = props.name();
         this.scriptsName = name + "-scripts";
-        if (chart.problems().count() > problemsBefore) {
+        if (hasProblems()) {
             this.cronJob = null;
             return;
         }

@@ -16,7 +16,7 @@ import software.constructs.Construct;
  *
  * <p>Objects (ids are public API): {@code deployment}, {@code hpa}, {@code pdb}.
  */
-public class CeleryWorkers extends Construct {
+public class CeleryWorkers extends Component {
 
     /** Extra time, beyond the longest task, for the worker to stop cleanly. */
     static final int SHUTDOWN_MARGIN_SECONDS = 30;
@@ -26,10 +26,8 @@ public class CeleryWorkers extends Construct {
 
     public CeleryWorkers(Construct scope, String id, CeleryWorkersProps props) {
         super(scope, id);
-        EnvironmentChart chart = EnvironmentChart.of(this);
-        Environment env = chart.environment();
+        Environment env = environment;
         Objects.requireNonNull(props, "CeleryWorkers props");
-        int problemsBefore = chart.problems().count();
         Checks.required(this, "api", props.api(), "the chart's SaleorApi");
         Checks.dnsLabel(this, "name", props.name(), 50, " (the HPA is <name>-hpa and Deployments add pod suffixes)");
         if (Checks.required(this, "autoscaling", props.autoscaling(), "Autoscaling.of(2, 4, 90)")) {
@@ -39,7 +37,7 @@ public class CeleryWorkers extends Construct {
         Checks.between(this, "maxTaskSeconds", props.maxTaskSeconds(), 1, 3600, "seconds", "use 300");
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"200m\", \"384Mi\", \"1\", \"768Mi\")");
         this.name = props.name();
-        if (chart.problems().count() > problemsBefore || props.api().deployment() == null) {
+        if (hasProblems() || props.api().deployment() == null) {
             this.deployment = null;
             return;
         }

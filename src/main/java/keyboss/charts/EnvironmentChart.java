@@ -43,6 +43,13 @@ public class EnvironmentChart extends Chart {
 
     /** The EnvironmentChart that holds {@code scope}. */
     public static EnvironmentChart of(IConstruct scope) {
+        // Most scopes are the chart itself or one of the library's constructs: no jsii call needed.
+        if (scope instanceof EnvironmentChart chart) {
+            return chart;
+        }
+        if (scope instanceof Component component) {
+            return component.chart;
+        }
         EnvironmentChart chart = CHARTS.get(Chart.of(scope));
         if (chart == null) {
             throw new IllegalStateException(scope.getNode().getPath() + " is not inside an EnvironmentChart;"

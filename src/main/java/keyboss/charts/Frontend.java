@@ -12,7 +12,7 @@ import org.cdk8s.plus25.k8s.SecurityContext;
 import software.constructs.Construct;
 
 /** What {@link Storefront} and {@link Dashboard} share: a Deployment and Service of one web app under a path. */
-abstract class Frontend extends Construct {
+abstract class Frontend extends Component {
 
     protected final FrontendProps props;
     protected final boolean valid;
@@ -20,10 +20,8 @@ abstract class Frontend extends Construct {
 
     Frontend(Construct scope, String id, FrontendProps props, String component, int minReplicas) {
         super(scope, id);
-        EnvironmentChart chart = EnvironmentChart.of(this);
-        Environment env = chart.environment();
+        Environment env = environment;
         this.props = props;
-        int problemsBefore = chart.problems().count();
         Checks.required(this, "api", props.api(), "the chart's SaleorApi");
         Checks.dnsLabel(this, "name", props.name(), 50, " (Deployments add pod suffixes)");
         Checks.path(this, "path", props.path());
@@ -33,7 +31,7 @@ abstract class Frontend extends Construct {
         Checks.between(this, "port", props.port(), 1, 65535, "a TCP port", "use the port the image listens on");
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"100m\", \"128Mi\", \"500m\", \"256Mi\")");
         Checks.image(this, "images", image(env));
-        this.valid = chart.problems().count() == problemsBefore && props.api().deployment() != null;
+        this.valid = !hasProblems() && props.api().deployment() != null;
         if (!valid) {
             this.deployment = null;
             return;

@@ -45,7 +45,7 @@ import software.constructs.Construct;
  * {@code pdb}, and {@code watchdog-sa}, {@code watchdog-role}, {@code watchdog-binding},
  * {@code watchdog} for the watchdog Deployment with only the RBAC verbs it uses.
  */
-public class PostgresHA extends Construct {
+public class PostgresHA extends Component {
 
     /** The postgres image runs as this user (uid and gid 70 in the Alpine image). */
     static final int POSTGRES_UID = 70;
@@ -65,13 +65,10 @@ public class PostgresHA extends Construct {
 
     public PostgresHA(Construct scope, String id, PostgresHAProps props) {
         super(scope, id);
-        EnvironmentChart chart = EnvironmentChart.of(this);
-        Environment environment = chart.environment();
         this.props = Objects.requireNonNull(props, "PostgresHA props");
-        int problemsBefore = chart.problems().count();
         this.name = validate(environment) ? props.name() : "postgres";
         Size storage = Checks.storage(this, "storageSize", props.storageSize(), environment);
-        if (chart.problems().count() > problemsBefore) {
+        if (hasProblems()) {
             // Synthesis will refuse and list the problems; build nothing from invalid input.
             this.statefulSet = null;
             this.service = null;

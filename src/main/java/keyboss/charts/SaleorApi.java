@@ -36,7 +36,7 @@ import software.constructs.Construct;
  * {@code deployment}, {@code service}, {@code hpa}, {@code pdb}, and {@code migrate}, the
  * migrations Job, named after the image version so each version migrates once.
  */
-public class SaleorApi extends Construct {
+public class SaleorApi extends Component {
 
     public static final int PORT = 8000;
     /** The Saleor image's user and group ({@code useradd -r saleor}: the first system id). */
@@ -52,15 +52,13 @@ public class SaleorApi extends Construct {
 
     public SaleorApi(Construct scope, String id, SaleorApiProps props) {
         super(scope, id);
-        EnvironmentChart chart = EnvironmentChart.of(this);
-        Environment env = chart.environment();
+        Environment env = environment;
         this.props = Objects.requireNonNull(props, "SaleorApi props");
-        int problemsBefore = chart.problems().count();
         validate(env);
         this.name = props.name();
         this.namespace = env.namespace();
         this.configMapName = props.database() == null ? null : props.database().configMapName();
-        if (chart.problems().count() > problemsBefore) {
+        if (hasProblems()) {
             this.deployment = null;
             return;
         }

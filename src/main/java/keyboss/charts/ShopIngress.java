@@ -23,7 +23,7 @@ import software.constructs.Construct;
  *
  * <p>Objects (ids are public API): {@code ingress}.
  */
-public class ShopIngress extends Construct {
+public class ShopIngress extends Component {
 
     /** One routed path. */
     public record Route(String path, String service, String portName) {
@@ -39,7 +39,7 @@ public class ShopIngress extends Construct {
     public ShopIngress(Construct scope, String id, Storefront storefront, SaleorApi api, Dashboard dashboard,
             String host) {
         super(scope, id);
-        Environment env = EnvironmentChart.of(this).environment();
+        Environment env = environment;
         String publicHost = host == null ? env.publicHost() : host;
         if (Names.dnsSubdomainProblem(publicHost) != null) {
             Problems.report(this, "host", "'" + publicHost + "'", "a DNS name (dot-separated lower-case labels)",

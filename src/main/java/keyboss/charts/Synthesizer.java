@@ -94,14 +94,18 @@ public final class Synthesizer {
     @SuppressWarnings("unchecked")
     public static List<Manifest> manifestsOf(Chart chart, String folder) {
         List<Object> all = chart.toJson();
+        // findAll lists the tree in pre-order: each top-level construct, then what it holds.
+        java.util.Set<IConstruct> tops = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        tops.addAll(chart.getNode().getChildren());
         List<Manifest> manifests = new ArrayList<>();
         int next = 0;
-        for (IConstruct child : chart.getNode().getChildren()) {
-            String file = folder + child.getNode().getId() + SUFFIX;
-            for (IConstruct node : child.getNode().findAll()) {
-                if (node instanceof ApiObject) {
-                    manifests.add(new Manifest(file, (Map<String, Object>) all.get(next++)));
-                }
+        String file = null;
+        for (IConstruct node : chart.getNode().findAll()) {
+            if (tops.contains(node)) {
+                file = folder + Component.idOf(node) + SUFFIX;
+            }
+            if (node instanceof ApiObject) {
+                manifests.add(new Manifest(file, (Map<String, Object>) all.get(next++)));
             }
         }
         if (next != all.size()) {

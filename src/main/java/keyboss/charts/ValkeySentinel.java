@@ -33,7 +33,7 @@ import software.constructs.Construct;
  * <p>Objects (ids are public API): {@code scripts}, {@code service}, {@code statefulset},
  * {@code pdb}, {@code sentinel-service}, {@code sentinel-statefulset}, {@code sentinel-pdb}.
  */
-public class ValkeySentinel extends Construct {
+public class ValkeySentinel extends Component {
 
     /** The valkey Alpine image's user and group. */
     static final int VALKEY_UID = 999;
@@ -49,15 +49,12 @@ public class ValkeySentinel extends Construct {
 
     public ValkeySentinel(Construct scope, String id, ValkeySentinelProps props) {
         super(scope, id);
-        EnvironmentChart chart = EnvironmentChart.of(this);
-        Environment environment = chart.environment();
         this.props = Objects.requireNonNull(props, "ValkeySentinel props");
-        int problemsBefore = chart.problems().count();
         boolean namesOk = validate(environment);
         this.name = namesOk ? props.name() : "redis";
         this.sentinelName = namesOk ? props.sentinelName() : "redis-sentinel";
         Size storage = Checks.storage(this, "storageSize", props.storageSize(), environment);
-        if (chart.problems().count() > problemsBefore) {
+        if (hasProblems()) {
             this.statefulSet = null;
             this.sentinelStatefulSet = null;
             return;

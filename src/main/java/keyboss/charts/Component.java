@@ -1,0 +1,41 @@
+package keyboss.charts;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+/**
+ * Base of the library's constructs: finds its {@link EnvironmentChart} and environment once,
+ * and tells whether its own input checks reported a problem (then it builds nothing; synthesis
+ * refuses and lists every problem). It also remembers its id on the Java side, which saves the
+ * synthesizer a jsii round trip per construct when it names files.
+ */
+public abstract class Component extends Construct {
+
+    private static final Map<IConstruct, String> IDS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    protected final EnvironmentChart chart;
+    protected final Environment environment;
+    private final int problemsBefore;
+
+    protected Component(Construct scope, String id) {
+        super(scope, id);
+        IDS.put(this, id);
+        this.chart = EnvironmentChart.of(scope);
+        this.environment = chart.environment();
+        this.problemsBefore = chart.problems().count();
+    }
+
+    /** Whether an input check of this construct has reported a problem so far. */
+    protected boolean hasProblems() {
+        return chart.problems().count() > problemsBefore;
+    }
+
+    /** The id of {@code construct}: from the Java side for a Component, else from its node. */
+    static String idOf(IConstruct construct) {
+        String id = IDS.get(construct);
+        return id != null ? id : construct.getNode().getId();
+    }
+}
