@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a cluster admits, checked on synthesized objects before anything is written: the rules
- * an {@link Environment} declares (namespace, storage class, volume cap, cluster-scoped kinds,
- * forbidden API groups, permissions a Role may not grant) and pinned images everywhere.
+ * What a cluster admits, checked on objects before anything is written, or on any folder of
+ * manifests: the rules of a {@link ClusterProfile} (namespace, storage class, volume cap,
+ * cluster-scoped kinds, forbidden API groups, permissions a Role may not grant), pinned images,
+ * resources on every container and the Pod Security "restricted" level.
  */
 public final class ClusterRules {
 
@@ -23,16 +24,46 @@ public final class ClusterRules {
     private ClusterRules() {
     }
 
-    /** Every rule broken by {@code manifests} in {@code environment}; empty when the cluster admits them all. */
+    /** Every rule of {@code environment}'s profile broken by {@code manifests}. */
     public static List<Problem> check(Environment environment, List<Manifest> manifests) {
+        return check(ClusterProfile.of(environment), manifests);
+    }
+
+    /** Every rule of {@code profile} broken by {@code manifests}; empty when the cluster admits them all. */
+    public static List<Problem> check(ClusterProfile profile, List<Manifest> manifests) {
         List<Problem> problems = new ArrayList<>();
         for (Manifest m : manifests) {
-            checkObject(environment, m, problems);
+            checkObject(profile, m, problems);
+            if (CrossReferences.podSpec(m) != null) {
+                String where = profile.name() + "/" + m.file() + " " + m.id();
+                if (profile.requireResources()) {
+                    checkResources(where, m, problems);
+                }
+                if (profile.restrictedPodSecurity()) {
+                    PodSecurity.checkRestricted(where, m, problems);
+                }
+            }
         }
         return problems;
     }
 
-    private static void checkObject(Environment env, Manifest m, List<Problem> out) {
+    private static void checkResources(String where, Manifest m, List<Problem> out) {
+        for (Map.Entry<String, Object> c : containers(m).entrySet()) {
+            Map<String, Object> resources = Manifest.map(Manifest.map(c.getValue()).get("resources"));
+            for (String kind : List.of("requests", "limits")) {
+                Map<String, Object> values = Manifest.map(resources.get(kind));
+                for (String resource : List.of("cpu", "memory")) {
+                    if (!values.containsKey(resource)) {
+                        out.add(new Problem(where, c.getKey() + ".resources." + kind + "." + resource, null,
+                                "every container states its cpu and memory requests and limits, so a shared"
+                                        + " cluster can schedule it", "set resources." + kind + "." + resource));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkObject(ClusterProfile env, Manifest m, List<Problem> out) {
         String where = env.name() + "/" + m.file() + " " + m.id();
         boolean clusterScoped = CLUSTER_SCOPED_KINDS.contains(m.kind());
         if ("Namespace".equals(m.kind())) {
@@ -81,7 +112,7 @@ public final class ClusterRules {
         }
     }
 
-    private static void checkClaim(Environment env, String where, String path, Map<String, Object> spec,
+    private static void checkClaim(ClusterProfile env, String where, String path, Map<String, Object> spec,
             List<Problem> out) {
         Object storageClass = spec.get("storageClassName");
         if (!env.storageClass().equals(storageClass)) {
@@ -102,7 +133,7 @@ public final class ClusterRules {
         }
     }
 
-    private static void checkRules(Environment env, String where, List<Object> rules, List<Problem> out) {
+    private static void checkRules(ClusterProfile env, String where, List<Object> rules, List<Problem> out) {
         for (int i = 0; i < rules.size(); i++) {
             Map<String, Object> rule = Manifest.map(rules.get(i));
             for (Permission denied : env.deniedPermissions()) {

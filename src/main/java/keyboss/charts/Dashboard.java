@@ -26,7 +26,7 @@ import software.constructs.Construct;
 public class Dashboard extends Frontend {
 
     /** Annotation that documents why a workload does not meet the Pod Security "restricted" level. */
-    public static final String SECURITY_EXCEPTION = "keyboss.io/pod-security-exception";
+    public static final String SECURITY_EXCEPTION = ClusterProfile.SECURITY_EXCEPTION;
 
     public Dashboard(Construct scope, String id, FrontendProps props) {
         super(scope, id, props, "dashboard", 1);

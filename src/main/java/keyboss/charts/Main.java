@@ -25,6 +25,9 @@ public final class Main {
         if (args.length == 2 && "secrets".equals(args[0])) {
             return secrets(args[1]);
         }
+        if (args.length > 0 && "validate".equals(args[0])) {
+            return validate(args);
+        }
         if (args.length == 0 || !"synth".equals(args[0])) {
             return usage(args.length == 0 ? "a command is required" : "unknown command '" + args[0] + "'");
         }
@@ -112,10 +115,86 @@ public final class Main {
                 + String.join(", ", Environment.builtIn().stream().map(Environment::name).toList()));
     }
 
+    /**
+     * {@code validate --profile NAME [--json] [--secret NAME=KEY,KEY]... DIR}: checks every
+     * manifest under DIR, written by this library or not, against a cluster profile. Secrets are
+     * never in git, so a referenced Secret must be declared: KeyBoss's own contract always is.
+     */
+    private static int validate(String[] args) {
+        String profileName = null;
+        boolean json = false;
+        Path dir = null;
+        List<SecretContract> secrets = new ArrayList<>(List.of(KeybossChart.SECRETS));
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--profile" -> {
+                    if (++i >= args.length) {
+                        return usage("--profile needs a name");
+                    }
+                    profileName = args[i];
+                }
+                case "--json" -> json = true;
+                case "--secret" -> {
+                    if (++i >= args.length || !args[i].contains("=")) {
+                        return usage("--secret needs NAME=KEY,KEY");
+                    }
+                    String[] nameKeys = args[i].split("=", 2);
+                    secrets.add(new SecretContract(nameKeys[0], java.util.Arrays.stream(nameKeys[1].split(","))
+                            .map(k -> new SecretContract.Key(k, SecretContract.Generator.RANDOM_HEX, "declared")).toList()));
+                }
+                default -> {
+                    if (dir != null || args[i].startsWith("--")) {
+                        return usage("unexpected '" + args[i] + "'");
+                    }
+                    dir = Path.of(args[i]);
+                }
+            }
+        }
+        if (profileName == null || dir == null) {
+            return usage("validate needs --profile NAME and a folder");
+        }
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return usage("'" + dir + "' is not a folder");
+        }
+        ClusterProfile profile;
+        try {
+            profile = ClusterProfile.named(profileName);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        List<Manifest> manifests = ManifestReader.read(dir);
+        List<Problem> problems = Validator.check(profile, manifests, secrets);
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Problem p : problems) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("where", p.path());
+                row.put("field", p.property());
+                row.put("value", p.value() == null ? null : String.valueOf(p.value()));
+                row.put("rule", p.allowed());
+                row.put("fix", p.fix());
+                rows.add(row);
+            }
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("profile", profile.name());
+            report.put("objects", manifests.size());
+            report.put("problems", rows);
+            System.out.println(Synthesizer.toJson(report));
+        } else {
+            for (Problem p : problems) {
+                System.out.println("- " + p);
+            }
+            System.out.println(manifests.size() + " objects checked against profile " + profile.name() + ": "
+                    + (problems.isEmpty() ? "no problems" : problems.size() + " problem" + (problems.size() == 1 ? "" : "s")));
+        }
+        return problems.isEmpty() ? 0 : 1;
+    }
+
     private static int usage(String problem) {
         System.err.println("keyboss-charts: " + problem + "\n"
                 + "usage: synth [--outdir DIR] [--env NAME]...\n"
                 + "       secrets ENV   the Secret contract of ENV (names only), for bin/create-secrets\n"
+                + "       validate --profile NAME [--json] [--secret NAME=KEY,KEY]... DIR\n"
                 + "  --outdir DIR  where to write (default $CDK8S_OUTDIR, else dist)\n"
                 + "  --env NAME    only this environment (repeatable; default all built-in)");
         return 2;

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.cdk8s.ApiObject;
 import org.cdk8s.App;
@@ -55,6 +56,9 @@ public final class Synthesizer {
      */
     public static List<Output> synthesize(List<Environment> environments) {
         long start = System.nanoTime();
+        // The checks are plain Java: load and warm them on the other core while the jsii runtime
+        // starts and builds the constructs (jsii itself is only ever called from this thread).
+        CompletableFuture<Void> warm = CompletableFuture.runAsync(SchemaValidator::warmUp);
         App app = new App();
         long started = System.nanoTime();
         List<KeybossChart> shops = new ArrayList<>();
@@ -68,14 +72,17 @@ public final class Synthesizer {
         long built = System.nanoTime();
 
         List<Output> outputs = new ArrayList<>();
-        List<Problem> broken = new ArrayList<>();
+        List<CompletableFuture<List<Problem>>> checks = new ArrayList<>();
         for (int i = 0; i < shops.size(); i++) {
             List<Manifest> manifests = new ArrayList<>(manifestsOf(shops.get(i), ""));
             manifests.addAll(manifestsOf(ops.get(i), OPS_DIR));
-            broken.addAll(ClusterRules.check(environments.get(i), manifests));
-            broken.addAll(CrossReferences.check(environments.get(i).name(), manifests, List.of(KeybossChart.SECRETS)));
-            outputs.add(new Output(environments.get(i), List.copyOf(manifests)));
+            ClusterProfile profile = ClusterProfile.of(environments.get(i));
+            List<Manifest> objects = List.copyOf(manifests);
+            checks.add(warm.thenApplyAsync(w -> Validator.check(profile, objects, List.of(KeybossChart.SECRETS))));
+            outputs.add(new Output(environments.get(i), objects));
         }
+        List<Problem> broken = new ArrayList<>();
+        checks.forEach(c -> broken.addAll(c.join()));
         if (!broken.isEmpty()) {
             throw new SynthesisException(broken);
         }
@@ -127,6 +134,16 @@ public final class Synthesizer {
             byFile.forEach((file, text) -> files.put(output.environment().name() + "/" + file, text.toString()));
         }
         return files;
+    }
+
+    /** A value as indented JSON (for reports). */
+    public static String toJson(Object value) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** One object as YAML. */

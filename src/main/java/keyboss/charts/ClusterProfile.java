@@ -1,0 +1,47 @@
+package keyboss.charts;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a cluster admits, as a named, reusable set of rules that {@link ClusterRules} checks:
+ * namespace, storage, cluster-scoped kinds, forbidden API groups, permissions a Role may not
+ * grant, and the workload rules (pinned images, resources on every container, Pod Security
+ * "restricted" unless a workload documents an exception in {@link #SECURITY_EXCEPTION}).
+ */
+public record ClusterProfile(
+        String name,
+        String namespace,
+        boolean createNamespace,
+        String storageClass,
+        Size maxVolumeSize,
+        boolean clusterScopedAllowed,
+        Set<String> forbiddenApiGroups,
+        List<Permission> deniedPermissions,
+        boolean restrictedPodSecurity,
+        boolean requireResources) {
+
+    /**
+     * Annotation on a workload explaining why its pods cannot meet Pod Security "restricted";
+     * with a reason, those checks are skipped for it (and only for it).
+     */
+    public static final String SECURITY_EXCEPTION = "keyboss.io/pod-security-exception";
+
+    /** The rules of {@code environment}, with the workload rules on. */
+    public static ClusterProfile of(Environment environment) {
+        return new ClusterProfile(environment.name(), environment.namespace(), environment.createNamespace(),
+                environment.storageClass(), environment.maxVolumeSize(), environment.clusterScopedAllowed(),
+                environment.forbiddenApiGroups(), environment.deniedPermissions(), true, true);
+    }
+
+    /** The profile of a built-in environment ({@code local}, {@code deti}). */
+    public static ClusterProfile named(String name) {
+        return Environment.builtIn().stream().filter(e -> e.name().equals(name)).findFirst().map(ClusterProfile::of)
+                .orElseThrow(() -> new IllegalArgumentException("unknown profile '" + name + "'; known: "
+                        + String.join(", ", Environment.builtIn().stream().map(Environment::name).toList())));
+    }
+
+    public boolean admitsVolume(Size size) {
+        return !size.isGreaterThan(maxVolumeSize);
+    }
+}

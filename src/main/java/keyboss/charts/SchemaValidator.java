@@ -1,0 +1,123 @@
+package keyboss.charts;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import io.kubernetes.client.openapi.JSON;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Strict, offline schema validation of each object against the Kubernetes {@value #KUBERNETES}
+ * API: unknown fields, missing required fields and wrong types are errors. Core kinds use the
+ * Kubernetes Java client's models ({@code validateJsonElement}, then typed parsing); a custom
+ * resource needs a schema registered with {@link #customResource}, else it is reported as
+ * unknown rather than passed unchecked.
+ *
+ * <p>Why 1.32: it is the newest API the Java client models (client-java 24), k3s ships it, and
+ * the objects this library writes use only GA APIs (apps/v1, batch/v1, policy/v1,
+ * autoscaling/v2, networking.k8s.io/v1, rbac/v1) present unchanged since 1.25.
+ */
+public final class SchemaValidator {
+
+    /** The Kubernetes minor version the models describe. */
+    public static final String KUBERNETES = "1.32";
+    private static final String MODELS = "io.kubernetes.client.openapi.models.";
+
+    private static final Map<String, Function<Map<String, Object>, List<String>>> CUSTOM = new ConcurrentHashMap<>();
+    private static final Map<String, Method> VALIDATORS = new ConcurrentHashMap<>();
+
+    private SchemaValidator() {
+    }
+
+    /** Registers the schema check of a custom resource kind ({@code group/version} and kind). */
+    public static void customResource(String apiVersion, String kind, Function<Map<String, Object>, List<String>> check) {
+        CUSTOM.put(apiVersion + " " + kind, check);
+    }
+
+    /** Loads the models and Gson adapters the checks use, so a later check starts warm. */
+    static void warmUp() {
+        Map<String, Object> container = Map.of("name", "c", "image", "i:1",
+                "resources", Map.of("requests", Map.of("cpu", "1"), "limits", Map.of("memory", "1Mi")));
+        Map<String, Object> pod = Map.of("containers", List.of(container));
+        for (String kind : List.of("Deployment", "StatefulSet")) {
+            errors(new Manifest("", Map.of("apiVersion", "apps/v1", "kind", kind, "metadata", Map.of("name", "w"),
+                    "spec", Map.of("selector", Map.of(), "template", Map.of("spec", pod)))));
+        }
+        errors(new Manifest("", Map.of("apiVersion", "v1", "kind", "Service", "metadata", Map.of("name", "w"),
+                "spec", Map.of("ports", List.of(Map.of("port", 1, "targetPort", "x"))))));
+    }
+
+    /** Every schema problem of every object. */
+    public static List<Problem> check(String environment, List<Manifest> manifests) {
+        List<Problem> problems = new ArrayList<>();
+        for (Manifest m : manifests) {
+            String where = environment + "/" + m.file() + " " + m.id();
+            for (String error : errors(m)) {
+                problems.add(new Problem(where, "schema", m.apiVersion() + " " + m.kind(),
+                        "the Kubernetes " + KUBERNETES + " schema: " + error,
+                        "fix the field (a typo, a field of another kind, or a value of the wrong type)"));
+            }
+        }
+        return problems;
+    }
+
+    /** The schema errors of one object; empty when it conforms. */
+    public static List<String> errors(Manifest m) {
+        if (m.apiVersion() == null || m.kind() == null) {
+            return List.of("apiVersion and kind are required");
+        }
+        Function<Map<String, Object>, List<String>> custom = CUSTOM.get(m.apiVersion() + " " + m.kind());
+        if (custom != null) {
+            return custom.apply(m.object());
+        }
+        Method validate = validator(m.apiVersion(), m.kind());
+        if (validate == null) {
+            return List.of("no schema is known for " + m.apiVersion() + " " + m.kind()
+                    + " (not a Kubernetes " + KUBERNETES + " kind, and no custom resource schema is registered)");
+        }
+        JsonElement json = JSON.getGson().toJsonTree(m.object());
+        try {
+            validate.invoke(null, json);
+            JSON.getGson().fromJson(json, validate.getDeclaringClass());
+            return List.of();
+        } catch (InvocationTargetException e) {
+            return List.of(shorten(e.getCause().getMessage()));
+        } catch (JsonParseException | IllegalArgumentException | IllegalStateException e) {
+            return List.of("a value has the wrong type: " + shorten(e.getMessage()));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code validateJsonElement} of the model class for {@code apps/v1 Deployment}: {@code V1Deployment}. */
+    private static Method validator(String apiVersion, String kind) {
+        String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+        String className = MODELS + "V" + version.substring(1) + kind;
+        return VALIDATORS.computeIfAbsent(className, n -> {
+            try {
+                Class<?> model = Class.forName(n);
+                return model.getMethod("validateJsonElement", JsonElement.class);
+            } catch (ClassNotFoundException | NoSuchMethodException e) {
+                return null;
+            }
+        });
+    }
+
+    /** The client's messages quote the whole object; keep the sentence. */
+    private static String shorten(String message) {
+        if (message == null) {
+            return "invalid";
+        }
+        int json = message.indexOf(" JSON: ");
+        String text = json > 0 ? message.substring(0, json) : message;
+        text = text.replace(" in the JSON string", "");
+        int quoted = text.indexOf(": {");
+        text = quoted > 0 ? text.substring(0, quoted) : text;
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+}

@@ -1,0 +1,194 @@
+package keyboss.charts;
+
+import static keyboss.charts.Fixtures.assertContainsAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Strict schemas, Pod Security "restricted", resources, and the validate command, each rule both ways. */
+class ValidationTest {
+
+    private static final ClusterProfile DETI = ClusterProfile.named("deti");
+
+    private static Map<String, Object> deployment(Map<String, Object> podContext, Map<String, Object> containerContext) {
+        Map<String, Object> container = new LinkedHashMap<>(Map.of("name", "web", "image", "nginx:1.27.0",
+                "resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi"), "limits", Map.of("cpu", "1", "memory", "64Mi"))));
+        if (containerContext != null) {
+            container.put("securityContext", containerContext);
+        }
+        Map<String, Object> pod = new LinkedHashMap<>(Map.of("containers", List.of(container)));
+        if (podContext != null) {
+            pod.put("securityContext", podContext);
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", "apps/v1");
+        o.put("kind", "Deployment");
+        o.put("metadata", new LinkedHashMap<>(Map.of("name", "web", "namespace", "tenant-keyboss")));
+        o.put("spec", Map.of("selector", Map.of("matchLabels", Map.of("app", "web")),
+                "template", Map.of("metadata", Map.of("labels", Map.of("app", "web")), "spec", pod)));
+        return o;
+    }
+
+    private static final Map<String, Object> RESTRICTED_POD = Map.of("runAsNonRoot", true, "runAsUser", 1000,
+            "seccompProfile", Map.of("type", "RuntimeDefault"));
+    private static final Map<String, Object> RESTRICTED_CONTAINER = Map.of("allowPrivilegeEscalation", false,
+            "capabilities", Map.of("drop", List.of("ALL")));
+
+    private static List<Problem> rules(Map<String, Object> object) {
+        return ClusterRules.check(DETI, List.of(new Manifest("web.yaml", object)));
+    }
+
+    @Test
+    void everySynthesizedObjectConformsToTheSchema() {
+        for (String env : List.of("local", "deti")) {
+            assertEquals(List.of(), SchemaValidator.check(env, Fixtures.builtIn(env)), env);
+        }
+    }
+
+    @Test
+    void unknownFieldsMissingRequiredFieldsAndWrongTypesAreRejected() {
+        Map<String, Object> typo = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+        ((Map<String, Object>) Manifest.map(typo.get("metadata"))).put("lables", Map.of());
+        assertContainsAll(SchemaValidator.errors(new Manifest("f", typo)).toString(), "`lables`", "V1ObjectMeta");
+        Map<String, Object> noSelector = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+        noSelector.put("spec", Map.of("template", Map.of("spec", Map.of("containers", List.of(Map.of("name", "c", "image", "i:1"))))));
+        assertContainsAll(SchemaValidator.errors(new Manifest("f", noSelector)).toString(), "required field `selector`");
+        Map<String, Object> wrongType = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+        Map<String, Object> spec = new LinkedHashMap<>(Manifest.map(wrongType.get("spec")));
+        spec.put("replicas", "two");
+        wrongType.put("spec", spec);
+        assertContainsAll(SchemaValidator.errors(new Manifest("f", wrongType)).toString(), "wrong type", "two");
+        assertEquals(List.of(), SchemaValidator.errors(new Manifest("f", deployment(RESTRICTED_POD, RESTRICTED_CONTAINER))));
+    }
+
+    @Test
+    void customResourcesNeedASchema() {
+        Manifest monitor = new Manifest("f", Map.of("apiVersion", "example.com/v1", "kind", "Widget", "metadata", Map.of("name", "w")));
+        assertContainsAll(SchemaValidator.errors(monitor).toString(), "no schema is known for example.com/v1 Widget");
+        SchemaValidator.customResource("example.com/v1", "Widget",
+                o -> o.containsKey("spec") ? List.of() : List.of("Widget needs a spec"));
+        assertEquals(List.of("Widget needs a spec"), SchemaValidator.errors(monitor));
+    }
+
+    @Test
+    void restrictedPodSecurityPassesAndEachBreachIsNamed() {
+        assertEquals(List.of(), rules(deployment(RESTRICTED_POD, RESTRICTED_CONTAINER)));
+        assertContainsAll(only(rules(deployment(Map.of("runAsUser", 1000, "seccompProfile", Map.of("type", "RuntimeDefault")),
+                RESTRICTED_CONTAINER))), "containers[0].securityContext.runAsNonRoot", "Pod Security \"restricted\"");
+        assertContainsAll(only(rules(deployment(RESTRICTED_POD, Map.of("capabilities", Map.of("drop", List.of("ALL")))))),
+                "allowPrivilegeEscalation = null", "must be false");
+        assertContainsAll(only(rules(deployment(RESTRICTED_POD, Map.of("allowPrivilegeEscalation", false)))),
+                "capabilities.drop", "drop ALL");
+        assertContainsAll(only(rules(deployment(RESTRICTED_POD, Map.of("allowPrivilegeEscalation", false,
+                "capabilities", Map.of("drop", List.of("ALL"), "add", List.of("SYS_ADMIN")))))), "capabilities.add = SYS_ADMIN");
+        assertEquals(List.of(), rules(deployment(RESTRICTED_POD, Map.of("allowPrivilegeEscalation", false,
+                "capabilities", Map.of("drop", List.of("ALL"), "add", List.of("NET_BIND_SERVICE"))))));
+        assertContainsAll(only(rules(deployment(Map.of("runAsNonRoot", true), RESTRICTED_CONTAINER))), "seccompProfile");
+        assertContainsAll(only(rules(deployment(Map.of("runAsNonRoot", true, "runAsUser", 0,
+                "seccompProfile", Map.of("type", "RuntimeDefault")), RESTRICTED_CONTAINER))), "runAsUser = 0");
+    }
+
+    @Test
+    void aDocumentedExceptionExemptsOnlyThatWorkload() {
+        Map<String, Object> rootNginx = deployment(null, null);
+        assertTrue(rules(rootNginx).size() >= 4, rules(rootNginx).toString());
+        Manifest.map(rootNginx.get("metadata")).put("annotations", Map.of(ClusterProfile.SECURITY_EXCEPTION, " "));
+        assertTrue(rules(rootNginx).size() >= 4, "a blank reason is no exception");
+        Manifest.map(rootNginx.get("metadata")).put("annotations", Map.of(ClusterProfile.SECURITY_EXCEPTION, "nginx binds 80 as root"));
+        assertEquals(List.of(), rules(rootNginx));
+    }
+
+    @Test
+    void everyContainerStatesItsResources() {
+        Map<String, Object> d = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+        Map<String, Object> c = Manifest.map(Manifest.list(new Manifest("", d).at("spec.template.spec.containers")).get(0));
+        c.put("resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi"), "limits", Map.of("cpu", "1")));
+        assertContainsAll(only(rules(d)), "containers[0].resources.limits.memory", "cpu and memory requests and limits");
+    }
+
+    private static String only(List<Problem> problems) {
+        assertEquals(1, problems.size(), problems.toString());
+        return problems.get(0).toString();
+    }
+
+    private static int validate(List<String> args, StringBuilder out) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            List<String> all = new ArrayList<>(List.of("validate"));
+            all.addAll(args);
+            return Main.run(all.toArray(String[]::new));
+        } finally {
+            System.setOut(old);
+            out.append(buffer.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void validateCommandPassesDistAndReportsOtherProfilesProblems() throws IOException {
+        StringBuilder ok = new StringBuilder();
+        assertEquals(0, validate(List.of("--profile", "deti", "dist/deti"), ok), ok.toString());
+        assertContainsAll(ok.toString(), "objects checked against profile deti: no problems");
+        StringBuilder json = new StringBuilder();
+        assertEquals(1, validate(List.of("--profile", "deti", "--json", "dist/local"), json));
+        Map<?, ?> report = new ObjectMapper().readValue(json.toString(), Map.class);
+        assertEquals("deti", report.get("profile"));
+        List<?> problems = (List<?>) report.get("problems");
+        assertTrue(problems.size() > 10, problems.toString());
+        assertTrue(problems.toString().contains("Namespace/keyboss"), "the local Namespace is reported");
+        assertEquals(List.of("where", "field", "value", "rule", "fix"), new ArrayList<>(((Map<?, ?>) problems.get(0)).keySet()));
+    }
+
+    @Test
+    void validateCommandWorksOnManifestsThisLibraryDidNotWrite(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("app.yml"), """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: tenant-keyboss}
+                spec:
+                  selector: {app: web}
+                  ports: [{name: http, port: 80, targetPort: http}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: tenant-keyboss}
+                spec:
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                        - name: web
+                          image: nginx:latest
+                          env: [{name: PASSWORD, valueFrom: {secretKeyRef: {name: app-secret, key: password}}}]
+                """);
+        StringBuilder out = new StringBuilder();
+        assertEquals(1, validate(List.of("--profile", "deti", dir.toString()), out));
+        assertContainsAll(out.toString(), "floating tag 'latest'", "targetPort = http", "app-secret/password",
+                "runAsNonRoot", "resources.requests.cpu", "2 objects checked against profile deti");
+        StringBuilder declared = new StringBuilder();
+        validate(List.of("--profile", "deti", "--secret", "app-secret=password", dir.toString()), declared);
+        assertTrue(!declared.toString().contains("app-secret/password"), "a declared Secret resolves");
+    }
+
+    @Test
+    void validateUsageErrorsExitTwo() {
+        assertEquals(2, validate(List.of("dist/deti"), new StringBuilder()));
+        assertEquals(2, validate(List.of("--profile", "prod", "dist/deti"), new StringBuilder()));
+        assertEquals(2, validate(List.of("--profile", "deti", "no-such-dir"), new StringBuilder()));
+    }
+}
