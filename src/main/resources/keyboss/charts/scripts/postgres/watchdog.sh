@@ -3,6 +3,13 @@
 # accepts connections; after FAILURE_THRESHOLD failures in a row it promotes the standby,
 # points CONFIGMAP's CONFIGMAP_KEY at the new primary, restarts RESTART_DEPLOYMENTS so they
 # reconnect, and goes on watching the new pair. It finds the current primary itself on start.
+#
+# Fencing: a primary that was only frozen (not dead) comes back still believing it is primary.
+# Until the old primary is seen as a standby, every cycle the watchdog looks at it and, if it
+# answers as a writable primary, fences it: makes it read-only (default_transaction_read_only,
+# persisted with ALTER SYSTEM) and ends its client sessions, so two writable primaries never
+# stay. A fenced pod re-joins as standby of the new primary when it restarts (its init
+# container re-syncs it).
 set -eu
 TAG=watchdog
 . "$(dirname "$0")/common.sh"
@@ -28,12 +35,34 @@ kube_patch() {
   curl -sS -f -o /dev/null -X PATCH $ca -H "$auth" -H "Content-Type: $2" --data "$3" "$KUBE_API$1"
 }
 
+# Makes the primary $1 read-only and ends its client sessions.
+fence() {
+  psql -h "${1%:*}" -p "${1##*:}" -d postgres -v ON_ERROR_STOP=1 -qtAX \
+    -c "ALTER SYSTEM SET default_transaction_read_only = on" \
+    -c "SELECT pg_reload_conf()" \
+    -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'" >/dev/null 2>&1
+}
+
+timeline() {
+  psql -h "${1%:*}" -p "${1##*:}" -d postgres -tAXc 'select timeline_id from pg_control_checkpoint()' 2>/dev/null || echo 0
+}
+
 find_pair() {
   PRIMARY=""
   STANDBY=""
   for p in $PEERS; do
     case "$(pg_role "$p")" in
-      primary) if [ -z "$PRIMARY" ]; then PRIMARY=$p; else log "WARNING: both $PRIMARY and $p are primaries"; fi ;;
+      primary)
+        if [ -z "$PRIMARY" ]; then
+          PRIMARY=$p
+        else
+          # Two writable primaries: the one on the older timeline is the stale one.
+          if [ "$(timeline "$p")" -gt "$(timeline "$PRIMARY")" ]; then stale=$PRIMARY; PRIMARY=$p; else stale=$p; fi
+          log "two writable primaries; fencing $stale (older timeline)"
+          fence "$stale" || log "WARNING: could not fence $stale"
+          STANDBY=$stale
+        fi ;;
       *) STANDBY=$p ;;
     esac
   done
@@ -70,11 +99,30 @@ failover() {
   old=$PRIMARY
   PRIMARY=$STANDBY
   STANDBY=$old
+  FENCE_PENDING=true
   log "=== FAILOVER COMPLETE: primary $PRIMARY, watching it; $STANDBY re-joins as standby ==="
 }
 
+# Fences the old primary if it is back and writable; done once it is a standby or fenced.
+check_old_primary() {
+  case "$(pg_role "$STANDBY")" in
+    primary)
+      if fence "$STANDBY"; then
+        log "FENCED $STANDBY: it came back as a writable primary; it is read-only until it re-joins as standby"
+        FENCE_PENDING=false
+      else
+        log "WARNING: $STANDBY is a writable primary and could not be fenced yet"
+      fi ;;
+    standby|fenced) FENCE_PENDING=false ;;
+  esac
+}
+
+FENCE_PENDING=false
 failures=0
 while :; do
+  if [ "$FENCE_PENDING" = true ]; then
+    check_old_primary
+  fi
   if pg_isready -q -h "${PRIMARY%:*}" -p "${PRIMARY##*:}" -t "$CONNECT_TIMEOUT"; then
     [ "$failures" -eq 0 ] || log "primary $PRIMARY answers again after $failures failed checks"
     failures=0
