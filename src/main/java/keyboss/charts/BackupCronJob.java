@@ -55,6 +55,7 @@ public class BackupCronJob extends Component {
         }
 
         Map<String, String> labels = Labels.of(name, "backup");
+        chart.dependsOn("CronJob/" + name, "StatefulSet/" + props.database().name());
         new KubePersistentVolumeClaim(this, "claim", KubePersistentVolumeClaimProps.builder()
                 .metadata(K8s.meta(props.claimName(), labels))
                 .spec(K8s.claimSpec(environment, storage))

@@ -70,6 +70,8 @@ public class CeleryWorkers extends Component {
                 .containers(List.of(worker))
                 .volumes(api.volumes())
                 .build());
+        chart.dependsOn("Deployment/" + name, api.migrationsJob());
+        chart.dependsOn("Deployment/" + name, "Deployment/" + api.name());
         Workloads.autoscaler(this, "hpa", name + "-hpa", name, labels, props.autoscaling());
         Workloads.disruptionBudget(this, "pdb", name, labels, 1);
     }

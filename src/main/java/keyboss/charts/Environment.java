@@ -33,6 +33,8 @@ import java.util.TreeSet;
  * @param deniedPermissions    permissions the tenant lacks, so no Role may grant them.
  * @param generateSecrets      whether {@code bin/create-secrets} may generate random values (a
  *                             development cluster) instead of taking them from the operator.
+ * @param secretSource         how the cluster gets the Secret's values (declared, sealed, external).
+ * @param gitOps               the Argo CD settings of this environment.
  */
 public record Environment(
         String name,
@@ -48,7 +50,9 @@ public record Environment(
         boolean clusterScopedAllowed,
         Set<String> forbiddenApiGroups,
         List<Permission> deniedPermissions,
-        boolean generateSecrets) {
+        boolean generateSecrets,
+        SecretSource secretSource,
+        GitOps gitOps) {
 
     public Environment {
         forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
@@ -78,6 +82,12 @@ public record Environment(
         if (scheme == null) {
             problems.add("scheme is required: Scheme.HTTP or Scheme.HTTPS");
         }
+        if (secretSource == null) {
+            problems.add("secretSource is required: SecretSource.declared(), sealed(...) or external(...)");
+        }
+        if (gitOps == null) {
+            problems.add("gitOps is required, for example GitOps.main(\"argocd\")");
+        }
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
         }
@@ -101,6 +111,7 @@ public record Environment(
                 .images(Images.defaults())
                 .clusterScopedAllowed(true)
                 .generateSecrets(true)
+                .gitOps(GitOps.main("argocd"))
                 .build();
     }
 
@@ -126,6 +137,8 @@ public record Environment(
                 .deniedPermissions(List.of(
                         Permission.of("", "pods/exec", Permission.ANY_VERB),
                         Permission.of("apps", "deployments/scale", Permission.ANY_VERB)))
+                // The shared Argo CD watches Applications in tenant namespaces.
+                .gitOps(GitOps.mainInOwnNamespace())
                 .build();
     }
 
@@ -160,7 +173,7 @@ public record Environment(
                 .defaultVolumeSize(defaultVolumeSize).maxVolumeSize(maxVolumeSize).publicHost(publicHost)
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
-                .generateSecrets(generateSecrets);
+                .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps);
     }
 
     public static Builder builder() {
@@ -183,6 +196,8 @@ public record Environment(
         private Set<String> forbiddenApiGroups = Set.of();
         private List<Permission> deniedPermissions = List.of();
         private boolean generateSecrets;
+        private SecretSource secretSource = SecretSource.declared();
+        private GitOps gitOps;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -198,11 +213,13 @@ public record Environment(
         public Builder forbiddenApiGroups(Set<String> value) { this.forbiddenApiGroups = value; return this; }
         public Builder deniedPermissions(List<Permission> value) { this.deniedPermissions = value; return this; }
         public Builder generateSecrets(boolean value) { this.generateSecrets = value; return this; }
+        public Builder secretSource(SecretSource value) { this.secretSource = value; return this; }
+        public Builder gitOps(GitOps value) { this.gitOps = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets);
+                    generateSecrets, secretSource, gitOps);
         }
     }
 }

@@ -20,20 +20,52 @@ public class EnvironmentChart extends Chart {
 
     private final Environment environment;
     private final Problems problems;
+    private final String namespace;
+    private final java.util.List<SyncWaves.Edge> dependencies = new java.util.ArrayList<>();
+    private final java.util.Set<String> syncHooks = new java.util.LinkedHashSet<>();
 
     public EnvironmentChart(Construct scope, String id, Environment environment) {
+        this(scope, id, environment, environment.namespace());
+    }
+
+    /** A chart of {@code environment} whose objects live in {@code namespace} (Argo CD's, say). */
+    protected EnvironmentChart(Construct scope, String id, Environment environment, String namespace) {
         super(scope, id, ChartProps.builder()
-                .namespace(environment.namespace())
+                .namespace(namespace)
                 .labels(Labels.COMMON)
                 .disableResourceNameHashes(true)
                 .build());
         this.environment = environment;
+        this.namespace = namespace;
         this.problems = Problems.of(this);
         CHARTS.put(this, this);
     }
 
     public Environment environment() {
         return environment;
+    }
+
+    /** Records that object {@code from} (Kind/name) needs {@code to} applied and healthy first. */
+    public void dependsOn(String from, String to) {
+        dependencies.add(new SyncWaves.Edge(from, to));
+    }
+
+    public java.util.List<SyncWaves.Edge> dependencies() {
+        return java.util.List.copyOf(dependencies);
+    }
+
+    /** Marks a Job (Kind/name) as an Argo CD Sync hook: re-created and run on every sync, in its wave. */
+    public void syncHook(String job) {
+        syncHooks.add(job);
+    }
+
+    public java.util.Set<String> syncHooks() {
+        return java.util.Set.copyOf(syncHooks);
+    }
+
+    /** The namespace of this chart's objects (named so, as cdk8s's Chart owns {@code namespace}). */
+    public String objectNamespace() {
+        return namespace;
     }
 
     /** Where the constructs of this chart report input problems (shared by the whole app). */

@@ -55,6 +55,7 @@ abstract class Frontend extends Component {
                         .affinity(Workloads.spreadOverNodes(props.name()))
                         .containers(List.of(container))
                         .build());
+        chart.dependsOn("Deployment/" + props.name(), "Deployment/" + props.api().name());
         Workloads.service(this, "service", props.name(), labels, "http", props.port());
         if (props.replicas() > 1) {
             Workloads.disruptionBudget(this, "pdb", props.name(), labels, props.replicas() - 1);

@@ -43,6 +43,23 @@ final class K8s {
     private K8s() {
     }
 
+    /**
+     * {@code value} with every map replaced by a sorted copy. Map.of iterates in an order that
+     * changes from one JVM to the next, and jsii keeps iteration order, so any map that reaches
+     * a JSON patch goes through here to keep the output the same on every run.
+     */
+    static Object sorted(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            java.util.TreeMap<String, Object> copy = new java.util.TreeMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), sorted(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(K8s::sorted).toList();
+        }
+        return value;
+    }
+
     static Quantity quantity(String value) {
         return QUANTITIES.computeIfAbsent(value, Quantity::fromString);
     }

@@ -38,6 +38,7 @@ public class KeybossChart extends EnvironmentChart {
                     // The chart stamps its namespace on every object; a Namespace is cluster-scoped.
                     .addJsonPatch(JsonPatch.remove("/metadata/namespace"));
         }
+        new Secrets(this, "secrets", SECRETS);
         this.postgres = new PostgresHA(this, "postgres", PostgresHAProps.builder().secretName(SECRETS.name()).build());
         this.valkey = new ValkeySentinel(this, "valkey", ValkeySentinelProps.builder().build());
         this.api = new SaleorApi(this, "saleor-api", SaleorApiProps.builder()

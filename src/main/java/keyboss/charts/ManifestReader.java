@@ -25,6 +25,8 @@ public final class ManifestReader {
         List<Manifest> result = new ArrayList<>();
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    // A kustomization lists manifests; it is not one.
+                    .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
                     .sorted().toList()) {
                 String name = folder.relativize(file).toString().replace('\\', '/');
                 try (MappingIterator<Map<String, Object>> docs = YAML.readerForMapOf(Object.class).readValues(file.toFile())) {

@@ -49,6 +49,7 @@ public class SaleorApi extends Component {
     private final String namespace;
     private final String configMapName;
     private final KubeDeployment deployment;
+    private String migrationsJob;
 
     public SaleorApi(Construct scope, String id, SaleorApiProps props) {
         super(scope, id);
@@ -106,7 +107,21 @@ public class SaleorApi extends Component {
         Workloads.service(this, "service", name, labels, "http", PORT);
         Workloads.autoscaler(this, "hpa", name + "-hpa", name, labels, props.autoscaling());
         Workloads.disruptionBudget(this, "pdb", name, labels, 1);
-        addJob(this, "migrate", migrationsJobName(env), "migrate.sh", labels);
+        String migrate = "Job/" + migrationsJobName(env);
+        addJob(this, "migrate", migrationsJobName(env), "migrate.sh", 86400, labels);
+        // The migrations need the database; the API's pods wait for the migrations.
+        chart.syncHook(migrate);
+        chart.dependsOn(migrate, "StatefulSet/" + props.database().name());
+        for (String valkey : List.of(props.cache().name(), props.cache().sentinelName())) {
+            chart.dependsOn("Deployment/" + name, "StatefulSet/" + valkey);
+        }
+        chart.dependsOn("Deployment/" + name, migrate);
+        this.migrationsJob = migrate;
+    }
+
+    /** Kind/name of the migrations Job, which every Saleor pod waits for. */
+    String migrationsJob() {
+        return migrationsJob;
     }
 
     private void validate(Environment env) {
@@ -187,13 +202,16 @@ public class SaleorApi extends Component {
         }
         Environment env = EnvironmentChart.of(scope).environment();
         String hash = sha256(Scripts.read("saleor/seed.py") + env.images().saleor().image() + props.adminEmail());
-        return addJob(scope, id, name.replace("-api", "") + "-seed-" + hash.substring(0, 8), "seed.sh",
+        String seedName = name.replace("-api", "") + "-seed-" + hash.substring(0, 8);
+        EnvironmentChart.of(scope).dependsOn("Job/" + seedName, migrationsJob);
+        // No TTL: the finished Job stays, so neither Argo CD nor kubectl apply runs it again.
+        return addJob(scope, id, seedName, "seed.sh", null,
                 Labels.of(name, "api"), K8s.env("ADMIN_EMAIL", props.adminEmail()),
                 K8s.envFromSecret("ADMIN_PASSWORD", props.secrets().name(), props.secrets().key("ADMIN_PASSWORD")));
     }
 
-    private KubeJob addJob(Construct scope, String id, String jobName, String script, Map<String, String> labels,
-            EnvVar... extraEnv) {
+    private KubeJob addJob(Construct scope, String id, String jobName, String script, Integer ttlSeconds,
+            Map<String, String> labels, EnvVar... extraEnv) {
         Environment env = EnvironmentChart.of(scope).environment();
         Container base = container(script.replace(".sh", ""), script, env);
         Container container = extraEnv.length == 0 ? base : Container.builder()
@@ -203,12 +221,13 @@ public class SaleorApi extends Component {
                 .resources(base.getResources()).securityContext(base.getSecurityContext())
                 .volumeMounts(base.getVolumeMounts()).build();
         Map<String, String> jobLabels = Labels.of(jobName, "api-job");
+        JobSpec.Builder spec = JobSpec.builder().backoffLimit(6).activeDeadlineSeconds(1800);
+        if (ttlSeconds != null) {
+            spec.ttlSecondsAfterFinished(ttlSeconds);
+        }
         return new KubeJob(scope, id, KubeJobProps.builder()
                 .metadata(K8s.meta(jobName, jobLabels))
-                .spec(JobSpec.builder()
-                        .backoffLimit(6)
-                        .activeDeadlineSeconds(1800)
-                        .ttlSecondsAfterFinished(86400)
+                .spec(spec
                         .template(PodTemplateSpec.builder()
                                 .metadata(K8s.meta(null, jobLabels))
                                 .spec(PodSpec.builder()

@@ -31,6 +31,10 @@ public final class SchemaValidator {
     private static final Map<String, Function<Map<String, Object>, List<String>>> CUSTOM = new ConcurrentHashMap<>();
     private static final Map<String, Method> VALIDATORS = new ConcurrentHashMap<>();
 
+    static {
+        CustomResources.register();
+    }
+
     private SchemaValidator() {
     }
 

@@ -52,6 +52,9 @@ public class ShopIngress extends Component {
                 new Route(dashboard.path(), dashboard.name(), "http"),
                 new Route(storefront.path(), storefront.name(), "http"));
         routes.addAll(initial);
+        for (Route r : initial) {
+            chart.dependsOn("Ingress/keyboss", "Deployment/" + r.service());
+        }
         this.ingress = new KubeIngress(this, "ingress", KubeIngressProps.builder()
                 .metadata(K8s.meta("keyboss", Labels.of("keyboss", "ingress")))
                 .spec(IngressSpec.builder()
@@ -89,9 +92,9 @@ public class ShopIngress extends Component {
         }
         Route route = new Route(path, service, portName);
         routes.add(route);
-        ingress.addJsonPatch(JsonPatch.add("/spec/rules/0/http/paths/-", Map.of(
+        ingress.addJsonPatch(JsonPatch.add("/spec/rules/0/http/paths/-", K8s.sorted(Map.of(
                 "path", path, "pathType", "Prefix",
-                "backend", Map.of("service", Map.of("name", service, "port", Map.of("name", portName))))));
+                "backend", Map.of("service", Map.of("name", service, "port", Map.of("name", portName)))))));
         return route;
     }
 

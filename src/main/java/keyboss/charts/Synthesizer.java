@@ -61,25 +61,39 @@ public final class Synthesizer {
         CompletableFuture<Void> warm = CompletableFuture.runAsync(SchemaValidator::warmUp);
         App app = new App();
         long started = System.nanoTime();
-        List<KeybossChart> shops = new ArrayList<>();
-        List<OpsChart> ops = new ArrayList<>();
+        List<List<EnvironmentChart>> charts = new ArrayList<>();
         for (Environment environment : environments) {
             KeybossChart shop = new KeybossChart(app, environment.name(), environment);
-            shops.add(shop);
-            ops.add(new OpsChart(app, environment.name() + "-ops", shop));
+            charts.add(List.of(shop,
+                    new OpsChart(app, environment.name() + "-ops", shop),
+                    new ArgoCdChart(app, environment.name() + "-argocd", environment),
+                    new ArgoRootChart(app, environment.name() + "-argocd-root", environment)));
         }
         Problems.of(app).throwIfAny();
         long built = System.nanoTime();
 
         List<Output> outputs = new ArrayList<>();
         List<CompletableFuture<List<Problem>>> checks = new ArrayList<>();
-        for (int i = 0; i < shops.size(); i++) {
-            List<Manifest> manifests = new ArrayList<>(manifestsOf(shops.get(i), ""));
-            manifests.addAll(manifestsOf(ops.get(i), OPS_DIR));
-            ClusterProfile profile = ClusterProfile.of(environments.get(i));
-            List<Manifest> objects = List.copyOf(manifests);
-            checks.add(warm.thenApplyAsync(w -> Validator.check(profile, objects, List.of(KeybossChart.SECRETS))));
-            outputs.add(new Output(environments.get(i), objects));
+        for (int i = 0; i < charts.size(); i++) {
+            Environment env = environments.get(i);
+            List<Manifest> manifests = new ArrayList<>();
+            // Objects are checked together with the others of their namespace (ops/ refers to the shop's).
+            Map<String, List<Manifest>> byNamespace = new LinkedHashMap<>();
+            for (int c = 0; c < charts.get(i).size(); c++) {
+                EnvironmentChart chart = charts.get(i).get(c);
+                List<Manifest> objects = manifestsOf(chart, FOLDERS.get(c));
+                if (c == 0) {
+                    annotateSyncWaves(chart, objects);
+                }
+                byNamespace.computeIfAbsent(chart.objectNamespace(), n -> new ArrayList<>()).addAll(objects);
+                manifests.addAll(objects);
+            }
+            byNamespace.forEach((namespace, objects) -> {
+                ClusterProfile profile = ClusterProfile.of(env).withNamespace(namespace);
+                List<Manifest> group = List.copyOf(objects);
+                checks.add(warm.thenApplyAsync(w -> Validator.check(profile, group, List.of(KeybossChart.SECRETS))));
+            });
+            outputs.add(new Output(env, List.copyOf(manifests)));
         }
         List<Problem> broken = new ArrayList<>();
         checks.forEach(c -> broken.addAll(c.join()));
@@ -91,6 +105,23 @@ public final class Synthesizer {
                     (started - start) / 1_000_000, (built - started) / 1_000_000, (System.nanoTime() - built) / 1_000_000);
         }
         return List.copyOf(outputs);
+    }
+
+    /** The folder, under an environment's, of each of its charts: synced, by hand, Argo CD, Argo CD bootstrap. */
+    static final List<String> FOLDERS = List.of("", OPS_DIR, "argocd/", "argocd-root/");
+
+    /** Adds the derived Argo CD sync wave to every object, and marks the chart's hooks. */
+    private static void annotateSyncWaves(EnvironmentChart chart, List<Manifest> objects) {
+        Map<String, Integer> waves = SyncWaves.compute(objects, chart.dependencies());
+        for (Manifest m : objects) {
+            Map<String, Object> annotations = new LinkedHashMap<>(Manifest.map(m.metadata().get("annotations")));
+            annotations.put(SyncWaves.WAVE, Integer.toString(waves.get(m.id())));
+            if (chart.syncHooks().contains(m.id())) {
+                annotations.put(SyncWaves.HOOK, "Sync");
+                annotations.put(SyncWaves.HOOK_DELETE_POLICY, "BeforeHookCreation");
+            }
+            m.metadata().put("annotations", annotations);
+        }
     }
 
     /**
@@ -132,6 +163,7 @@ public final class Synthesizer {
                 text.append("---\n").append(toYaml(manifest.object()));
             }
             byFile.forEach((file, text) -> files.put(output.environment().name() + "/" + file, text.toString()));
+            files.put(output.environment().name() + "/" + KUSTOMIZATION, kustomization(byFile.keySet()));
         }
         return files;
     }
@@ -153,6 +185,18 @@ public final class Synthesizer {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render an object as YAML: " + e.getMessage(), e);
         }
+    }
+
+    /** The file that lets {@code kubectl apply -k dist/<env>} (and Argo CD) apply the synced objects. */
+    public static final String KUSTOMIZATION = "kustomization.yaml";
+
+    /** A kustomization listing the environment's own files: not ops/ and not the Argo CD folders. */
+    private static String kustomization(java.util.Set<String> files) {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("apiVersion", "kustomize.config.k8s.io/v1beta1");
+        k.put("kind", "Kustomization");
+        k.put("resources", files.stream().filter(f -> !f.contains("/")).toList());
+        return header() + toYaml(k);
     }
 
     private static String header() {

@@ -229,6 +229,11 @@ public class ValkeySentinel extends Component {
         return List.copyOf(hosts);
     }
 
+    /** Sentinel StatefulSet and headless Service name. */
+    public String sentinelName() {
+        return sentinelName;
+    }
+
     /** The name clients ask the Sentinels for. */
     public String masterName() {
         return props.masterName();

@@ -60,7 +60,10 @@ class EnvironmentTest {
         // Same values under another name must give the same objects.
         Environment twin = Environment.deti().toBuilder().name("twin").build();
         List<Synthesizer.Output> outputs = Synthesizer.synthesize(List.of(Environment.deti(), twin));
-        assertEquals(outputs.get(0).manifests(), outputs.get(1).manifests());
+        // Only the Argo CD Applications differ: they name the environment's folder, dist/<name>.
+        java.util.function.Function<Synthesizer.Output, List<Manifest>> workload = o -> o.manifests().stream()
+                .filter(m -> !m.file().startsWith("argocd")).toList();
+        assertEquals(workload.apply(outputs.get(0)), workload.apply(outputs.get(1)));
     }
 
     @Test

@@ -96,24 +96,9 @@ final class Fixtures {
         return matching.get(0);
     }
 
-    /** Every object of every YAML file under {@code folder}, tagged with the file's path relative to it. */
+    /** Every object of every manifest file under {@code folder} (not the kustomization), tagged with its path. */
     static List<Manifest> readYaml(Path folder) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        List<Manifest> result = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                try (MappingIterator<Map<String, Object>> docs = yaml.readerForMapOf(Object.class).readValues(file.toFile())) {
-                    while (docs.hasNext()) {
-                        Map<String, Object> doc = docs.next();
-                        if (doc != null && !doc.isEmpty()) {
-                            result.add(new Manifest(folder.relativize(file).toString(), doc));
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        List<Manifest> result = ManifestReader.read(folder);
         assertNotNull(result);
         return result;
     }

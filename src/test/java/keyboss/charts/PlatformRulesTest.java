@@ -124,8 +124,8 @@ class PlatformRulesTest {
 
     @Test
     void localUsesItsNamespaceAndLocalPathVolumes() {
-        each(LOCAL, "namespace keyboss", m -> "Namespace".equals(m.kind()) || "keyboss".equals(m.namespace())
-                ? null : "namespace is " + m.namespace());
+        each(LOCAL, "namespace keyboss (argocd for the Argo CD Applications)", m -> "Namespace".equals(m.kind())
+                || (m.file().startsWith("argocd") ? "argocd" : "keyboss").equals(m.namespace()) ? null : "namespace is " + m.namespace());
         assertNotNull(Fixtures.find(LOCAL, "Namespace", "keyboss"));
         each(LOCAL, "StorageClass local-path, at most 10Gi", m -> claims(m).stream()
                 .filter(c -> !"local-path".equals(c.get("storageClassName"))

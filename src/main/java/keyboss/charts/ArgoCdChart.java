@@ -1,0 +1,20 @@
+package keyboss.charts;
+
+import org.cdk8s.Chart;
+import org.cdk8s.ChartProps;
+import software.constructs.Construct;
+
+/**
+ * The Argo CD objects of one environment, in the namespace its Argo CD watches: the
+ * {@code keyboss} Application that syncs {@code dist/<env>} (through its kustomization, which
+ * leaves out {@code ops/}). Written to {@code dist/<env>/argocd/}; the root Application
+ * ({@link ArgoRootChart}) syncs that folder, so new Applications appear by merge alone.
+ */
+public class ArgoCdChart extends EnvironmentChart {
+
+    public ArgoCdChart(Construct scope, String id, Environment environment) {
+        super(scope, id, environment, environment.gitOps().applicationNamespace(environment.namespace()));
+        new ArgoApplication(this, "keyboss", new ArgoApplication.Props("keyboss",
+                "dist/" + environment.name(), environment.namespace(), environment.createNamespace()));
+    }
+}

@@ -1,0 +1,18 @@
+package keyboss.charts;
+
+import software.constructs.Construct;
+
+/**
+ * The app-of-apps of one environment, applied once by hand to bootstrap:
+ * {@code kubectl apply -f dist/<env>/argocd-root/root.k8s.yaml}. It syncs
+ * {@code dist/<env>/argocd/}, which holds the environment's Applications.
+ */
+public class ArgoRootChart extends EnvironmentChart {
+
+    public ArgoRootChart(Construct scope, String id, Environment environment) {
+        super(scope, id, environment, environment.gitOps().applicationNamespace(environment.namespace()));
+        String argo = environment.gitOps().applicationNamespace(environment.namespace());
+        new ArgoApplication(this, "root", new ArgoApplication.Props("keyboss-root",
+                "dist/" + environment.name() + "/argocd", argo, false));
+    }
+}

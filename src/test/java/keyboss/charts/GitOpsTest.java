@@ -1,0 +1,218 @@
+package keyboss.charts;
+
+import static keyboss.charts.Fixtures.assertContainsAll;
+import static keyboss.charts.Fixtures.find;
+import static keyboss.charts.Fixtures.problemFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Argo CD delivery: Applications, derived sync waves, hooks, the kustomization, and no secret in git. */
+class GitOpsTest {
+
+    private static List<Manifest> synced(String env) {
+        return Fixtures.readYaml(Fixtures.DIST.resolve(env)).stream()
+                .filter(m -> !m.file().contains("/")).toList();
+    }
+
+    private static int wave(List<Manifest> all, String kind, String name) {
+        return wave(find(all, kind, name));
+    }
+
+    private static int wave(Manifest m) {
+        Object w = Manifest.map(m.metadata().get("annotations")).get(SyncWaves.WAVE);
+        if (w == null) {
+            throw new AssertionError(m.id() + " has no sync wave");
+        }
+        return Integer.parseInt(w.toString());
+    }
+
+    @Test
+    void everySyncedObjectHasAWave() {
+        for (String env : List.of("local", "deti")) {
+            for (Manifest m : synced(env)) {
+                wave(m);
+            }
+        }
+    }
+
+    @Test
+    void nothingDependsOnAnObjectOfALaterWave() {
+        for (String env : List.of("local", "deti")) {
+            List<Manifest> all = synced(env);
+            List<String> broken = new ArrayList<>();
+            for (Manifest m : all) {
+                Map<String, Object> pod = CrossReferences.podSpec(m);
+                if (pod == null) {
+                    continue;
+                }
+                for (Object v : Manifest.list(pod.get("volumes"))) {
+                    Map<String, Object> volume = Manifest.map(v);
+                    Object cm = Manifest.map(volume.get("configMap")).get("name");
+                    Object claim = Manifest.map(volume.get("persistentVolumeClaim")).get("claimName");
+                    if (cm != null && wave(all, "ConfigMap", cm.toString()) >= wave(m)) {
+                        broken.add(m.id() + " mounts ConfigMap " + cm + " of a later or equal wave");
+                    }
+                    if (claim != null && wave(all, "PersistentVolumeClaim", claim.toString()) >= wave(m)) {
+                        broken.add(m.id() + " mounts claim " + claim + " of a later or equal wave");
+                    }
+                }
+                String env0 = pod.toString();
+                if (env0.contains("configMapKeyRef") || env0.contains("configMapRef")) {
+                    if (wave(all, "ConfigMap", "keyboss-config") >= wave(m)) {
+                        broken.add(m.id() + " reads keyboss-config of a later or equal wave");
+                    }
+                }
+            }
+            for (Manifest m : all) {
+                if ("HorizontalPodAutoscaler".equals(m.kind())
+                        && wave(all, "Deployment", (String) m.at("spec.scaleTargetRef.name")) >= wave(m)) {
+                    broken.add(m.id() + " comes no later than its Deployment");
+                }
+            }
+            assertEquals(List.of(), broken, env);
+            // The seed's phases: configuration, data layer, migrations, then the API and what uses it.
+            String migrate = all.stream().filter(m -> m.name().startsWith("saleor-migrate-")).findFirst().orElseThrow().name();
+            int config = wave(all, "ConfigMap", "keyboss-config");
+            int data = Math.max(wave(all, "StatefulSet", "postgres"), wave(all, "StatefulSet", "redis"));
+            int migrations = wave(all, "Job", migrate);
+            int api = wave(all, "Deployment", "saleor-api");
+            assertTrue(config < data && data < migrations && migrations < api, config + " " + data + " " + migrations + " " + api);
+            for (String app : List.of("celery-worker", "saleor-storefront", "saleor-dashboard", "postgres-watchdog")) {
+                assertTrue(wave(all, "Deployment", app) > api, app + " after the API");
+            }
+            assertTrue(wave(all, "HorizontalPodAutoscaler", "saleor-api-hpa") > api);
+            assertTrue(wave(all, "Ingress", "keyboss") > wave(all, "Deployment", "saleor-storefront"));
+            assertTrue(wave(all, "CronJob", "postgres-backup") > wave(all, "StatefulSet", "postgres"));
+            Manifest seed = all.stream().filter(m -> m.name().startsWith("saleor-seed-")).findFirst().orElseThrow();
+            assertTrue(wave(seed) > migrations);
+        }
+    }
+
+    @Test
+    void migrationsAreASyncHookRecreatedEachSyncAndTheSeedRunsOnce() {
+        for (String env : List.of("local", "deti")) {
+            for (Manifest m : synced(env)) {
+                Map<String, Object> a = Manifest.map(m.metadata().get("annotations"));
+                if (a.containsKey(SyncWaves.HOOK)) {
+                    assertEquals("BeforeHookCreation", a.get(SyncWaves.HOOK_DELETE_POLICY), m.id() + " hook without delete policy");
+                }
+            }
+            Manifest migrate = synced(env).stream().filter(m -> m.name().startsWith("saleor-migrate-")).findFirst().orElseThrow();
+            assertEquals("Sync", Manifest.map(migrate.metadata().get("annotations")).get(SyncWaves.HOOK));
+            Manifest seed = synced(env).stream().filter(m -> m.name().startsWith("saleor-seed-")).findFirst().orElseThrow();
+            assertFalse(Manifest.map(seed.metadata().get("annotations")).containsKey(SyncWaves.HOOK), "the seed is no hook");
+            assertEquals(null, seed.at("spec.ttlSecondsAfterFinished"), "the finished seed Job stays, so it never re-runs");
+        }
+    }
+
+    @Test
+    void applicationsSyncEachEnvironmentFromGit() {
+        for (Environment env : Environment.builtIn()) {
+            List<Manifest> all = Fixtures.readYaml(Fixtures.DIST.resolve(env.name()));
+            Manifest app = find(all, "Application", "keyboss");
+            assertEquals("argocd/keyboss.k8s.yaml", app.file());
+            assertEquals(env.gitOps().applicationNamespace(env.namespace()), app.namespace());
+            assertEquals("dist/" + env.name(), app.at("spec.source.path"));
+            assertEquals(GitOps.REPO, app.at("spec.source.repoURL"));
+            assertEquals(env.namespace(), app.at("spec.destination.namespace"));
+            assertEquals(Map.of("prune", true, "selfHeal", true), app.at("spec.syncPolicy.automated"));
+            List<Object> options = Manifest.list(app.at("spec.syncPolicy.syncOptions"));
+            assertTrue(options.contains("ServerSideApply=true"));
+            assertEquals(env.createNamespace(), options.contains("CreateNamespace=true"), env.name());
+            Manifest root = find(all, "Application", "keyboss-root");
+            assertEquals("dist/" + env.name() + "/argocd", root.at("spec.source.path"));
+            assertEquals(List.of(), SchemaValidator.check(env.name(), List.of(app, root)));
+        }
+    }
+
+    @Test
+    void applicationSchemaRejectsUnknownAndMissingFields() {
+        Manifest app = find(Fixtures.readYaml(Fixtures.DIST.resolve("deti")), "Application", "keyboss");
+        Map<String, Object> broken = new java.util.LinkedHashMap<>(app.object());
+        Map<String, Object> spec = new java.util.LinkedHashMap<>(Manifest.map(broken.get("spec")));
+        spec.put("syncPolicies", Map.of());
+        spec.remove("destination");
+        broken.put("spec", spec);
+        String errors = SchemaValidator.errors(new Manifest("f", broken)).toString();
+        assertContainsAll(errors, "`syncPolicies` is not defined", "`spec.destination.namespace` is missing");
+    }
+
+    @Test
+    void kustomizationListsTheSyncedFilesButNotOpsOrArgoCd() throws IOException {
+        for (String env : List.of("local", "deti")) {
+            String text = Files.readString(Fixtures.DIST.resolve(env).resolve("kustomization.yaml"));
+            List<String> listed = text.lines().filter(l -> l.startsWith("  - ")).map(l -> l.substring(4)).sorted().toList();
+            List<String> files;
+            try (Stream<Path> s = Files.list(Fixtures.DIST.resolve(env))) {
+                files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".k8s.yaml")).sorted().toList();
+            }
+            assertEquals(files, listed, env);
+            assertTrue(text.contains("kind: Kustomization"));
+        }
+    }
+
+    @Test
+    void noSecretValueIsEverInDist() throws IOException {
+        try (Stream<Path> files = Files.walk(Fixtures.DIST)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(f);
+                assertFalse(text.contains("PRIVATE KEY-----"), f + " holds a private key");
+            }
+        }
+        for (String env : List.of("local", "deti")) {
+            for (Manifest m : Fixtures.readYaml(Fixtures.DIST.resolve(env))) {
+                if ("Secret".equals(m.kind())) {
+                    assertTrue(!m.object().containsKey("data") && !m.object().containsKey("stringData"), m.id() + " has values");
+                }
+                for (Object c : ClusterRules.containers(m).values()) {
+                    for (Object e : Manifest.list(Manifest.map(c).get("env"))) {
+                        Map<String, Object> var = Manifest.map(e);
+                        String name = String.valueOf(var.get("name"));
+                        if (name.matches(".*(PASSWORD|SECRET|PRIVATE_KEY).*")) {
+                            assertTrue(var.get("value") == null, m.id() + " writes " + name + " as a literal value");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<Manifest> withSecretSource(SecretSource source) {
+        Environment env = Environment.deti().toBuilder().secretSource(source).build();
+        return Fixtures.synth(env, c -> new Secrets(c, "secrets", KeybossChart.SECRETS));
+    }
+
+    @Test
+    void sealedSecretCarriesOnlyCiphertextForEveryKey() {
+        Map<String, String> cipher = new java.util.HashMap<>();
+        KeybossChart.SECRETS.keyNames().forEach(k -> cipher.put(k, "AgB" + k.hashCode()));
+        Manifest sealed = find(withSecretSource(SecretSource.sealed(cipher)), "SealedSecret", "keyboss-secrets");
+        assertEquals(KeybossChart.SECRETS.keyNames(), Manifest.map(sealed.at("spec.encryptedData")).keySet());
+        assertEquals(List.of(), SchemaValidator.errors(sealed));
+        List<Problem> p = Fixtures.problems(Environment.deti().toBuilder()
+                .secretSource(SecretSource.sealed(Map.of("POSTGRES_PASSWORD", "AgB"))).build(),
+                c -> new Secrets(c, "secrets", KeybossChart.SECRETS));
+        assertContainsAll(problemFor(p, "secretSource.encryptedData").toString(), "exactly the keys of keyboss-secrets",
+                "seal every key");
+    }
+
+    @Test
+    void externalSecretReadsEveryKeyFromANamespacedStore() {
+        Manifest external = find(withSecretSource(SecretSource.external("vault", "keyboss/deti")), "ExternalSecret", "keyboss-secrets");
+        assertEquals(Map.of("name", "vault", "kind", "SecretStore"), external.at("spec.secretStoreRef"));
+        assertEquals("keyboss-secrets", external.at("spec.target.name"));
+        assertEquals(KeybossChart.SECRETS.keyNames().size(), Manifest.list(external.at("spec.data")).size());
+        assertEquals(List.of(), SchemaValidator.errors(external));
+        assertEquals(List.of(), withSecretSource(SecretSource.declared()), "declared: nothing is written");
+    }
+}
