@@ -175,6 +175,25 @@ public class BackupCronJob extends Component {
         return props.claimName();
     }
 
+    /**
+     * The longest time between two runs the schedule allows: an hour when it runs every hour,
+     * a day when it runs at fixed hours every day, a week otherwise (used by the backup-age alert).
+     */
+    public long maxIntervalSeconds() {
+        String s = props.schedule().trim();
+        if (s.equals("@hourly")) {
+            return 3600;
+        }
+        if (s.equals("@daily") || s.equals("@midnight")) {
+            return 86400;
+        }
+        String[] f = s.split("\\s+");
+        if (f.length == 5 && f[2].equals("*") && f[3].equals("*") && f[4].equals("*")) {
+            return f[1].equals("*") ? 3600 : 86400;
+        }
+        return 7 * 86400;
+    }
+
     /** The cron schedule of the backups. */
     public String schedule() {
         return props.schedule();

@@ -44,6 +44,7 @@ public final class CrossReferences {
                 case "Ingress" -> checkIngress(index, where, m, problems);
                 case "RoleBinding" -> checkRoleBinding(index, where, m, problems);
                 case "Role" -> checkRole(index, where, m, problems);
+                case "ServiceMonitor" -> checkServiceMonitor(index, where, m, problems);
                 default -> { }
             }
         }
@@ -294,6 +295,27 @@ public final class CrossReferences {
                         .noneMatch(sp -> port.equals(Manifest.map(sp).get("name")))) {
                     out.add(new Problem(where, "path " + path.get("path"), service.get("name") + ":" + port,
                             "a port Service " + svc.name() + " declares", "name one of the Service's ports"));
+                }
+            }
+        }
+    }
+
+    private static void checkServiceMonitor(Index index, String where, Manifest m, List<Problem> out) {
+        Map<String, Object> selector = Manifest.map(m.at("spec.selector.matchLabels"));
+        List<Manifest> services = index.byKindName.values().stream().filter(s -> "Service".equals(s.kind()))
+                .filter(s -> !selector.isEmpty() && Manifest.map(s.metadata().get("labels")).entrySet().containsAll(selector.entrySet()))
+                .toList();
+        if (services.isEmpty()) {
+            out.add(new Problem(where, "spec.selector.matchLabels", selector, "the labels of a Service in this environment",
+                    "select the labels of the Service that exposes the metrics"));
+            return;
+        }
+        for (Object e : Manifest.list(m.at("spec.endpoints"))) {
+            Object port = Manifest.map(e).get("port");
+            for (Manifest s : services) {
+                if (port != null && Manifest.list(s.at("spec.ports")).stream().noneMatch(p -> port.equals(Manifest.map(p).get("name")))) {
+                    out.add(new Problem(where, "spec.endpoints.port", port, "a port named on Service " + s.name(),
+                            "name one of the Service's ports"));
                 }
             }
         }

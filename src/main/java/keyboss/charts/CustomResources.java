@@ -20,6 +20,7 @@ final class CustomResources {
     static final String ARGO_APPLICATION = "argoproj.io/v1alpha1";
     static final String SEALED_SECRET = "bitnami.com/v1alpha1";
     static final String EXTERNAL_SECRET = "external-secrets.io/v1beta1";
+    static final String SERVICE_MONITOR = "monitoring.coreos.com/v1";
 
     private CustomResources() {
     }
@@ -34,6 +35,9 @@ final class CustomResources {
                 List.of("spec.project", "spec.source.repoURL", "spec.source.path", "spec.destination.namespace")));
         SchemaValidator.customResource(SEALED_SECRET, "SealedSecret", o -> check(o, Map.of(
                 "spec", Set.of("encryptedData", "template")), List.of("spec.encryptedData")));
+        SchemaValidator.customResource(SERVICE_MONITOR, "ServiceMonitor", o -> check(o, Map.of(
+                "spec", Set.of("selector", "endpoints", "namespaceSelector", "jobLabel", "targetLabels", "podTargetLabels")),
+                List.of("spec.selector", "spec.endpoints")));
         SchemaValidator.customResource(EXTERNAL_SECRET, "ExternalSecret", o -> check(o, Map.of(
                 "spec", Set.of("secretStoreRef", "target", "data", "dataFrom", "refreshInterval"),
                 "spec.secretStoreRef", Set.of("name", "kind"),

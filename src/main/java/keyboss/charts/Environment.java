@@ -35,6 +35,7 @@ import java.util.TreeSet;
  *                             development cluster) instead of taking them from the operator.
  * @param secretSource         how the cluster gets the Secret's values (declared, sealed, external).
  * @param gitOps               the Argo CD settings of this environment.
+ * @param monitoring           central monitoring the cluster offers besides the shop's own.
  */
 public record Environment(
         String name,
@@ -52,7 +53,8 @@ public record Environment(
         List<Permission> deniedPermissions,
         boolean generateSecrets,
         SecretSource secretSource,
-        GitOps gitOps) {
+        GitOps gitOps,
+        MonitoringSettings monitoring) {
 
     public Environment {
         forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
@@ -87,6 +89,9 @@ public record Environment(
         }
         if (gitOps == null) {
             problems.add("gitOps is required, for example GitOps.main(\"argocd\")");
+        }
+        if (monitoring == null) {
+            problems.add("monitoring is required: MonitoringSettings.standalone() or central()");
         }
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
@@ -139,6 +144,7 @@ public record Environment(
                         Permission.of("apps", "deployments/scale", Permission.ANY_VERB)))
                 // The shared Argo CD watches Applications in tenant namespaces.
                 .gitOps(GitOps.mainInOwnNamespace())
+                .monitoring(MonitoringSettings.central())
                 .build();
     }
 
@@ -173,7 +179,8 @@ public record Environment(
                 .defaultVolumeSize(defaultVolumeSize).maxVolumeSize(maxVolumeSize).publicHost(publicHost)
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
-                .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps);
+                .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
+                .monitoring(monitoring);
     }
 
     public static Builder builder() {
@@ -198,6 +205,7 @@ public record Environment(
         private boolean generateSecrets;
         private SecretSource secretSource = SecretSource.declared();
         private GitOps gitOps;
+        private MonitoringSettings monitoring = MonitoringSettings.standalone();
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -215,11 +223,12 @@ public record Environment(
         public Builder generateSecrets(boolean value) { this.generateSecrets = value; return this; }
         public Builder secretSource(SecretSource value) { this.secretSource = value; return this; }
         public Builder gitOps(GitOps value) { this.gitOps = value; return this; }
+        public Builder monitoring(MonitoringSettings value) { this.monitoring = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps);
+                    generateSecrets, secretSource, gitOps, monitoring);
         }
     }
 }

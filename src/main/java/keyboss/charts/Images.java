@@ -12,9 +12,10 @@ package keyboss.charts;
  * @param storefront        the Next.js storefront, built by KeyBoss per cluster.
  * @param saleor            the Saleor API, also run as Celery worker, migrations and seed Jobs.
  * @param dashboard         the Saleor dashboard (serves itself under /dashboard/).
+ * @param monitoring        Prometheus, Alertmanager, Grafana, exporters.
  */
 public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valkey, ImageRef storefront,
-        ImageRef saleor, ImageRef dashboard) {
+        ImageRef saleor, ImageRef dashboard, MonitoringImages monitoring) {
 
     public static final String POSTGRES = "postgres:16.4-alpine";
     public static final String POSTGRES_WATCHDOG = "keyboss/postgres-watchdog:16.4-1";
@@ -30,36 +31,40 @@ public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valk
         require(storefront, "storefront");
         require(saleor, "saleor");
         require(dashboard, "dashboard");
+        if (monitoring == null) {
+            throw new IllegalArgumentException("Images.monitoring is missing; use MonitoringImages.defaults()");
+        }
     }
 
     /** The pinned defaults, with the locally built storefront image. */
     public static Images defaults() {
         return new Images(ImageRef.of(POSTGRES), ImageRef.of(POSTGRES_WATCHDOG), ImageRef.of(VALKEY),
-                ImageRef.of(STOREFRONT_LOCAL), ImageRef.of(SALEOR), ImageRef.of(DASHBOARD));
+                ImageRef.of(STOREFRONT_LOCAL), ImageRef.of(SALEOR), ImageRef.of(DASHBOARD),
+                MonitoringImages.defaults());
     }
 
     public Images withPostgres(ImageRef image) {
-        return new Images(image, postgresWatchdog, valkey, storefront, saleor, dashboard);
+        return new Images(image, postgresWatchdog, valkey, storefront, saleor, dashboard, monitoring);
     }
 
     public Images withPostgresWatchdog(ImageRef image) {
-        return new Images(postgres, image, valkey, storefront, saleor, dashboard);
+        return new Images(postgres, image, valkey, storefront, saleor, dashboard, monitoring);
     }
 
     public Images withValkey(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, image, storefront, saleor, dashboard);
+        return new Images(postgres, postgresWatchdog, image, storefront, saleor, dashboard, monitoring);
     }
 
     public Images withStorefront(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, image, saleor, dashboard);
+        return new Images(postgres, postgresWatchdog, valkey, image, saleor, dashboard, monitoring);
     }
 
     public Images withSaleor(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, storefront, image, dashboard);
+        return new Images(postgres, postgresWatchdog, valkey, storefront, image, dashboard, monitoring);
     }
 
     public Images withDashboard(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, storefront, saleor, image);
+        return new Images(postgres, postgresWatchdog, valkey, storefront, saleor, image, monitoring);
     }
 
     private static void require(ImageRef image, String name) {

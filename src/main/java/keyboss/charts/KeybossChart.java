@@ -10,7 +10,7 @@ import software.constructs.Construct;
  * Each child construct becomes one file, named after its id: {@code namespace} (only where the
  * environment may create its namespace), {@code postgres}, {@code valkey}, {@code saleor-api},
  * {@code celery-worker}, {@code storefront}, {@code dashboard}, {@code config}, {@code ingress},
- * {@code seed}, {@code backup}. Everything is wired through the constructs: the API finds the
+ * {@code seed}, {@code backup}, {@code monitoring}. Everything is wired through the constructs: the API finds the
  * database and Valkey through them, the ConfigMap is derived from them, the ingress routes to
  * their Services.
  */
@@ -27,6 +27,7 @@ public class KeybossChart extends EnvironmentChart {
     private final Dashboard dashboard;
     private final AppConfig config;
     private final ShopIngress ingress;
+    private final MonitoringStack monitoring;
     private final BackupCronJob backup;
 
     public KeybossChart(Construct scope, String id, Environment environment) {
@@ -50,6 +51,12 @@ public class KeybossChart extends EnvironmentChart {
         this.ingress = new ShopIngress(this, "ingress", storefront, api, dashboard, null);
         api.addSeedJob(this, "seed");
         this.backup = new BackupCronJob(this, "backup", BackupCronJobProps.builder().database(postgres).build());
+        this.monitoring = new MonitoringStack(this, "monitoring", new MonitoringStack.Props(api, workers, storefront,
+                postgres, valkey, backup, ingress, SECRETS));
+    }
+
+    public MonitoringStack monitoring() {
+        return monitoring;
     }
 
     public SaleorApi api() {

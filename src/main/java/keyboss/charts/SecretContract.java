@@ -33,7 +33,8 @@ public record SecretContract(String name, List<Key> keys) {
                 new Key("POSTGRES_REPLICATION_PASSWORD", Generator.RANDOM_HEX, "password of the replication role"),
                 new Key("SECRET_KEY", Generator.RANDOM_HEX, "Django SECRET_KEY of Saleor"),
                 new Key("RSA_PRIVATE_KEY", Generator.RSA_PRIVATE_KEY, "RSA key Saleor signs JWTs with"),
-                new Key("ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of the dashboard admin the seed Job creates")));
+                new Key("ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of the dashboard admin the seed Job creates"),
+                new Key("GRAFANA_ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of Grafana's admin")));
     }
 
     public Set<String> keyNames() {

@@ -168,11 +168,29 @@ public final class Synthesizer {
         return files;
     }
 
-    /** A value as indented JSON (for reports). */
+    /**
+     * {@code value} with every map that has no order of its own (Map.of, HashMap) sorted by key,
+     * recursively; ordered maps (from cdk8s, or built in order) keep their order. Map.of iterates
+     * differently in each JVM, so this keeps rendered text the same on every run.
+     */
+    static Object stable(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = map instanceof LinkedHashMap || map instanceof java.util.SortedMap
+                    ? new LinkedHashMap<>() : new java.util.TreeMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), stable(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(Synthesizer::stable).toList();
+        }
+        return value;
+    }
+
+    /** A value as indented JSON (for reports, dashboards). */
     public static String toJson(Object value) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper()
-                    .writerWithDefaultPrettyPrinter().writeValueAsString(value);
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(stable(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -181,7 +199,7 @@ public final class Synthesizer {
     /** One object as YAML. */
     public static String toYaml(Object object) {
         try {
-            return YAML.writeValueAsString(object);
+            return YAML.writeValueAsString(stable(object));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render an object as YAML: " + e.getMessage(), e);
         }

@@ -164,7 +164,8 @@ class AppLayerTest {
             routes.put((String) path.at("path"), path.at("backend.service.name") + ":" + path.at("backend.service.port.name"));
         }
         assertEquals(Map.of("/", "saleor-storefront:http", "/graphql/", "saleor-api:http",
-                "/dashboard/", "saleor-dashboard:http"), routes);
+                "/dashboard/", "saleor-dashboard:http", "/prometheus/", "prometheus:prometheus",
+                "/alertmanager/", "alertmanager:alertmanager", "/grafana/", "grafana:grafana"), routes);
         assertEquals("localhost", Manifest.map(Manifest.list(find(LOCAL, "Ingress", "keyboss").at("spec.rules")).get(0)).get("host"));
     }
 

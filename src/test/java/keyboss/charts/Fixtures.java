@@ -37,6 +37,14 @@ final class Fixtures {
         return builtIn;
     }
 
+    private static final Map<String, KeybossChart> CHARTS = new java.util.HashMap<>();
+
+    /** The chart of a built-in environment, built once (for its constructs' Java-side values). */
+    static synchronized KeybossChart builtInChart(String environment) {
+        return CHARTS.computeIfAbsent(environment, name -> new KeybossChart(new App(), name,
+                Environment.builtIn().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow()));
+    }
+
     static List<Manifest> builtIn(String environment) {
         return builtIn().stream().filter(o -> o.environment().name().equals(environment)).findFirst()
                 .orElseThrow().manifests();

@@ -59,12 +59,17 @@ class K3sDistIT {
                 """);
         apply(tmp.resolve("namespaces.yaml"), "/tmp/namespaces.yaml");
         for (String env : List.of("local", "deti")) {
-            K3S.copyFileToContainer(MountableFile.forHostPath(Path.of("dist", env)), "/tmp/dist-" + env);
-            // The kustomization is what Argo CD syncs; ops/ is applied by hand. (argocd/ needs Argo CD's CRDs.)
-            ExecResult synced = kubectl("apply", "--dry-run=server", "-k", "/tmp/dist-" + env);
-            assertEquals(0, synced.getExitCode(), env + ": " + synced.getStdout() + synced.getStderr());
-            ExecResult ops = kubectl("apply", "--dry-run=server", "-f", "/tmp/dist-" + env + "/ops");
-            assertEquals(0, ops.getExitCode(), env + " ops: " + ops.getStdout() + ops.getStderr());
+            // Every object but the custom resources whose controllers (Argo CD, the Prometheus
+            // Operator) this bare k3s lacks; their schemas are checked offline.
+            String objects = Fixtures.readYaml(Path.of("dist", env)).stream()
+                    .filter(m -> !Set.of("Application", "ServiceMonitor", "SealedSecret", "ExternalSecret").contains(m.kind()))
+                    .map(m -> "---\n" + Synthesizer.toYaml(m.object()))
+                    .collect(Collectors.joining());
+            Path file = tmp.resolve(env + ".yaml");
+            Files.writeString(file, objects);
+            K3S.copyFileToContainer(MountableFile.forHostPath(file), "/tmp/" + env + ".yaml");
+            ExecResult r = kubectl("apply", "--dry-run=server", "-f", "/tmp/" + env + ".yaml");
+            assertEquals(0, r.getExitCode(), env + ": " + r.getStdout() + r.getStderr());
         }
     }
 

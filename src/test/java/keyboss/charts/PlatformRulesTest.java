@@ -124,7 +124,7 @@ class PlatformRulesTest {
 
     @Test
     void localUsesItsNamespaceAndLocalPathVolumes() {
-        each(LOCAL, "namespace keyboss (argocd for the Argo CD Applications)", m -> "Namespace".equals(m.kind())
+        each(LOCAL, "namespace keyboss (argocd for the Argo CD Applications)", m -> CLUSTER_SCOPED.contains(m.kind())
                 || (m.file().startsWith("argocd") ? "argocd" : "keyboss").equals(m.namespace()) ? null : "namespace is " + m.namespace());
         assertNotNull(Fixtures.find(LOCAL, "Namespace", "keyboss"));
         each(LOCAL, "StorageClass local-path, at most 10Gi", m -> claims(m).stream()

@@ -1,0 +1,18 @@
+package keyboss.charts;
+
+/** The pinned images of the {@link MonitoringStack}; part of {@link Images}, so pinned in one place. */
+public record MonitoringImages(ImageRef prometheus, ImageRef alertmanager, ImageRef grafana, ImageRef kubeStateMetrics,
+        ImageRef postgresExporter, ImageRef redisExporter, ImageRef keybossExporter) {
+
+    public static MonitoringImages defaults() {
+        return new MonitoringImages(
+                ImageRef.of("prom/prometheus:v2.53.2"),
+                ImageRef.of("prom/alertmanager:v0.27.0"),
+                ImageRef.of("grafana/grafana:11.2.0"),
+                ImageRef.of("registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0"),
+                ImageRef.of("quay.io/prometheuscommunity/postgres-exporter:v0.15.0"),
+                ImageRef.of("oliver006/redis_exporter:v1.62.0"),
+                // KeyBoss's own synthetic-probe exporter (seed 4.7.1).
+                ImageRef.of("keyboss/keyboss-exporter:1.0.0"));
+    }
+}

@@ -1,0 +1,293 @@
+package keyboss.charts;
+
+import static keyboss.charts.Fixtures.assertContainsAll;
+import static keyboss.charts.Fixtures.find;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The MonitoringStack checked with the real tools: promtool (rules, unit tests of every alert,
+ * every dashboard query) and amtool (Alertmanager configuration).
+ */
+class MonitoringTest {
+
+    private static final String NS = "tenant-keyboss";
+
+    private static String data(String env, String configMap, String key) {
+        return (String) Manifest.map(find(Fixtures.builtIn(env), "ConfigMap", configMap).object().get("data")).get(key);
+    }
+
+    private static String promtool() {
+        return Exec.require("promtool", "apt-get install -y prometheus");
+    }
+
+    @Test
+    void rulesPassPromtoolAndSaySomething(@TempDir Path tmp) throws IOException {
+        for (String env : List.of("local", "deti")) {
+            Path rules = tmp.resolve(env + ".rules.yml");
+            Files.writeString(rules, data(env, "prometheus-rules", "keyboss.rules.yml"));
+            Exec.Result r = Exec.run(List.of(promtool(), "check", "rules", rules.toString()), Map.of(), 60);
+            assertEquals(0, r.exitCode(), r.output());
+            assertTrue(r.output().contains("SUCCESS: 16 rules found"), r.output());
+        }
+        MonitoringStack stack = Fixtures.builtInChart("deti").monitoring();
+        for (String name : List.of("SaleorAPIDown", "StorefrontDown", "CeleryWorkerDown", "PostgreSQLDown", "RedisDown",
+                "HighAPIErrorRate", "HighAPILatency", "PodCrashLooping", "HighMemoryUsage", "HighCPUUsage", "HPAMaxedOut",
+                "CheckoutErrorBudgetBurnFast", "CheckoutErrorBudgetBurnSlow", "KeyDeliveryAvailabilityBurnFast",
+                "KeyDeliveryAvailabilityBurnSlow", "BackupTooOld")) {
+            AlertRule rule = stack.rules().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+            assertTrue(rule.summary().length() > 10 && rule.description().contains("Check"), name + " says what to check");
+        }
+        Map<String, String> expected = Map.of("SaleorAPIDown", "2m", "StorefrontDown", "2m", "CeleryWorkerDown", "2m",
+                "PostgreSQLDown", "1m", "RedisDown", "1m", "HighAPIErrorRate", "5m", "HighAPILatency", "5m",
+                "PodCrashLooping", "5m", "HighMemoryUsage", "10m", "HPAMaxedOut", "10m");
+        expected.forEach((name, duration) -> assertEquals(duration, stack.rules().stream()
+                .filter(r -> r.name().equals(name)).findFirst().orElseThrow().forDuration(), name));
+    }
+
+    /** One alert's unit test: series that should fire it, when it must not fire yet, when it must. */
+    private record Case(String alert, Map<String, String> firing, Map<String, String> healthy, String before,
+            String after, Map<String, String> labels) {
+    }
+
+    private static Map<String, String> m(String... kv) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            map.put(kv[i], kv[i + 1]);
+        }
+        return map;
+    }
+
+    private static List<Case> cases() {
+        String api = "service=\"" + NS + "-saleor-api-http@kubernetes\"";
+        List<Case> c = new ArrayList<>();
+        for (String[] d : new String[][] {{"SaleorAPIDown", "saleor-api"}, {"StorefrontDown", "saleor-storefront"},
+                {"CeleryWorkerDown", "celery-worker"}}) {
+            String s = "kube_deployment_status_replicas_available{namespace=\"" + NS + "\",deployment=\"" + d[1] + "\"}";
+            c.add(new Case(d[0], m(s, "0x40"), m(s, "2x40"), "1m30s", "2m30s",
+                    m("severity", "critical", "service", d[1], "namespace", NS, "deployment", d[1])));
+        }
+        for (String[] d : new String[][] {{"PostgreSQLDown", "postgres"}, {"RedisDown", "redis"}}) {
+            String ready = "kube_statefulset_status_replicas_ready{namespace=\"" + NS + "\",statefulset=\"" + d[1] + "\"}";
+            String desired = "kube_statefulset_replicas{namespace=\"" + NS + "\",statefulset=\"" + d[1] + "\"}";
+            c.add(new Case(d[0], m(ready, "1x40", desired, "2x40"), m(ready, "2x40", desired, "2x40"), "30s", "1m30s",
+                    m("severity", "critical", "service", d[1], "namespace", NS, "statefulset", d[1])));
+        }
+        String ok = "traefik_service_requests_total{" + api + ",code=\"200\"}";
+        String err = "traefik_service_requests_total{" + api + ",code=\"500\"}";
+        c.add(new Case("HighAPIErrorRate", m(ok, "0+60x40", err, "0+6x40"), m(ok, "0+60x40", err, "0x40"), "4m", "10m",
+                m("severity", "warning", "service", "saleor-api")));
+        String b = "traefik_service_request_duration_seconds_bucket{" + api + ",le=\"";
+        c.add(new Case("HighAPILatency",
+                m(b + "0.5\"}", "0+1x40", b + "2\"}", "0+1x40", b + "5\"}", "0+60x40", b + "+Inf\"}", "0+60x40"),
+                m(b + "0.5\"}", "0+60x40", b + "2\"}", "0+60x40", b + "5\"}", "0+60x40", b + "+Inf\"}", "0+60x40"),
+                "4m", "10m", m("severity", "warning", "service", "saleor-api")));
+        String restarts = "kube_pod_container_status_restarts_total{namespace=\"" + NS + "\",pod=\"saleor-api-1\",container=\"saleor-api\"}";
+        c.add(new Case("PodCrashLooping", m(restarts, "0+2x40"), m(restarts, "0x40"), "4m", "10m",
+                m("severity", "warning", "service", "saleor-api", "namespace", NS, "pod", "saleor-api-1", "container", "saleor-api")));
+        String pod = "namespace=\"" + NS + "\",pod=\"saleor-api-1\",container=\"saleor-api\"";
+        c.add(new Case("HighMemoryUsage",
+                m("container_memory_working_set_bytes{" + pod + "}", "900x40", "kube_pod_container_resource_limits{" + pod + ",resource=\"memory\"}", "1000x40"),
+                m("container_memory_working_set_bytes{" + pod + "}", "100x40", "kube_pod_container_resource_limits{" + pod + ",resource=\"memory\"}", "1000x40"),
+                "9m", "11m", m("severity", "warning", "service", "saleor-api", "namespace", NS, "pod", "saleor-api-1", "container", "saleor-api")));
+        // rate() over 5m ramps up during the series' first 5 minutes, so the condition holds from about 5m.
+        c.add(new Case("HighCPUUsage",
+                m("container_cpu_usage_seconds_total{" + pod + "}", "10000+57x40", "kube_pod_container_resource_limits{" + pod + ",resource=\"cpu\"}", "1x40"),
+                m("container_cpu_usage_seconds_total{" + pod + "}", "0+6x40", "kube_pod_container_resource_limits{" + pod + ",resource=\"cpu\"}", "1x40"),
+                "13m", "16m", m("severity", "warning", "service", "saleor-api", "namespace", NS, "pod", "saleor-api-1", "container", "saleor-api")));
+        String hpa = "namespace=\"" + NS + "\",horizontalpodautoscaler=\"saleor-api-hpa\"";
+        c.add(new Case("HPAMaxedOut",
+                m("kube_horizontalpodautoscaler_status_current_replicas{" + hpa + "}", "6x40", "kube_horizontalpodautoscaler_spec_max_replicas{" + hpa + "}", "6x40"),
+                m("kube_horizontalpodautoscaler_status_current_replicas{" + hpa + "}", "2x40", "kube_horizontalpodautoscaler_spec_max_replicas{" + hpa + "}", "6x40"),
+                "9m", "11m", m("severity", "warning", "service", "saleor-api-hpa", "namespace", NS, "horizontalpodautoscaler", "saleor-api-hpa")));
+        c.add(new Case("CheckoutErrorBudgetBurnFast", m(ok, "0+60x40", err, "0+30x40"), m(ok, "0+60x40", err, "0x40"), "2m", "5m",
+                m("severity", "critical", "service", "saleor-api")));
+        c.add(new Case("CheckoutErrorBudgetBurnSlow", m(ok, "0+60x40", err, "0+30x40"), m(ok, "0+60x40", err, "0x40"), "10m", "20m",
+                m("severity", "warning", "service", "saleor-api")));
+        String workers = "kube_deployment_status_replicas_available{namespace=\"" + NS + "\",deployment=\"celery-worker\"}";
+        for (String[] d : new String[][] {{"KeyDeliveryAvailabilityBurnFast", "critical", "1m", "5m"},
+                {"KeyDeliveryAvailabilityBurnSlow", "warning", "10m", "20m"}}) {
+            // Active from the first evaluation: "before" is under the for of 2m and 15m.
+            c.add(new Case(d[0], m(workers, "0x40"), m(workers, "2x40"), d[2], d[3],
+                    m("severity", d[1], "service", "celery-worker", "namespace", NS, "deployment", "celery-worker")));
+        }
+        String backup = "kube_cronjob_status_last_successful_time{namespace=\"" + NS + "\",cronjob=\"postgres-backup\"}";
+        c.add(new Case("BackupTooOld", m(backup, "0x1700"), m(backup, "0+60x1700"), "26h5m", "26h20m",
+                m("severity", "warning", "service", "postgres-backup", "namespace", NS, "cronjob", "postgres-backup")));
+        return c;
+    }
+
+    @Test
+    void everyAlertFiresAfterItsForNotBeforeAndNeverOnHealthySeries(@TempDir Path tmp) throws IOException {
+        // The shipped rules without their annotations: this test checks conditions, timing and labels
+        // (promtool compares annotations too, and those quote live values); the annotations are
+        // checked by rulesPassPromtoolAndSaySomething.
+        List<Object> bare = new ArrayList<>();
+        for (AlertRule rule : Fixtures.builtInChart("deti").monitoring().rules()) {
+            Map<String, Object> r = new LinkedHashMap<>(rule.toPrometheus());
+            r.remove("annotations");
+            bare.add(r);
+        }
+        String shipped = data("deti", "prometheus-rules", "keyboss.rules.yml");
+        assertEquals(Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules",
+                Fixtures.builtInChart("deti").monitoring().rules().stream().map(r -> (Object) r.toPrometheus()).toList())))), shipped,
+                "the rules tested are the rules shipped");
+        Path rules = tmp.resolve("keyboss.rules.yml");
+        Files.writeString(rules, Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules", bare)))));
+        List<Object> tests = new ArrayList<>();
+        List<Case> cases = cases();
+        for (Case c : cases) {
+            tests.add(Map.of("interval", "1m", "input_series", series(c.firing()), "alert_rule_test", List.of(
+                    Map.of("eval_time", c.before(), "alertname", c.alert(), "exp_alerts", List.of()),
+                    Map.of("eval_time", c.after(), "alertname", c.alert(), "exp_alerts", List.of(Map.of("exp_labels", c.labels()))))));
+            tests.add(Map.of("interval", "1m", "input_series", series(c.healthy()), "alert_rule_test", List.of(
+                    Map.of("eval_time", c.after(), "alertname", c.alert(), "exp_alerts", List.of()))));
+        }
+        Path test = tmp.resolve("test.yml");
+        Files.writeString(test, Synthesizer.toYaml(Map.of("rule_files", List.of(rules.toString()),
+                "evaluation_interval", "15s", "tests", tests)));
+        Exec.Result r = Exec.run(List.of(promtool(), "test", "rules", test.toString()), Map.of(), 300);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("SUCCESS"), r.output());
+        assertEquals(16, cases.stream().map(Case::alert).distinct().count(), "every rule has its unit test");
+    }
+
+    private static List<Object> series(Map<String, String> s) {
+        List<Object> list = new ArrayList<>();
+        s.forEach((name, values) -> list.add(Map.of("series", name, "values", values)));
+        return list;
+    }
+
+    /** Every dashboard query, as a recording rule named after its dashboard and panel, so promtool parses it. */
+    private static String queriesAsRules(List<GrafanaDashboard> dashboards) {
+        List<Object> rules = new ArrayList<>();
+        for (GrafanaDashboard d : dashboards) {
+            for (GrafanaDashboard.Panel p : d.panels()) {
+                for (String q : p.queries()) {
+                    rules.add(Map.of("record", (d.uid() + ":" + p.title()).replaceAll("[^A-Za-z0-9_:]", "_"), "expr", q));
+                }
+            }
+        }
+        return Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "dashboards", "rules", rules))));
+    }
+
+    @Test
+    void everyDashboardQueryParses(@TempDir Path tmp) throws IOException {
+        for (String env : List.of("local", "deti")) {
+            MonitoringStack stack = Fixtures.builtInChart(env).monitoring();
+            assertEquals(List.of("KeyBoss Business & API Health", "KeyBoss Platform Reliability", "KeyBoss PostgreSQL & Redis"),
+                    stack.dashboards().stream().map(GrafanaDashboard::title).toList());
+            Path file = tmp.resolve(env + "-dashboards.yml");
+            Files.writeString(file, queriesAsRules(stack.dashboards()));
+            Exec.Result r = Exec.run(List.of(promtool(), "check", "rules", file.toString()), Map.of(), 60);
+            assertEquals(0, r.exitCode(), r.output());
+            // The JSON Grafana provisions holds the same queries.
+            String json = data(env, "grafana-dashboards", "keyboss-infra.json");
+            assertTrue(json.contains("pg_up{service=~\\\"postgres-exporter-.*\\\"}"), json.substring(0, 200));
+        }
+    }
+
+    @Test
+    void aBrokenQueryOrRuleIsReportedByName(@TempDir Path tmp) throws IOException {
+        GrafanaDashboard broken = new GrafanaDashboard("broken", "Broken", List.of(
+                GrafanaDashboard.Panel.graph("Bad panel", "none", "sum(rate(x[5m])")));
+        Path file = tmp.resolve("broken.yml");
+        Files.writeString(file, queriesAsRules(List.of(broken)));
+        Exec.Result r = Exec.run(List.of(promtool(), "check", "rules", file.toString()), Map.of(), 60);
+        assertNotEquals(0, r.exitCode());
+        assertContainsAll(r.output(), "broken:Bad_panel");
+        AlertRule bad = new AlertRule("SlowCheckout", "up == 0", "5 minutes", AlertRule.Severity.WARNING, "x", "s", "d");
+        assertContainsAll(bad.problem(), "SlowCheckout", "'5 minutes' is not a duration");
+        List<Problem> problems = Fixtures.problems(Environment.local(), c -> {
+            KeybossChart shop = null;
+            PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
+            ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
+            SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
+            CeleryWorkers workers = new CeleryWorkers(c, "workers", CeleryWorkersProps.builder().api(api).build());
+            Storefront storefront = new Storefront(c, "storefront", Storefront.defaults().api(api).build());
+            Dashboard dashboard = new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build());
+            BackupCronJob backup = new BackupCronJob(c, "backup", BackupCronJobProps.builder().database(db).build());
+            new MonitoringStack(c, "monitoring", new MonitoringStack.Props(api, workers, storefront, db, cache, backup,
+                    new ShopIngress(c, "ingress", storefront, api, dashboard, null), KeybossChart.SECRETS, List.of(bad)));
+        });
+        assertContainsAll(Fixtures.problemFor(problems, "rules.SlowCheckout").toString(), "[test/monitoring]",
+                "'5 minutes' is not a duration");
+    }
+
+    @Test
+    void alertmanagerConfigPassesAmtoolAndRoutesBySeverity(@TempDir Path tmp) throws IOException {
+        Path config = tmp.resolve("alertmanager.yml");
+        String text = data("deti", "alertmanager-config", "alertmanager.yml");
+        Files.writeString(config, text);
+        Exec.Result r = Exec.run(List.of(Exec.require("amtool", "apt-get install -y prometheus-alertmanager"),
+                "check-config", config.toString()), Map.of(), 60);
+        assertEquals(0, r.exitCode(), r.output());
+        assertContainsAll(r.output(), "1 inhibit rules", "2 receivers");
+        Exec.Result route = Exec.run(List.of("amtool", "config", "routes", "test", "--config.file=" + config,
+                "severity=critical", "service=saleor-api"), Map.of(), 60);
+        assertEquals("critical", route.stdout().trim(), route.output());
+        Exec.Result warning = Exec.run(List.of("amtool", "config", "routes", "test", "--config.file=" + config,
+                "severity=warning", "service=saleor-api"), Map.of(), 60);
+        assertEquals("warning", warning.stdout().trim(), warning.output());
+        assertContainsAll(text, "inhibit_rules", "source_matchers", "target_matchers", "equal:");
+    }
+
+    @Test
+    void environmentsDifferByStructureNotText() {
+        List<Manifest> deti = Fixtures.builtIn("deti");
+        List<Manifest> local = Fixtures.builtIn("local");
+        String detiPrometheus = data("deti", "prometheus-config", "prometheus.yml");
+        String localPrometheus = data("local", "prometheus-config", "prometheus.yml");
+        assertContainsAll(detiPrometheus, "scrape_interval: 15s", "names:", NS);
+        assertTrue(!detiPrometheus.contains("kubernetes-cadvisor"), "no cluster-wide job on deti");
+        assertContainsAll(localPrometheus, "kubernetes-apiserver", "kubernetes-nodes", "kubernetes-cadvisor", "traefik",
+                "kube-state-metrics", "kubernetes-pods", "prometheus");
+        assertTrue(deti.stream().noneMatch(m -> m.kind().startsWith("Cluster")), "nothing cluster-scoped on deti");
+        find(deti, "Role", "prometheus");
+        find(local, "ClusterRole", "keyboss-prometheus");
+        Map<String, Object> ksm = Fixtures.container(find(deti, "Deployment", "kube-state-metrics"), "containers", "kube-state-metrics");
+        assertTrue(ksm.get("args").toString().contains("--namespaces=" + NS), ksm.get("args").toString());
+        assertTrue(String.valueOf(Fixtures.container(find(local, "Deployment", "prometheus"), "containers", "prometheus").get("args"))
+                .contains("--storage.tsdb.retention.time=15d"));
+        for (Manifest monitor : deti.stream().filter(m -> "ServiceMonitor".equals(m.kind())).toList()) {
+            assertEquals("prometheus", Manifest.map(monitor.metadata().get("labels")).get("release"), monitor.id());
+        }
+        assertEquals(4, deti.stream().filter(m -> "ServiceMonitor".equals(m.kind())).count());
+        assertTrue(local.stream().noneMatch(m -> "ServiceMonitor".equals(m.kind())), "local has no Prometheus Operator");
+        assertTrue(data("deti", "grafana-dashboards", "keyboss-business-health.json").contains("max by (exported_endpoint)"));
+        assertTrue(data("local", "grafana-dashboards", "keyboss-business-health.json").contains("max by (endpoint)"));
+        assertEquals("1", Manifest.map(find(deti, "ConfigMap", "grafana-dashboards").metadata().get("labels")).get("grafana_dashboard"));
+        assertTrue(find(deti, "Ingress", "keyboss").at("spec.rules").toString().contains("path=/grafana/"));
+    }
+
+    @Test
+    void serviceMonitorsMustSelectAServiceAndItsPort() {
+        List<Problem> ok = CrossReferences.check("deti", Fixtures.readYaml(Fixtures.DIST.resolve("deti")), List.of(KeybossChart.SECRETS));
+        assertEquals(List.of(), ok);
+        List<Manifest> broken = new ArrayList<>();
+        for (Manifest m : Fixtures.builtIn("deti")) {
+            if (m.kind().equals("ServiceMonitor") && m.name().equals("redis-exporter")) {
+                Map<String, Object> o = new LinkedHashMap<>(m.object());
+                o.put("spec", Map.of("selector", Map.of("matchLabels", Map.of(Labels.NAME, "redis-exporterr")),
+                        "endpoints", List.of(Map.of("port", "metrics"))));
+                broken.add(new Manifest(m.file(), o));
+            } else {
+                broken.add(m);
+            }
+        }
+        List<Problem> problems = CrossReferences.check("deti", broken, List.of(KeybossChart.SECRETS));
+        assertEquals(1, problems.size(), problems.toString());
+        assertContainsAll(problems.get(0).toString(), "ServiceMonitor/redis-exporter", "spec.selector.matchLabels");
+    }
+}
