@@ -28,20 +28,12 @@ public final class AlertRules {
         rules.add(down("SaleorAPIDown", ns, api.name(), "the Saleor API", "checkout (CUJ1) fails"));
         rules.add(down("StorefrontDown", ns, storefront.name(), "the storefront", "the shop's pages do not load"));
         rules.add(down("CeleryWorkerDown", ns, workers.name(), "the Celery workers", "bought keys are not delivered (CUJ2)"));
-        rules.add(new AlertRule("PostgreSQLDown",
-                "kube_statefulset_status_replicas_ready{" + ns + ",statefulset=\"" + postgres.name() + "\"} < "
-                        + "kube_statefulset_replicas{" + ns + ",statefulset=\"" + postgres.name() + "\"}",
-                "1m", AlertRule.Severity.CRITICAL, postgres.name(),
-                "A PostgreSQL pod of {{ $labels.statefulset }} is not ready",
-                "Fewer PostgreSQL pods are ready than desired: the database runs without its standby or has lost"
-                        + " its primary. Check the postgres pods, their bootstrap init container and the watchdog's log."));
-        rules.add(new AlertRule("RedisDown",
-                "kube_statefulset_status_replicas_ready{" + ns + ",statefulset=\"" + valkey.name() + "\"} < "
-                        + "kube_statefulset_replicas{" + ns + ",statefulset=\"" + valkey.name() + "\"}",
-                "1m", AlertRule.Severity.CRITICAL, valkey.name(),
-                "A Valkey pod of {{ $labels.statefulset }} is not ready",
-                "Fewer Valkey pods are ready than desired: the broker and cache run without a replica. Check the"
-                        + " redis pods and ask a Sentinel which master it sees (SENTINEL get-master-addr-by-name)."));
+        rules.add(notAllReady("PostgreSQLDown", ns, postgres.name(), "PostgreSQL",
+                "the database runs without its standby or has lost its primary. Check the postgres pods, their"
+                        + " bootstrap init container and the watchdog's log."));
+        rules.add(notAllReady("RedisDown", ns, valkey.name(), "Valkey",
+                "the broker and cache run without a replica. Check the redis pods and ask a Sentinel which master"
+                        + " it sees (SENTINEL get-master-addr-by-name)."));
         rules.add(new AlertRule("HighAPIErrorRate",
                 "sum(rate(" + apiErrors + "[5m])) / sum(rate(" + apiRequests + "[5m])) > 0.05",
                 "5m", AlertRule.Severity.WARNING, api.name(),
@@ -107,6 +99,14 @@ public final class AlertRules {
     /** A threshold as PromQL reads it, without floating-point noise. */
     private static String number(double value) {
         return java.math.BigDecimal.valueOf(value).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
+    private static AlertRule notAllReady(String name, String ns, String statefulSet, String what, String impact) {
+        String selector = "{" + ns + ",statefulset=\"" + statefulSet + "\"}";
+        return new AlertRule(name, "kube_statefulset_status_replicas_ready" + selector + " < kube_statefulset_replicas" + selector,
+                "1m", AlertRule.Severity.CRITICAL, statefulSet,
+                "A " + what + " pod of {{ $labels.statefulset }} is not ready",
+                "Fewer " + what + " pods are ready than desired: " + impact);
     }
 
     private static AlertRule down(String name, String ns, String deployment, String what, String impact) {

@@ -19,7 +19,8 @@ public record ClusterProfile(
         Set<String> forbiddenApiGroups,
         List<Permission> deniedPermissions,
         boolean restrictedPodSecurity,
-        boolean requireResources) {
+        boolean requireResources,
+        Set<String> otherNamespaces) {
 
     /**
      * Annotation on a workload explaining why its pods cannot meet Pod Security "restricted";
@@ -27,11 +28,20 @@ public record ClusterProfile(
      */
     public static final String SECURITY_EXCEPTION = "keyboss.io/pod-security-exception";
 
-    /** The rules of {@code environment}, with the workload rules on. */
+    /**
+     * The rules of {@code environment}, with the workload rules on. Besides its namespace, its
+     * Argo CD Applications may live in Argo CD's.
+     */
     public static ClusterProfile of(Environment environment) {
         return new ClusterProfile(environment.name(), environment.namespace(), environment.createNamespace(),
                 environment.storageClass(), environment.maxVolumeSize(), environment.clusterScopedAllowed(),
-                environment.forbiddenApiGroups(), environment.deniedPermissions(), true, true);
+                environment.forbiddenApiGroups(), environment.deniedPermissions(), true, true,
+                Set.of(environment.gitOps().applicationNamespace(environment.namespace())));
+    }
+
+    /** Whether objects may live in {@code other}. */
+    public boolean admitsNamespace(String other) {
+        return namespace.equals(other) || otherNamespaces.contains(other);
     }
 
     /** The profile of a built-in environment ({@code local}, {@code deti}). */
@@ -44,7 +54,8 @@ public record ClusterProfile(
     /** The same rules for objects of another namespace (Argo CD's Applications, say). */
     public ClusterProfile withNamespace(String otherNamespace) {
         return new ClusterProfile(name, otherNamespace, createNamespace, storageClass, maxVolumeSize,
-                clusterScopedAllowed, forbiddenApiGroups, deniedPermissions, restrictedPodSecurity, requireResources);
+                clusterScopedAllowed, forbiddenApiGroups, deniedPermissions, restrictedPodSecurity, requireResources,
+                otherNamespaces);
     }
 
     public boolean admitsVolume(Size size) {

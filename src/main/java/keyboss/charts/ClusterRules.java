@@ -78,7 +78,7 @@ public final class ClusterRules {
                     + "' admits no cluster-scoped objects", "use the namespaced equivalent (Role, RoleBinding, ...)"
                     + " or leave the object out in this environment"));
         }
-        if (!clusterScoped && !env.namespace().equals(m.namespace())) {
+        if (!clusterScoped && !env.admitsNamespace(m.namespace())) {
             out.add(new Problem(where, "metadata.namespace", m.namespace(), "every object of environment '"
                     + env.name() + "' lives in namespace " + env.namespace(),
                     "create the object inside the environment's chart, which sets the namespace"));

@@ -44,6 +44,15 @@ final class HaLab implements AutoCloseable {
         Exec.require("busybox", "apt-get install -y busybox");
     }
 
+    /** A TCP port nothing listens on now. */
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static boolean runningAsRoot() {
         return "root".equals(System.getProperty("user.name"));
     }

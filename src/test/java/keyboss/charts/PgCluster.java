@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +33,7 @@ final class PgCluster implements AutoCloseable {
 
     PgCluster(String name) {
         this.lab = new HaLab(name);
-        int port = freePort();
+        int port = HaLab.freePort();
         for (int i = 0; i < 2; i++) {
             nodes[i] = new Node(i, "127.0.0." + (2 + i), port);
         }
@@ -46,13 +45,6 @@ final class PgCluster implements AutoCloseable {
         watchdogContainer = Fixtures.container(Fixtures.find(local, "Deployment", "postgres-watchdog"), "containers", "watchdog");
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** Bootstraps and starts node 0 (new primary), then node 1 (standby), as the StatefulSet would. */
     PgCluster up() {

@@ -2,7 +2,6 @@ package keyboss.charts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,25 +33,18 @@ final class ValkeyCluster implements AutoCloseable {
         masterName = Fixtures.env(dataInit, "MASTER_NAME");
         List<String> dataHosts = new ArrayList<>();
         for (int i = 0; i < data.length; i++) {
-            data[i] = new Server("redis-" + i, freePort());
+            data[i] = new Server("redis-" + i, HaLab.freePort());
             dataHosts.add(data[i].hostPort());
         }
         List<String> sentinelHosts = new ArrayList<>();
         for (int i = 0; i < sentinels.length; i++) {
-            sentinels[i] = new Server("redis-sentinel-" + i, freePort());
+            sentinels[i] = new Server("redis-sentinel-" + i, HaLab.freePort());
             sentinelHosts.add(sentinels[i].hostPort());
         }
         peers = String.join(" ", dataHosts);
         sentinelList = String.join(" ", sentinelHosts);
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     ValkeyCluster up() {
         for (Server s : data) {
