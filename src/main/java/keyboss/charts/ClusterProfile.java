@@ -41,7 +41,7 @@ public record ClusterProfile(
 
     /** Whether objects may live in {@code other}. */
     public boolean admitsNamespace(String other) {
-        return namespace.equals(other) || otherNamespaces.contains(other);
+        return other != null && (namespace.equals(other) || otherNamespaces.contains(other));
     }
 
     /** The profile of a built-in environment ({@code local}, {@code deti}). */

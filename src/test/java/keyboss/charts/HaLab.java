@@ -42,6 +42,18 @@ final class HaLab implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Exec.require("busybox", "apt-get install -y busybox");
+        if (!isCharacterDevice("/dev/null")) {
+            throw new AssertionError("/dev/null is not a character device (something replaced it with a file);"
+                    + " PostgreSQL cannot start. Restore it: rm /dev/null && mknod -m 666 /dev/null c 1 3");
+        }
+    }
+
+    private static boolean isCharacterDevice(String path) {
+        try {
+            return !Files.isRegularFile(Path.of(path)) && Files.exists(Path.of(path));
+        } catch (SecurityException e) {
+            return false;
+        }
     }
 
     /** A TCP port nothing listens on now. */
