@@ -207,10 +207,16 @@ class MonitoringTest {
         Exec.Result r = Exec.run(List.of(promtool(), "check", "rules", file.toString()), Map.of(), 60);
         assertNotEquals(0, r.exitCode());
         assertContainsAll(r.output(), "broken:Bad_panel");
+        AlertRule unparsable = new AlertRule("CheckoutBroken", "sum(rate(x[5m]) > 1", "5m", AlertRule.Severity.WARNING, "x", "s", "d");
+        Path ruleFile = tmp.resolve("broken-rule.yml");
+        Files.writeString(ruleFile, Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss",
+                "rules", List.of(unparsable.toPrometheus()))))));
+        Exec.Result rule = Exec.run(List.of(promtool(), "check", "rules", ruleFile.toString()), Map.of(), 60);
+        assertNotEquals(0, rule.exitCode());
+        assertContainsAll(rule.output(), "CheckoutBroken");
         AlertRule bad = new AlertRule("SlowCheckout", "up == 0", "5 minutes", AlertRule.Severity.WARNING, "x", "s", "d");
         assertContainsAll(bad.problem(), "SlowCheckout", "'5 minutes' is not a duration");
         List<Problem> problems = Fixtures.problems(Environment.local(), c -> {
-            KeybossChart shop = null;
             PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
             ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
             SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
