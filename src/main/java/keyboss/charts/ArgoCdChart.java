@@ -1,7 +1,5 @@
 package keyboss.charts;
 
-import org.cdk8s.Chart;
-import org.cdk8s.ChartProps;
 import software.constructs.Construct;
 
 /**

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +22,7 @@ class PostgresHaTest {
         try (PgCluster cluster = new PgCluster("bootstrap").up()) {
             PgCluster.assertRole(cluster.nodes[0], "primary");
             PgCluster.assertRole(cluster.nodes[1], "standby");
-            assertTrue(Files_exists(cluster.nodes[1], "standby.signal"), "pg_basebackup -R wrote standby.signal");
+            assertTrue(fileExists(cluster.nodes[1], "standby.signal"), "pg_basebackup -R wrote standby.signal");
             try (Connection c = cluster.nodes[0].connect(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO ha_test (id) SELECT g FROM generate_series(1, 100) g");
             }
@@ -125,7 +124,7 @@ class PostgresHaTest {
         }
     }
 
-    private static boolean Files_exists(PgCluster.Node node, String file) {
+    private static boolean fileExists(PgCluster.Node node, String file) {
         return java.nio.file.Files.exists(node.data.resolve(file));
     }
 }

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +24,6 @@ final class Writer implements AutoCloseable {
     private final AtomicLong next = new AtomicLong(1);
     private final Thread thread;
     private volatile boolean running = true;
-    final ConcurrentHashMap<String, Integer> errors = new ConcurrentHashMap<>();
 
     Writer(PgCluster cluster) {
         this.nodes = cluster.nodes;
@@ -62,7 +60,7 @@ final class Writer implements AutoCloseable {
                 }
                 PgCluster.sleep(5);
             } catch (SQLException e) {
-                errors.merge(String.valueOf(e.getSQLState()), 1, Integer::sum);
+                // The node is gone or read-only: find the writable one again.
                 try {
                     if (connection != null) {
                         connection.close();
