@@ -22,8 +22,6 @@ public final class AlertRules {
     public static List<AlertRule> forShop(String namespace, SaleorApi api, Storefront storefront, CeleryWorkers workers,
             PostgresHA postgres, ValkeySentinel valkey, BackupCronJob backup) {
         String ns = "namespace=\"" + namespace + "\"";
-        String apiRequests = "traefik_service_requests_total{service=~\".*" + api.name() + ".*\"}";
-        String apiErrors = "traefik_service_requests_total{service=~\".*" + api.name() + ".*\",code=~\"5..\"}";
         List<AlertRule> rules = new ArrayList<>();
         rules.add(down("SaleorAPIDown", ns, api.name(), "the Saleor API", "checkout (CUJ1) fails"));
         rules.add(down("StorefrontDown", ns, storefront.name(), "the storefront", "the shop's pages do not load"));
@@ -35,7 +33,7 @@ public final class AlertRules {
                 "the broker and cache run without a replica. Check the redis pods and ask a Sentinel which master"
                         + " it sees (SENTINEL get-master-addr-by-name)."));
         rules.add(new AlertRule("HighAPIErrorRate",
-                "sum(rate(" + apiErrors + "[5m])) / sum(rate(" + apiRequests + "[5m])) > 0.05",
+                apiErrorRatio(api.name(), "5m") + " > 0.05",
                 "5m", AlertRule.Severity.WARNING, api.name(),
                 "More than 5% of API requests fail with 5xx",
                 "{{ $value | humanizePercentage }} of requests to the Saleor API answered 5xx over 5 minutes. Check the"
@@ -53,22 +51,12 @@ public final class AlertRules {
                 "Container {{ $labels.container }} of {{ $labels.pod }} restarts more than once a minute",
                 "The container keeps restarting. Check its previous logs (kubectl logs --previous), its probes and"
                         + " whether it is killed for memory."));
-        rules.add(new AlertRule("HighMemoryUsage",
-                "max by (namespace, pod, container) (container_memory_working_set_bytes{" + ns + ",container!=\"\"})"
-                        + " / on (namespace, pod, container) kube_pod_container_resource_limits{" + ns
-                        + ",resource=\"memory\"} > 0.85",
-                "10m", AlertRule.Severity.WARNING, "{{ $labels.container }}",
-                "Container {{ $labels.container }} of {{ $labels.pod }} uses more than 85% of its memory limit",
-                "Memory is at {{ $value | humanizePercentage }} of the limit; the container will be OOM-killed at"
-                        + " 100%. Check for a leak, or raise the limit in the construct's resources."));
-        rules.add(new AlertRule("HighCPUUsage",
-                "sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{" + ns + ",container!=\"\"}[5m]))"
-                        + " / on (namespace, pod, container) kube_pod_container_resource_limits{" + ns
-                        + ",resource=\"cpu\"} > 0.9",
-                "10m", AlertRule.Severity.WARNING, "{{ $labels.container }}",
-                "Container {{ $labels.container }} of {{ $labels.pod }} uses more than 90% of its CPU limit",
-                "CPU is at {{ $value | humanizePercentage }} of the limit, so the container is throttled. Check the"
-                        + " load and the HPA, or raise the limit."));
+        rules.add(overLimit("HighMemoryUsage", "max by (namespace, pod, container) (container_memory_working_set_bytes{"
+                + ns + ",container!=\"\"})", ns, "memory", "Memory", "0.85", "85%",
+                "the container will be OOM-killed at 100%. Check for a leak, or raise the limit in the construct's resources."));
+        rules.add(overLimit("HighCPUUsage", "sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{"
+                + ns + ",container!=\"\"}[5m]))", ns, "cpu", "CPU", "0.9", "90%",
+                "the container is throttled. Check the load and the HPA, or raise the limit."));
         rules.add(new AlertRule("HPAMaxedOut",
                 "kube_horizontalpodautoscaler_status_current_replicas{" + ns + "} >= "
                         + "kube_horizontalpodautoscaler_spec_max_replicas{" + ns + "}",
@@ -77,7 +65,7 @@ public final class AlertRules {
                 "Autoscaling has no headroom left: the load may outgrow the service. Check the load, then raise"
                         + " maxReplicas in the construct's autoscaling or add capacity."));
         rules.addAll(burnRate("CheckoutErrorBudgetBurn", api.name(),
-                window -> "sum(rate(" + apiErrors + "[" + window + "])) / sum(rate(" + apiRequests + "[" + window + "]))",
+                window -> apiErrorRatio(api.name(), window),
                 CHECKOUT_ERROR_BUDGET, "checkout error budget (5xx under 1%)",
                 "Check the API's errors (HighAPIErrorRate), its logs and the database."));
         String available = "kube_deployment_status_replicas_available{" + ns + ",deployment=\"" + workers.name() + "\"}";
@@ -94,6 +82,23 @@ public final class AlertRules {
                         + " schedule promises one at least every " + backup.maxIntervalSeconds() / 3600
                         + " h (plus 2 h of grace). Check the CronJob's last Jobs and their logs, and the backup volume's free space."));
         return List.copyOf(rules);
+    }
+
+    /** The share of requests to the API answered with 5xx over {@code window}, as Traefik counts them. */
+    public static String apiErrorRatio(String apiName, String window) {
+        String requests = "traefik_service_requests_total{service=~\".*" + apiName + ".*\"";
+        return "sum(rate(" + requests + ",code=~\"5..\"}[" + window + "])) / sum(rate(" + requests + "}[" + window + "]))";
+    }
+
+    /** A container using more than {@code threshold} of its {@code resource} limit for 10 minutes. */
+    private static AlertRule overLimit(String name, String usage, String ns, String resource, String shown,
+            String threshold, String percent, String consequence) {
+        return new AlertRule(name, usage + " / on (namespace, pod, container) kube_pod_container_resource_limits{" + ns
+                        + ",resource=\"" + resource + "\"} > " + threshold,
+                "10m", AlertRule.Severity.WARNING, "{{ $labels.container }}",
+                "Container {{ $labels.container }} of {{ $labels.pod }} uses more than " + percent + " of its "
+                        + (resource.equals("cpu") ? "CPU" : resource) + " limit",
+                shown + " is at {{ $value | humanizePercentage }} of the limit; " + consequence);
     }
 
     /** A threshold as PromQL reads it, without floating-point noise. */

@@ -51,13 +51,6 @@ public record ClusterProfile(
                         + String.join(", ", Environment.builtIn().stream().map(Environment::name).toList())));
     }
 
-    /** The same rules for objects of another namespace (Argo CD's Applications, say). */
-    public ClusterProfile withNamespace(String otherNamespace) {
-        return new ClusterProfile(name, otherNamespace, createNamespace, storageClass, maxVolumeSize,
-                clusterScopedAllowed, forbiddenApiGroups, deniedPermissions, restrictedPodSecurity, requireResources,
-                otherNamespaces);
-    }
-
     public boolean admitsVolume(Size size) {
         return !size.isGreaterThan(maxVolumeSize);
     }

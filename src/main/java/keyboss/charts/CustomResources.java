@@ -85,7 +85,7 @@ final class CustomResources {
                 .kind(kind)
                 .metadata(ApiObjectMetadata.builder().name(name).labels(labels).annotations(annotations).build())
                 .build());
-        object.addJsonPatch(JsonPatch.add("/spec", K8s.sorted(spec)));
+        object.addJsonPatch(JsonPatch.add("/spec", K8s.stable(spec)));
         return object;
     }
 }

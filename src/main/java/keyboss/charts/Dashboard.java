@@ -19,19 +19,16 @@ import software.constructs.Construct;
  * <p>Pod Security exception: the upstream image's nginx starts as root to bind port 80 and then
  * switches to its {@code nginx} user, so the pod cannot run as non-root. It keeps only the
  * capabilities that needs; the reason is recorded on the Deployment in
- * {@value #SECURITY_EXCEPTION}.
+ * {@value ClusterProfile#SECURITY_EXCEPTION}.
  *
  * <p>Objects (ids are public API): {@code deployment}, {@code service}.
  */
 public class Dashboard extends Frontend {
 
-    /** Annotation that documents why a workload does not meet the Pod Security "restricted" level. */
-    public static final String SECURITY_EXCEPTION = ClusterProfile.SECURITY_EXCEPTION;
-
     public Dashboard(Construct scope, String id, FrontendProps props) {
         super(scope, id, props, "dashboard", 1);
         if (valid) {
-            deployment().addJsonPatch(JsonPatch.add("/metadata/annotations", Map.of(SECURITY_EXCEPTION,
+            deployment().addJsonPatch(JsonPatch.add("/metadata/annotations", Map.of(ClusterProfile.SECURITY_EXCEPTION,
                     "nginx in the upstream saleor-dashboard image starts as root to bind port 80 and drops to its"
                             + " nginx user; only CHOWN, SETUID, SETGID and NET_BIND_SERVICE are kept")));
         }

@@ -19,8 +19,7 @@ public final class Dashboards {
         GrafanaDashboard business = new GrafanaDashboard("keyboss-business-health", "KeyBoss Business & API Health", List.of(
                 GrafanaDashboard.Panel.stat("GraphQL P99 latency", "s",
                         "histogram_quantile(0.99, sum by (le) (rate(traefik_service_request_duration_seconds_bucket{" + apiService + "}[5m])))"),
-                GrafanaDashboard.Panel.stat("API 5xx ratio", "percentunit",
-                        "sum(rate(traefik_service_requests_total{" + apiService + ",code=~\"5..\"}[5m])) / sum(rate(traefik_service_requests_total{" + apiService + "}[5m]))"),
+                GrafanaDashboard.Panel.stat("API 5xx ratio", "percentunit", AlertRules.apiErrorRatio(api.name(), "5m")),
                 GrafanaDashboard.Panel.graph("Requests per second by code", "reqps",
                         "sum by (code) (rate(traefik_service_requests_total{" + apiService + "}[5m]))"),
                 GrafanaDashboard.Panel.graph("Synthetic probe duration by endpoint", "s",
@@ -28,7 +27,7 @@ public final class Dashboards {
                 GrafanaDashboard.Panel.graph("Synthetic probe success by endpoint", "percentunit",
                         "max by (" + endpointLabel + ") (keyboss_probe_success)"),
                 GrafanaDashboard.Panel.graph("Checkout error budget burn rate (1h)", "none",
-                        "(sum(rate(traefik_service_requests_total{" + apiService + ",code=~\"5..\"}[1h])) / sum(rate(traefik_service_requests_total{" + apiService + "}[1h]))) / " + AlertRules.CHECKOUT_ERROR_BUDGET)));
+                        "(" + AlertRules.apiErrorRatio(api.name(), "1h") + ") / " + AlertRules.CHECKOUT_ERROR_BUDGET)));
         GrafanaDashboard platform = new GrafanaDashboard("keyboss-platform-reliability", "KeyBoss Platform Reliability", List.of(
                 GrafanaDashboard.Panel.graph("Available replicas", "none",
                         "kube_deployment_status_replicas_available{" + ns + ",deployment=~\"" + api.name() + "|" + workers.name() + "|" + storefront.name() + "\"}"),

@@ -20,7 +20,6 @@ public class EnvironmentChart extends Chart {
 
     private final Environment environment;
     private final Problems problems;
-    private final String namespace;
     private final java.util.List<SyncWaves.Edge> dependencies = new java.util.ArrayList<>();
     private final java.util.Set<String> syncHooks = new java.util.LinkedHashSet<>();
 
@@ -36,7 +35,6 @@ public class EnvironmentChart extends Chart {
                 .disableResourceNameHashes(true)
                 .build());
         this.environment = environment;
-        this.namespace = namespace;
         this.problems = Problems.of(this);
         CHARTS.put(this, this);
     }
@@ -61,11 +59,6 @@ public class EnvironmentChart extends Chart {
 
     public java.util.Set<String> syncHooks() {
         return java.util.Set.copyOf(syncHooks);
-    }
-
-    /** The namespace of this chart's objects (named so, as cdk8s's Chart owns {@code namespace}). */
-    public String objectNamespace() {
-        return namespace;
     }
 
     /** Where the constructs of this chart report input problems (shared by the whole app). */

@@ -44,18 +44,20 @@ final class K8s {
     }
 
     /**
-     * {@code value} with every map replaced by a sorted copy. Map.of iterates in an order that
-     * changes from one JVM to the next, and jsii keeps iteration order, so any map that reaches
-     * a JSON patch goes through here to keep the output the same on every run.
+     * {@code value} with every map that has no order of its own (Map.of, HashMap) replaced by a
+     * copy sorted by key, recursively; ordered maps keep their order. Map.of iterates differently
+     * in each JVM, and both jsii and the YAML writer keep iteration order, so every free-form map
+     * that reaches a JSON patch or a rendered file goes through here: same input, same bytes.
      */
-    static Object sorted(Object value) {
+    static Object stable(Object value) {
         if (value instanceof Map<?, ?> map) {
-            java.util.TreeMap<String, Object> copy = new java.util.TreeMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), sorted(v)));
+            Map<String, Object> copy = map instanceof java.util.LinkedHashMap || map instanceof java.util.SortedMap
+                    ? new java.util.LinkedHashMap<>() : new java.util.TreeMap<>();
+            map.forEach((key, v) -> copy.put(String.valueOf(key), stable(v)));
             return copy;
         }
         if (value instanceof List<?> list) {
-            return list.stream().map(K8s::sorted).toList();
+            return list.stream().map(K8s::stable).toList();
         }
         return value;
     }

@@ -176,14 +176,14 @@ public class SaleorApi extends Component {
     }
 
     /** A container of the Saleor image running {@code script} from the scripts ConfigMap. */
-    Container container(String containerName, String script, Environment env) {
+    Container container(String containerName, String script, Environment env, EnvVar... extraEnv) {
         return Container.builder()
                 .name(containerName)
                 .image(env.images().saleor().image())
                 .imagePullPolicy(env.images().saleor().pullPolicy().value())
                 .command(List.of(SCRIPTS_DIR + "/" + script))
                 .envFrom(environmentFrom())
-                .env(environment())
+                .env(K8s.envs(environment(), List.of(extraEnv)))
                 .resources(K8s.resources(props.resources()))
                 .securityContext(K8s.restrictedContainer())
                 .volumeMounts(mounts())
@@ -213,13 +213,7 @@ public class SaleorApi extends Component {
     private KubeJob addJob(Construct scope, String id, String jobName, String script, Integer ttlSeconds,
             Map<String, String> labels, EnvVar... extraEnv) {
         Environment env = EnvironmentChart.of(scope).environment();
-        Container base = container(script.replace(".sh", ""), script, env);
-        Container container = extraEnv.length == 0 ? base : Container.builder()
-                .name(base.getName()).image(base.getImage()).imagePullPolicy(base.getImagePullPolicy())
-                .command(base.getCommand()).envFrom(base.getEnvFrom())
-                .env(K8s.envs(base.getEnv(), List.of(extraEnv)))
-                .resources(base.getResources()).securityContext(base.getSecurityContext())
-                .volumeMounts(base.getVolumeMounts()).build();
+        Container container = container(script.replace(".sh", ""), script, env, extraEnv);
         Map<String, String> jobLabels = Labels.of(jobName, "api-job");
         JobSpec.Builder spec = JobSpec.builder().backoffLimit(6).activeDeadlineSeconds(1800);
         if (ttlSeconds != null) {

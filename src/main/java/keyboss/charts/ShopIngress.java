@@ -92,7 +92,7 @@ public class ShopIngress extends Component {
         }
         Route route = new Route(path, service, portName);
         routes.add(route);
-        ingress.addJsonPatch(JsonPatch.add("/spec/rules/0/http/paths/-", K8s.sorted(Map.of(
+        ingress.addJsonPatch(JsonPatch.add("/spec/rules/0/http/paths/-", K8s.stable(Map.of(
                 "path", path, "pathType", "Prefix",
                 "backend", Map.of("service", Map.of("name", service, "port", Map.of("name", portName)))))));
         return route;

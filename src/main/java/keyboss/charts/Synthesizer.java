@@ -77,23 +77,18 @@ public final class Synthesizer {
         for (int i = 0; i < charts.size(); i++) {
             Environment env = environments.get(i);
             List<Manifest> manifests = new ArrayList<>();
-            // Objects are checked together with the others of their namespace (ops/ refers to the shop's).
-            Map<String, List<Manifest>> byNamespace = new LinkedHashMap<>();
             for (int c = 0; c < charts.get(i).size(); c++) {
                 EnvironmentChart chart = charts.get(i).get(c);
                 List<Manifest> objects = manifestsOf(chart, FOLDERS.get(c));
                 if (c == 0) {
                     annotateSyncWaves(chart, objects);
                 }
-                byNamespace.computeIfAbsent(chart.objectNamespace(), n -> new ArrayList<>()).addAll(objects);
                 manifests.addAll(objects);
             }
-            byNamespace.forEach((namespace, objects) -> {
-                ClusterProfile profile = ClusterProfile.of(env).withNamespace(namespace);
-                List<Manifest> group = List.copyOf(objects);
-                checks.add(warm.thenApplyAsync(w -> Validator.check(profile, group, List.of(KeybossChart.SECRETS))));
-            });
-            outputs.add(new Output(env, List.copyOf(manifests)));
+            // All of an environment's objects together: ops/ refers to the shop's objects.
+            List<Manifest> all = List.copyOf(manifests);
+            checks.add(warm.thenApplyAsync(w -> Validator.check(ClusterProfile.of(env), all, List.of(KeybossChart.SECRETS))));
+            outputs.add(new Output(env, all));
         }
         List<Problem> broken = new ArrayList<>();
         checks.forEach(c -> broken.addAll(c.join()));
@@ -168,29 +163,11 @@ public final class Synthesizer {
         return files;
     }
 
-    /**
-     * {@code value} with every map that has no order of its own (Map.of, HashMap) sorted by key,
-     * recursively; ordered maps (from cdk8s, or built in order) keep their order. Map.of iterates
-     * differently in each JVM, so this keeps rendered text the same on every run.
-     */
-    static Object stable(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = map instanceof LinkedHashMap || map instanceof java.util.SortedMap
-                    ? new LinkedHashMap<>() : new java.util.TreeMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), stable(v)));
-            return copy;
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().map(Synthesizer::stable).toList();
-        }
-        return value;
-    }
-
     /** A value as indented JSON (for reports, dashboards). */
     public static String toJson(Object value) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper()
-                    .writerWithDefaultPrettyPrinter().writeValueAsString(stable(value));
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(K8s.stable(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -199,7 +176,7 @@ public final class Synthesizer {
     /** One object as YAML. */
     public static String toYaml(Object object) {
         try {
-            return YAML.writeValueAsString(stable(object));
+            return YAML.writeValueAsString(K8s.stable(object));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render an object as YAML: " + e.getMessage(), e);
         }

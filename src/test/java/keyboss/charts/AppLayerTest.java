@@ -148,7 +148,7 @@ class AppLayerTest {
         Map<String, Object> c = container(d, "containers", "saleor-dashboard");
         assertEquals("/dashboard/", env(c, "APP_MOUNT_URI"));
         assertEquals("/dashboard/", new Manifest("", c).at("readinessProbe.httpGet.path"));
-        assertTrue(String.valueOf(d.metadata().get("annotations")).contains(Dashboard.SECURITY_EXCEPTION));
+        assertTrue(String.valueOf(d.metadata().get("annotations")).contains(ClusterProfile.SECURITY_EXCEPTION));
     }
 
     @Test
