@@ -64,6 +64,24 @@ class SynthCommandIT {
     }
 
     @Test
+    void binSynthRunsTheJsiiKernelInOneNodeAndLeavesNoTemporaryFiles(@TempDir Path out) throws IOException {
+        Path tmp = Files.createDirectories(out.resolve("tmp"));
+        // The JVM and node both put their temporary files here: the stock jsii launcher would
+        // leave a jsii-java-runtime folder behind on every run.
+        Exec.Result r = Exec.run(List.of("bin/synth", "--outdir", out.resolve("dist").toString()),
+                Map.of("HOME", System.getProperty("user.home"), "TMPDIR", tmp.toString(),
+                        "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp), 300);
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(committedDist(), files(out.resolve("dist")));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "temporary files left");
+        }
+        try (Stream<Path> cache = Files.list(Path.of("target/jsii-code-cache"))) {
+            assertTrue(cache.anyMatch(p -> p.toString().endsWith(".v8")), "node's code cache is written");
+        }
+    }
+
+    @Test
     void badInputExitsNonZeroAndWritesNothing(@TempDir Path out) {
         Exec.Result r = Exec.run(List.of("bin/synth", "--outdir", out.toString(), "--env", "nope"),
                 Map.of("HOME", System.getProperty("user.home")), 120);
