@@ -46,9 +46,7 @@ public record ClusterProfile(
 
     /** The profile of a built-in environment ({@code local}, {@code deti}). */
     public static ClusterProfile named(String name) {
-        return Environment.builtIn().stream().filter(e -> e.name().equals(name)).findFirst().map(ClusterProfile::of)
-                .orElseThrow(() -> new IllegalArgumentException("unknown profile '" + name + "'; known: "
-                        + String.join(", ", Environment.builtIn().stream().map(Environment::name).toList())));
+        return of(Environment.builtIn(name));
     }
 
     public boolean admitsVolume(Size size) {

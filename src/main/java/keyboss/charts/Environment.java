@@ -153,6 +153,14 @@ public record Environment(
         return List.of(local(), deti());
     }
 
+    /** The built-in environment called {@code name}; an unknown name is an error listing the known ones. */
+    public static Environment builtIn(String name) {
+        List<Environment> all = builtIn();
+        return all.stream().filter(e -> e.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown environment '" + name + "'; known: "
+                        + String.join(", ", all.stream().map(Environment::name).toList())));
+    }
+
     /** Cluster DNS suffix of a Service in this namespace, e.g. {@code tenant-keyboss.svc}. */
     public String serviceDomain() {
         return namespace + ".svc";

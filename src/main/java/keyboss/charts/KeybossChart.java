@@ -1,6 +1,5 @@
 package keyboss.charts;
 
-import org.cdk8s.JsonPatch;
 import org.cdk8s.plus25.k8s.KubeNamespace;
 import org.cdk8s.plus25.k8s.KubeNamespaceProps;
 import software.constructs.Construct;
@@ -35,9 +34,7 @@ public class KeybossChart extends EnvironmentChart {
         if (environment.createNamespace()) {
             new KubeNamespace(this, "namespace", KubeNamespaceProps.builder()
                     .metadata(K8s.meta(environment.namespace(), Labels.COMMON))
-                    .build())
-                    // The chart stamps its namespace on every object; a Namespace is cluster-scoped.
-                    .addJsonPatch(JsonPatch.remove("/metadata/namespace"));
+                    .build());
         }
         new Secrets(this, "secrets", SECRETS);
         this.postgres = new PostgresHA(this, "postgres", PostgresHAProps.builder().secretName(SECRETS.name()).build());

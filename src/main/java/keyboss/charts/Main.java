@@ -53,17 +53,16 @@ public final class Main {
                 }
             }
         }
-        Map<String, Environment> known = new LinkedHashMap<>();
-        Environment.builtIn().forEach(e -> known.put(e.name(), e));
         List<Environment> selected = new ArrayList<>();
-        for (String name : only) {
-            if (!known.containsKey(name)) {
-                return usage("unknown environment '" + name + "'; known: " + String.join(", ", known.keySet()));
+        try {
+            for (String name : only) {
+                selected.add(Environment.builtIn(name));
             }
-            selected.add(known.get(name));
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
         }
         if (selected.isEmpty()) {
-            selected.addAll(known.values());
+            selected.addAll(Environment.builtIn());
         }
 
         long start = System.nanoTime();
@@ -98,21 +97,21 @@ public final class Main {
      * {@code bin/create-secrets}. Names only: no value exists here.
      */
     private static int secrets(String envName) {
-        for (Environment env : Environment.builtIn()) {
-            if (env.name().equals(envName)) {
-                StringBuilder out = new StringBuilder();
-                out.append("namespace ").append(env.namespace()).append('\n');
-                out.append("secret ").append(KeybossChart.SECRETS.name()).append('\n');
-                out.append("generate ").append(env.generateSecrets()).append('\n');
-                for (SecretContract.Key key : KeybossChart.SECRETS.keys()) {
-                    out.append("key ").append(key.name()).append(' ').append(key.generator()).append('\n');
-                }
-                System.out.print(out);
-                return 0;
-            }
+        Environment env;
+        try {
+            env = Environment.builtIn(envName);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
         }
-        return usage("unknown environment '" + envName + "'; known: "
-                + String.join(", ", Environment.builtIn().stream().map(Environment::name).toList()));
+        StringBuilder out = new StringBuilder();
+        out.append("namespace ").append(env.namespace()).append('\n');
+        out.append("secret ").append(KeybossChart.SECRETS.name()).append('\n');
+        out.append("generate ").append(env.generateSecrets()).append('\n');
+        for (SecretContract.Key key : KeybossChart.SECRETS.keys()) {
+            out.append("key ").append(key.name()).append(' ').append(key.generator()).append('\n');
+        }
+        System.out.print(out);
+        return 0;
     }
 
     /**

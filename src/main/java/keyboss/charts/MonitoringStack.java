@@ -230,13 +230,11 @@ public class MonitoringStack extends Component {
             List<PolicyRule> all = new ArrayList<>(rules);
             all.addAll(clusterOnly);
             new KubeClusterRole(this, name + "-clusterrole", KubeClusterRoleProps.builder()
-                    .metadata(K8s.meta(clusterName, labels)).rules(List.copyOf(all)).build())
-                    .addJsonPatch(org.cdk8s.JsonPatch.remove("/metadata/namespace"));
+                    .metadata(K8s.meta(clusterName, labels)).rules(List.copyOf(all)).build());
             new KubeClusterRoleBinding(this, name + "-clusterrolebinding", KubeClusterRoleBindingProps.builder()
                     .metadata(K8s.meta(clusterName, labels))
                     .roleRef(RoleRef.builder().apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name(clusterName).build())
-                    .subjects(List.of(subject)).build())
-                    .addJsonPatch(org.cdk8s.JsonPatch.remove("/metadata/namespace"));
+                    .subjects(List.of(subject)).build());
         } else {
             new KubeRole(this, name + "-role", KubeRoleProps.builder().metadata(K8s.meta(name, labels)).rules(rules).build());
             new KubeRoleBinding(this, name + "-rolebinding", KubeRoleBindingProps.builder()

@@ -10,10 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.cdk8s.ApiObject;
@@ -80,6 +83,7 @@ public final class Synthesizer {
             for (int c = 0; c < charts.get(i).size(); c++) {
                 EnvironmentChart chart = charts.get(i).get(c);
                 List<Manifest> objects = manifestsOf(chart, FOLDERS.get(c));
+                dropNamespaceOfClusterScoped(objects);
                 if (c == 0) {
                     annotateSyncWaves(chart, objects);
                 }
@@ -105,6 +109,15 @@ public final class Synthesizer {
     /** The folder, under an environment's, of each of its charts: synced, by hand, Argo CD, Argo CD bootstrap. */
     static final List<String> FOLDERS = List.of("", OPS_DIR, "argocd/", "argocd-root/");
 
+    /** The chart stamps its namespace on every object; a cluster-scoped object must not carry one. */
+    private static void dropNamespaceOfClusterScoped(List<Manifest> objects) {
+        for (Manifest m : objects) {
+            if (ClusterRules.CLUSTER_SCOPED_KINDS.contains(m.kind())) {
+                m.metadata().remove("namespace");
+            }
+        }
+    }
+
     /** Adds the derived Argo CD sync wave to every object, and marks the chart's hooks. */
     private static void annotateSyncWaves(EnvironmentChart chart, List<Manifest> objects) {
         Map<String, Integer> waves = SyncWaves.compute(objects, chart.dependencies());
@@ -128,7 +141,7 @@ public final class Synthesizer {
     public static List<Manifest> manifestsOf(Chart chart, String folder) {
         List<Object> all = chart.toJson();
         // findAll lists the tree in pre-order: each top-level construct, then what it holds.
-        java.util.Set<IConstruct> tops = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<IConstruct> tops = Collections.newSetFromMap(new IdentityHashMap<>());
         tops.addAll(chart.getNode().getChildren());
         List<Manifest> manifests = new ArrayList<>();
         int next = 0;
@@ -186,7 +199,7 @@ public final class Synthesizer {
     public static final String KUSTOMIZATION = "kustomization.yaml";
 
     /** A kustomization listing the environment's own files: not ops/ and not the Argo CD folders. */
-    private static String kustomization(java.util.Set<String> files) {
+    private static String kustomization(Set<String> files) {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("apiVersion", "kustomize.config.k8s.io/v1beta1");
         k.put("kind", "Kustomization");

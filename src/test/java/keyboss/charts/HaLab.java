@@ -203,6 +203,16 @@ final class HaLab implements AutoCloseable {
     }
 
     /** Sends {@code signal} (KILL, STOP, CONT) to a process and all it started. */
+    /** Kills {@code p} and everything it started, and waits until it is gone. */
+    static void kill(Process p) {
+        signal(p, "KILL");
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void signal(Process p, String signal) {
         List<String> pids = new ArrayList<>();
         p.descendants().forEach(h -> pids.add(Long.toString(h.pid())));

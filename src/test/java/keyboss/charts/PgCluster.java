@@ -201,12 +201,7 @@ final class PgCluster implements AutoCloseable {
         }
 
         void kill() {
-            HaLab.signal(server, "KILL");
-            try {
-                server.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            HaLab.kill(server);
         }
 
         void freeze() {

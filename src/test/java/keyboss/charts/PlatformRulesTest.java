@@ -126,6 +126,8 @@ class PlatformRulesTest {
     void localUsesItsNamespaceAndLocalPathVolumes() {
         each(LOCAL, "namespace keyboss (argocd for the Argo CD Applications)", m -> CLUSTER_SCOPED.contains(m.kind())
                 || (m.file().startsWith("argocd") ? "argocd" : "keyboss").equals(m.namespace()) ? null : "namespace is " + m.namespace());
+        each(LOCAL, "no namespace on cluster-scoped objects", m -> CLUSTER_SCOPED.contains(m.kind()) && m.namespace() != null
+                ? "namespace is " + m.namespace() : null);
         assertNotNull(Fixtures.find(LOCAL, "Namespace", "keyboss"));
         each(LOCAL, "StorageClass local-path, at most 10Gi", m -> claims(m).stream()
                 .filter(c -> !"local-path".equals(c.get("storageClassName"))

@@ -66,6 +66,14 @@ class SynthCommandIT {
     @Test
     void binSynthRunsTheJsiiKernelInOneNodeAndLeavesNoTemporaryFiles(@TempDir Path out) throws IOException {
         Path tmp = Files.createDirectories(out.resolve("tmp"));
+        Path codeCache = Path.of("target/jsii-code-cache");
+        if (Files.isDirectory(codeCache)) {
+            try (Stream<Path> old = Files.list(codeCache)) {
+                for (Path p : old.toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         // The JVM and node both put their temporary files here: the stock jsii launcher would
         // leave a jsii-java-runtime folder behind on every run.
         Exec.Result r = Exec.run(List.of("bin/synth", "--outdir", out.resolve("dist").toString()),
@@ -76,7 +84,7 @@ class SynthCommandIT {
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "temporary files left");
         }
-        try (Stream<Path> cache = Files.list(Path.of("target/jsii-code-cache"))) {
+        try (Stream<Path> cache = Files.list(codeCache)) {
             assertTrue(cache.anyMatch(p -> p.toString().endsWith(".v8")), "node's code cache is written");
         }
     }

@@ -153,12 +153,7 @@ final class ValkeyCluster implements AutoCloseable {
         }
 
         void kill() {
-            HaLab.signal(process, "KILL");
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            HaLab.kill(process);
         }
 
         /** The replication section of INFO, or an empty string when down. */
