@@ -30,6 +30,30 @@ final class Checks {
         return true;
     }
 
+    /** Sentinel master names: the characters Valkey's configuration format allows in a name. */
+    static final java.util.regex.Pattern SENTINEL_NAME = java.util.regex.Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+    /** PostgreSQL names written unquoted into SQL, pg_hba.conf and connection URLs. */
+    static final java.util.regex.Pattern SQL_NAME = java.util.regex.Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
+    /** Keys of a Secret or ConfigMap, as the API server admits them. */
+    static final java.util.regex.Pattern DATA_KEY = java.util.regex.Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
+
+    /**
+     * {@code value} is written into a configuration file, a script or a URL, so it must match
+     * {@code format}, described by {@code allowed}.
+     */
+    static boolean format(IConstruct scope, String property, String value, java.util.regex.Pattern format,
+            String allowed, String example) {
+        if (value == null) {
+            return required(scope, property, null, example);
+        }
+        if (!format.matcher(value).matches()) {
+            Problems.report(scope, property, "'" + value + "'", allowed,
+                    "use a name such as " + example);
+            return false;
+        }
+        return true;
+    }
+
     /** {@code value} must lie in {@code [min, max]}. */
     static boolean between(IConstruct scope, String property, int value, int min, int max, String why, String fix) {
         if (value < min || value > max) {
@@ -48,8 +72,14 @@ final class Checks {
         return size;
     }
 
-    /** A volume claim must fit under the environment's cap. */
+    /** A volume claim must hold something and fit under the environment's cap. */
     static boolean volume(IConstruct scope, String property, Size size, Environment environment) {
+        if (size.isZero()) {
+            Problems.report(scope, property, size, "a size above zero (the API server rejects an empty claim)",
+                    "request a size such as " + environment.defaultVolumeSize() + " (or leave " + property
+                            + " unset to use the environment's default)");
+            return false;
+        }
         if (!environment.admitsVolume(size)) {
             Problems.report(scope, property, size,
                     "environment '" + environment.name() + "' admits volume claims up to " + environment.maxVolumeSize(),

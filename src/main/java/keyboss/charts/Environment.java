@@ -56,6 +56,9 @@ public record Environment(
         GitOps gitOps,
         MonitoringSettings monitoring) {
 
+    /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
+    public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
+
     public Environment {
         forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
         deniedPermissions = List.copyOf(Objects.requireNonNullElse(deniedPermissions, List.of()));
@@ -65,6 +68,13 @@ public record Environment(
         }
         if (Names.dnsLabelProblem(namespace) != null) {
             problems.add("namespace: " + Names.dnsLabelProblem(namespace));
+        } else if (RESERVED_NAMESPACES.contains(namespace)) {
+            problems.add("namespace: '" + namespace + "' belongs to the cluster (reserved: "
+                    + String.join(", ", RESERVED_NAMESPACES) + "); use a namespace of the shop's own, such as 'keyboss'");
+        }
+        if (createNamespace && !clusterScopedAllowed) {
+            problems.add("createNamespace is true but clusterScopedAllowed is false: a Namespace is cluster-scoped;"
+                    + " set createNamespace(false) where the namespace exists already, or allow cluster-scoped objects");
         }
         if (Names.dnsSubdomainProblem(storageClass) != null) {
             problems.add("storageClass: " + Names.dnsSubdomainProblem(storageClass));
@@ -74,6 +84,9 @@ public record Environment(
         }
         if (defaultVolumeSize == null || maxVolumeSize == null) {
             problems.add("defaultVolumeSize and maxVolumeSize are required (for example Size.gi(1))");
+        } else if (defaultVolumeSize.isZero() || maxVolumeSize.isZero()) {
+            problems.add("defaultVolumeSize " + defaultVolumeSize + " and maxVolumeSize " + maxVolumeSize
+                    + " must be above zero (for example Size.gi(1))");
         } else if (defaultVolumeSize.isGreaterThan(maxVolumeSize)) {
             problems.add("defaultVolumeSize " + defaultVolumeSize + " is above maxVolumeSize " + maxVolumeSize
                     + "; lower the default or raise the cap");

@@ -121,12 +121,16 @@ public class PostgresHA extends Component {
         Checks.between(this, "replicas", props.replicas(), 2, 2,
                 "(a primary and one hot standby; the watchdog fails over between exactly two pods)",
                 "set replicas to 2, or leave it unset");
-        Checks.required(this, "database", props.database(), "\"saleor\"");
-        Checks.required(this, "user", props.user(), "\"saleor\"");
-        Checks.required(this, "replicationUser", props.replicationUser(), "\"replicator\"");
+        String sqlName = "lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters"
+                + " (it is written unquoted into SQL, pg_hba.conf and the connection URL)";
+        Checks.format(this, "database", props.database(), Checks.SQL_NAME, sqlName, "\"saleor\"");
+        Checks.format(this, "user", props.user(), Checks.SQL_NAME, sqlName, "\"saleor\"");
+        Checks.format(this, "replicationUser", props.replicationUser(), Checks.SQL_NAME, sqlName, "\"replicator\"");
         Checks.required(this, "secretName", props.secretName(), "\"keyboss-secrets\"");
-        Checks.required(this, "passwordKey", props.passwordKey(), "\"POSTGRES_PASSWORD\"");
-        Checks.required(this, "replicationPasswordKey", props.replicationPasswordKey(), "\"POSTGRES_REPLICATION_PASSWORD\"");
+        String secretKey = "a Secret key: letters, digits, '-', '_' and '.'";
+        Checks.format(this, "passwordKey", props.passwordKey(), Checks.DATA_KEY, secretKey, "\"POSTGRES_PASSWORD\"");
+        Checks.format(this, "replicationPasswordKey", props.replicationPasswordKey(), Checks.DATA_KEY, secretKey,
+                "\"POSTGRES_REPLICATION_PASSWORD\"");
         Checks.required(this, "configMapName", props.configMapName(), "\"keyboss-config\"");
         Checks.required(this, "hostKey", props.hostKey(), "\"POSTGRES_HOST\"");
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"250m\", \"512Mi\", \"1\", \"1Gi\")");

@@ -41,6 +41,11 @@ public record Size(String quantity, BigDecimal bytes) implements Comparable<Size
         return parse(mebibytes + "Mi");
     }
 
+    /** Whether this is zero bytes ({@code 0}, {@code 0Gi}, ...). */
+    public boolean isZero() {
+        return bytes.signum() == 0;
+    }
+
     public boolean isGreaterThan(Size other) {
         return compareTo(other) > 0;
     }

@@ -122,7 +122,9 @@ public class ValkeySentinel extends Component {
         Checks.between(this, "quorum", props.quorum(), majority, Math.max(majority, props.sentinels()),
                 "(a majority of the " + props.sentinels() + " Sentinels, so two partitions never both fail over)",
                 "set quorum to " + majority);
-        Checks.required(this, "masterName", props.masterName(), "\"mymaster\"");
+        Checks.format(this, "masterName", props.masterName(), Checks.SENTINEL_NAME,
+                "1 to 64 letters, digits, '.', '-' or '_' (it is written into sentinel.conf and read by Celery)",
+                "\"mymaster\"");
         Checks.between(this, "downAfterMillis", props.downAfterMillis(), 1000, 60000,
                 "milliseconds of silence before the master is deemed down", "use 5000, or leave it unset");
         Checks.between(this, "failoverTimeoutMillis", props.failoverTimeoutMillis(), props.downAfterMillis(), 600000,

@@ -23,11 +23,17 @@ final class Exec {
 
     /** Runs {@code command} with exactly {@code env} (plus PATH), failing the test after {@code seconds}. */
     static Result run(List<String> command, Map<String, String> env, int seconds) {
+        return run(command, env, Path.of(""), seconds);
+    }
+
+    /** {@link #run(List, Map, int)} in the folder {@code dir}. */
+    static Result run(List<String> command, Map<String, String> env, Path dir, int seconds) {
         try {
             Path out = Files.createTempFile("exec", ".out");
             Path err = Files.createTempFile("exec", ".err");
             ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .directory(dir.toAbsolutePath().toFile());
             pb.environment().clear();
             pb.environment().put("PATH", System.getenv("PATH"));
             pb.environment().putAll(env);
