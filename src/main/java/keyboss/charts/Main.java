@@ -114,7 +114,7 @@ public final class Main {
     /**
      * {@code secrets ENV}: the namespace and the Secret contract of a built-in environment, one
      * fact a line ({@code namespace N}, {@code secret NAME}, {@code generate true|false},
-     * {@code key KEY GENERATOR}), for
+     * {@code key KEY GENERATOR ANY|URL_UNRESERVED}), for
      * {@code bin/create-secrets}. Names only: no value exists here.
      */
     private static int secrets(String envName) {
@@ -129,7 +129,8 @@ public final class Main {
         out.append("secret ").append(KeybossChart.SECRETS.name()).append('\n');
         out.append("generate ").append(env.generateSecrets()).append('\n');
         for (SecretContract.Key key : KeybossChart.SECRETS.keys()) {
-            out.append("key ").append(key.name()).append(' ').append(key.generator()).append('\n');
+            out.append("key ").append(key.name()).append(' ').append(key.generator()).append(' ')
+                    .append(key.characters()).append('\n');
         }
         System.out.print(out);
         return 0;

@@ -102,4 +102,24 @@ class MainTest {
         assertEquals(4, lines.size());
         assertTrue(lines.stream().allMatch(l -> l.contains("Fix: ")), "each problem says how to fix it");
     }
+
+    @Test
+    void theSecretContractMarksTheValuesThatGoIntoAUrl() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(new String[] {"secrets", "deti"}));
+        } finally {
+            System.setOut(old);
+        }
+        String contract = buffer.toString(StandardCharsets.UTF_8);
+        assertContainsAll(contract, "namespace tenant-keyboss\n", "generate false\n",
+                "key POSTGRES_PASSWORD RANDOM_HEX URL_UNRESERVED\n", "key ADMIN_PASSWORD RANDOM_HEX ANY\n");
+        // DATABASE_URL takes the password through urlKey: a key not marked for URLs fails at synth.
+        assertEquals("POSTGRES_PASSWORD", KeybossChart.SECRETS.urlKey("POSTGRES_PASSWORD"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KeybossChart.SECRETS.urlKey("ADMIN_PASSWORD"));
+        assertContainsAll(e.getMessage(), "key ADMIN_PASSWORD goes into a URL", "Characters.URL_UNRESERVED");
+    }
 }
