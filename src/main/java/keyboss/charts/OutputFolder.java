@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * carried over; those of environments that no longer exist are dropped (Argo CD would still sync
  * them).
  */
-final class OutputFolder {
+public final class OutputFolder {
 
     /** The list of owned files, itself owned; a dot file, so no manifest reader takes it for YAML. */
     static final String OWNED_FILES = ".keyboss-charts-files";
@@ -43,7 +43,7 @@ final class OutputFolder {
     private static final int LISTED = 10;
 
     /** The folder cannot be written as asked: a usage problem, nothing was changed. */
-    static final class Refused extends RuntimeException {
+    public static final class Refused extends RuntimeException {
         Refused(String message) {
             super(message);
         }
@@ -64,6 +64,10 @@ final class OutputFolder {
     static OutputFolder open(Path dir) {
         Path target = dir.toAbsolutePath().normalize();
         try {
+            if (Files.isSymbolicLink(target) && !Files.exists(target)) {
+                throw new Refused("--outdir " + dir + " is a symlink to nothing; name a new or empty folder,"
+                        + " or one an earlier synth wrote");
+            }
             if (Files.exists(target) && !Files.isDirectory(target)) {
                 throw new Refused("--outdir " + dir + " is a file, not a folder; name a new or empty folder,"
                         + " or one an earlier synth wrote");
@@ -213,17 +217,21 @@ final class OutputFolder {
         Set<String> dropped = new TreeSet<>();
         Cancel cancel = new Cancel();
         try {
-            Files.createDirectories(target.getParent());
-            cancel.staging = siblingNamed("new");
             Runtime.getRuntime().addShutdownHook(cancel);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write beside " + target + ": " + e.getMessage()
-                    + "; it is unchanged", e);
+        } catch (IllegalStateException shuttingDown) {
+            throw new UncheckedIOException(new IOException("stopped before writing " + target + "; it is unchanged"));
         }
         try {
+            // Held from before the staging folder exists until it is swapped in or removed: the
+            // hook of a Ctrl-C waits here, and the JVM exits only after it.
             synchronized (cancel.lock) {
-                Path staging = cancel.staging;
                 try {
+                    if (cancel.requested) {
+                        throw new IOException("stopped");
+                    }
+                    Files.createDirectories(target.getParent());
+                    cancel.staging = siblingNamed("new");
+                    Path staging = cancel.staging;
                     Set<String> listed = new TreeSet<>();
                     for (Map.Entry<String, String> file : files.entrySet()) {
                         Path path = staging.resolve(file.getKey());
@@ -251,12 +259,12 @@ final class OutputFolder {
                     Files.writeString(staging.resolve(OWNED_FILES), OWNED_HEADER + String.join("\n", listed) + "\n",
                             StandardCharsets.UTF_8);
                     if (cancel.requested) {
-                        throw new IOException("interrupted");
+                        throw new IOException("stopped");
                     }
                     swapIn(staging);
                     cancel.staging = null;
                 } catch (IOException | RuntimeException e) {
-                    deleteQuietly(staging);
+                    deleteQuietly(cancel.staging);
                     cancel.staging = null;
                     if (e instanceof RuntimeException r) {
                         throw r;
@@ -295,7 +303,13 @@ final class OutputFolder {
             Files.move(previous, target, StandardCopyOption.ATOMIC_MOVE);
             throw e;
         }
-        deleteOwned(previous);
+        try {
+            deleteOwned(previous);
+        } catch (IOException | UncheckedIOException e) {
+            // The new output is in place: a failure now only leaves the old one aside.
+            System.err.println("keyboss-charts: wrote " + target + ", but could not remove its previous contents from "
+                    + previous + ": " + e.getMessage());
+        }
     }
 
     /** A new, empty folder beside the target, e.g. {@code .dist.synth-new-1234-9f2c}. */

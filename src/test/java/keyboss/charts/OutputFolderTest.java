@@ -97,18 +97,22 @@ class OutputFolderTest {
         assertTrue(e.getMessage().contains("is a file, not a folder"), e.getMessage());
         assertEquals("not a folder", Files.readString(file));
         assertThrows(OutputFolder.Refused.class, () -> OutputFolder.open(Path.of("/")));
+        Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("nowhere"));
+        assertTrue(assertThrows(OutputFolder.Refused.class, () -> OutputFolder.open(dangling)).getMessage()
+                .contains("is a symlink to nothing"));
     }
 
     @Test
     void ownedFilesOfOtherLiveEnvironmentsAreKeptAndOfGoneOnesRemoved() throws IOException {
         Path dist = tmp.resolve("dist");
-        write(dist, files("local/x.k8s.yaml", "x1", "deti/x.k8s.yaml", "d1", "staging/x.k8s.yaml", "s1"),
-                Set.of("local", "deti", "staging"));
+        write(dist, files("local/x.k8s.yaml", "x1", "local/ops/gone.k8s.yaml", "g1", "deti/x.k8s.yaml", "d1",
+                "staging/x.k8s.yaml", "s1"), Set.of("local", "deti", "staging"));
         write(dist, files("local/x.k8s.yaml", "x2", "local/new.k8s.yaml", "n2"), Set.of("local"));
         assertEquals(Map.of(".keyboss-charts-files", tree(dist).get(".keyboss-charts-files"),
                         "", "<dir>", "local", "<dir>", "deti", "<dir>",
                         "local/x.k8s.yaml", "x2", "local/new.k8s.yaml", "n2", "deti/x.k8s.yaml", "d1"),
-                tree(dist), "staging/ no longer exists as an environment; deti/ was not synthesized");
+                tree(dist), "staging/ no longer exists as an environment; deti/ was not synthesized; local/ops/"
+                        + "gone.k8s.yaml is no longer synthesized");
         assertEquals(List.of("deti/x.k8s.yaml", "local/new.k8s.yaml", "local/x.k8s.yaml"),
                 Files.readAllLines(dist.resolve(OutputFolder.OWNED_FILES)).stream().filter(l -> !l.startsWith("#")).toList());
     }
