@@ -1,5 +1,6 @@
 package keyboss.charts;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,8 +10,10 @@ import java.util.Map;
 /**
  * Command line: {@code synth [--outdir DIR] [--env NAME]...} writes {@code dist/}. The output
  * folder defaults to {@code $CDK8S_OUTDIR} (set by {@code cdk8s synth}) or {@code dist}.
- * Progress and problems go to standard error; the exit status is 1 when input has problems,
- * 2 on a usage error.
+ * Progress and problems go to standard error; the exit status is 1 when input has problems or
+ * the output cannot be written, 2 on a usage error: an unknown option or environment, an
+ * --outdir that is a file or holds files an earlier synth did not write (see
+ * {@link OutputFolder}).
  */
 public final class Main {
 
@@ -64,6 +67,15 @@ public final class Main {
         if (selected.isEmpty()) {
             selected.addAll(Environment.builtIn());
         }
+        // Checked before the synth too, so a wrong --outdir fails at once, not after seconds.
+        try {
+            OutputFolder.open(outdir);
+        } catch (OutputFolder.Refused e) {
+            return usage(e.getMessage());
+        } catch (UncheckedIOException e) {
+            System.err.println("keyboss-charts: " + e.getMessage());
+            return 1;
+        }
 
         long start = System.nanoTime();
         System.err.println("keyboss-charts: synthesizing " + String.join(", ",
@@ -76,7 +88,16 @@ public final class Main {
             return 1;
         }
         Map<String, String> files = Synthesizer.render(outputs);
-        Synthesizer.write(outdir, outputs, files);
+        try {
+            for (String gone : Synthesizer.write(outdir, outputs, files)) {
+                System.err.println("  removed " + outdir.resolve(gone) + ": no such environment any more");
+            }
+        } catch (OutputFolder.Refused e) {
+            return usage(e.getMessage());
+        } catch (UncheckedIOException e) {
+            System.err.println("keyboss-charts: " + e.getMessage());
+            return 1;
+        }
         int objects = 0;
         for (Synthesizer.Output output : outputs) {
             String name = output.environment().name();
@@ -93,7 +114,7 @@ public final class Main {
     /**
      * {@code secrets ENV}: the namespace and the Secret contract of a built-in environment, one
      * fact a line ({@code namespace N}, {@code secret NAME}, {@code generate true|false},
-     * {@code key KEY GENERATOR}), for
+     * {@code key KEY GENERATOR ANY|URL_UNRESERVED}), for
      * {@code bin/create-secrets}. Names only: no value exists here.
      */
     private static int secrets(String envName) {
@@ -108,7 +129,8 @@ public final class Main {
         out.append("secret ").append(KeybossChart.SECRETS.name()).append('\n');
         out.append("generate ").append(env.generateSecrets()).append('\n');
         for (SecretContract.Key key : KeybossChart.SECRETS.keys()) {
-            out.append("key ").append(key.name()).append(' ').append(key.generator()).append('\n');
+            out.append("key ").append(key.name()).append(' ').append(key.generator()).append(' ')
+                    .append(key.characters()).append('\n');
         }
         System.out.print(out);
         return 0;
@@ -194,7 +216,8 @@ public final class Main {
                 + "usage: synth [--outdir DIR] [--env NAME]...\n"
                 + "       secrets ENV   the Secret contract of ENV (names only), for bin/create-secrets\n"
                 + "       validate --profile NAME [--json] [--secret NAME=KEY,KEY]... DIR\n"
-                + "  --outdir DIR  where to write (default $CDK8S_OUTDIR, else dist)\n"
+                + "  --outdir DIR  where to write (default $CDK8S_OUTDIR, else dist): a new or empty folder,\n"
+                + "                or one synth wrote (it replaces only the files listed in its " + OutputFolder.OWNED_FILES + ")\n"
                 + "  --env NAME    only this environment (repeatable; default all built-in)");
         return 2;
     }

@@ -149,7 +149,7 @@ public class SaleorApi extends Component {
                 // Read explicitly (it is also in envFrom) so DATABASE_URL below can expand it; the
                 // watchdog rewrites it on failover and restarts the API.
                 AppConfig.ref("POSTGRES_HOST", configMapName, AppConfig.POSTGRES_HOST),
-                K8s.envFromSecret("POSTGRES_PASSWORD", secrets.name(), secrets.key(db.passwordKey())),
+                K8s.envFromSecret("POSTGRES_PASSWORD", secrets.name(), secrets.urlKey(db.passwordKey())),
                 K8s.env("DATABASE_URL", "postgres://" + db.user() + ":$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):"
                         + db.port() + "/" + db.database()),
                 K8s.envFromSecret("SECRET_KEY", secrets.name(), secrets.key("SECRET_KEY")),

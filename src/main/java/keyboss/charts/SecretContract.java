@@ -18,8 +18,25 @@ public record SecretContract(String name, List<Key> keys) {
         RSA_PRIVATE_KEY
     }
 
-    /** One key of the Secret and what it is for. */
-    public record Key(String name, Generator generator, String description) {
+    /** Which characters a value may hold, checked by {@code bin/create-secrets} before it touches the cluster. */
+    public enum Characters {
+        /** Anything: the value reaches its reader as is (an environment variable, a file). */
+        ANY,
+        /**
+         * RFC 3986 unreserved characters only ({@code A-Z a-z 0-9 - . _ ~}): the value is put
+         * into a URL unescaped (e.g. {@code $(POSTGRES_PASSWORD)} in {@code DATABASE_URL}), where
+         * {@code @ : / ? #} or {@code %} would change what the URL says.
+         */
+        URL_UNRESERVED
+    }
+
+    /** One key of the Secret, what it is for, and the characters its value may hold. */
+    public record Key(String name, Generator generator, Characters characters, String description) {
+
+        /** A key whose value may hold any characters. */
+        public Key(String name, Generator generator, String description) {
+            this(name, generator, Characters.ANY, description);
+        }
     }
 
     public SecretContract {
@@ -29,7 +46,8 @@ public record SecretContract(String name, List<Key> keys) {
     /** The keys of {@code keyboss-secrets} (seed 2.7). */
     public static SecretContract keyboss() {
         return new SecretContract("keyboss-secrets", List.of(
-                new Key("POSTGRES_PASSWORD", Generator.RANDOM_HEX, "password of the application database role"),
+                new Key("POSTGRES_PASSWORD", Generator.RANDOM_HEX, Characters.URL_UNRESERVED,
+                        "password of the application database role (Saleor's DATABASE_URL holds it)"),
                 new Key("POSTGRES_REPLICATION_PASSWORD", Generator.RANDOM_HEX, "password of the replication role"),
                 new Key("SECRET_KEY", Generator.RANDOM_HEX, "Django SECRET_KEY of Saleor"),
                 new Key("RSA_PRIVATE_KEY", Generator.RSA_PRIVATE_KEY, "RSA key Saleor signs JWTs with"),
@@ -41,6 +59,20 @@ public record SecretContract(String name, List<Key> keys) {
         Set<String> names = new TreeSet<>();
         keys.forEach(k -> names.add(k.name()));
         return names;
+    }
+
+    /**
+     * {@code key}, for a value put into a URL unescaped: it must be declared
+     * {@link Characters#URL_UNRESERVED}, so {@code bin/create-secrets} refuses values that
+     * would break the URL.
+     */
+    public String urlKey(String key) {
+        Key declared = keys.stream().filter(k -> k.name().equals(key(key))).findFirst().orElseThrow();
+        if (declared.characters() != Characters.URL_UNRESERVED) {
+            throw new IllegalArgumentException("Secret " + name + " key " + key + " goes into a URL, but the contract"
+                    + " allows it any characters; declare it Characters.URL_UNRESERVED");
+        }
+        return key;
     }
 
     /** {@code key}, checked against the contract: a typo fails at synth, not in the cluster. */

@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/create-secrets against a recording kubectl (a stand-in for the cluster): it applies every
- * declared key, never prints a value, and refuses to run with a value missing. It reads the
- * contract from the packaged jar, so it runs after {@code package}.
+ * bin/create-secrets against a recording kubectl (a stand-in for the cluster): it creates every
+ * declared key, never prints a value or hands one to kubectl except on its standard input, and
+ * refuses to run with a value missing or unfit for a URL. Only "not found" counts as absent:
+ * every other kubectl failure stops it, and so does a signal. It reads the contract from the
+ * packaged jar, so it runs after {@code package}.
  */
 class CreateSecretsIT {
 
@@ -28,35 +30,76 @@ class CreateSecretsIT {
     Path tmp;
     Path kubectl;
     Path log;
+    Path envLog;
     Path applied;
+    Path tmpdir;
 
     @BeforeEach
     void recordingKubectl() throws IOException {
         log = tmp.resolve("kubectl.log");
+        envLog = tmp.resolve("kubectl.env");
         applied = tmp.resolve("applied.yaml");
+        tmpdir = Files.createDirectories(tmp.resolve("tmpdir"));
         kubectl = tmp.resolve("kubectl");
-        // get: exit 0 when FAKE_EXISTS=1; create --dry-run: print each --from-file as "KEY: base64";
-        // apply -f -: keep what arrives on stdin.
+        // get: FAKE_GET says what the cluster answers, as kubectl words it (found, notfound with
+        // --ignore-not-found: empty and exit 0, forbidden, timeout, slow: never answers);
+        // create secret --dry-run: print each --from-file as "KEY: base64";
+        // create -f - / replace -f -: keep what arrives on stdin.
         Files.writeString(kubectl, """
                 #!/bin/sh
-                echo "$*" >> "%s"
+                echo "$*" >> "%1$s"
+                env >> "%2$s"
                 case "$1" in
-                  get) [ "${FAKE_EXISTS:-0}" = 1 ] ;;
-                  create)
-                    echo "kind: Secret"
-                    for a in "$@"; do
-                      case "$a" in --from-file=*) kv=${a#--from-file=}; echo "  ${kv%%%%=*}: $(base64 -w0 "${kv#*=}")" ;; esac
-                    done ;;
-                  apply) cat > "%s"; echo "secret/keyboss-secrets configured" ;;
+                  get)
+                    case "${FAKE_GET:-notfound}" in
+                      found) echo "secret/keyboss-secrets" ;;
+                      notfound) ;;
+                      forbidden) echo 'Error from server (Forbidden): secrets "keyboss-secrets" is forbidden: User "dev" cannot get resource "secrets"' >&2; exit 1 ;;
+                      timeout) echo 'Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)' >&2; exit 1 ;;
+                      slow) echo $$ > "%3$s.pid"; exec sleep 120 ;;
+                    esac ;;
+                  create|replace)
+                    if [ "$2" = secret ]; then
+                      echo "kind: Secret"
+                      for a in "$@"; do
+                        case "$a" in --from-file=*) kv=${a#--from-file=}; echo "  ${kv%%%%=*}: $(base64 -w0 "${kv#*=}")" ;; esac
+                      done
+                    else
+                      cat > "%3$s"; echo "secret/keyboss-secrets $1"
+                    fi ;;
                 esac
-                """.formatted(log, applied));
+                """.formatted(log, envLog, applied));
         kubectl.toFile().setExecutable(true);
     }
 
-    private Exec.Result run(Map<String, String> env, String... args) {
+    private Map<String, String> environment(Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
         all.put("KUBECTL", kubectl.toString());
         all.put("HOME", System.getProperty("user.home"));
+        all.put("TMPDIR", tmpdir.toString());
+        return all;
+    }
+
+    private static Map<String, String> detiValues() {
+        Map<String, String> env = new HashMap<>();
+        for (String key : KeybossChart.SECRETS.keyNames()) {
+            env.put(key, "value-of-" + key.toLowerCase() + "-s3cr3t");
+        }
+        return env;
+    }
+
+    private List<String> calls() throws IOException {
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    private void assertNothingLeftIn(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "the private folder with the values is removed");
+        }
+    }
+
+    private Exec.Result run(Map<String, String> env, String... args) {
+        Map<String, String> all = environment(env);
         List<String> command = new java.util.ArrayList<>(List.of("bin/create-secrets"));
         command.addAll(List.of(args));
         return Exec.run(command, all, 120);
@@ -75,11 +118,7 @@ class CreateSecretsIT {
 
     @Test
     void detiTakesEveryValueFromTheEnvironmentAndNeverPrintsOne() throws IOException {
-        Map<String, String> env = new HashMap<>();
-        for (String key : KeybossChart.SECRETS.keyNames()) {
-            env.put(key, "value-of-" + key.toLowerCase() + "-s3cr3t");
-        }
-        Exec.Result r = run(env, "deti");
+        Exec.Result r = run(detiValues(), "deti");
         assertEquals(0, r.exitCode(), r.output());
         assertFalse(r.output().contains("s3cr3t"), "no value is printed: " + r.output());
         assertTrue(r.output().contains("values not shown"), r.output());
@@ -89,6 +128,11 @@ class CreateSecretsIT {
         String calls = Files.readString(log);
         assertTrue(calls.contains("--namespace tenant-keyboss"), calls);
         assertFalse(calls.contains("s3cr3t"), "values never go on a command line");
+        assertFalse(Files.readString(envLog).contains("s3cr3t"), "nor into kubectl's environment");
+        assertTrue(calls.lines().anyMatch(l -> l.startsWith("create ") && l.endsWith(" -f -")),
+                "a new Secret is made with kubectl create from stdin: " + calls);
+        assertFalse(calls.contains("apply"), "no client-side apply: it copies every value into an annotation");
+        assertNothingLeftIn(tmpdir);
     }
 
     @Test
@@ -117,13 +161,96 @@ class CreateSecretsIT {
 
     @Test
     void anExistingSecretIsLeftAloneUnlessReplaced() throws IOException {
-        Exec.Result kept = run(Map.of("FAKE_EXISTS", "1"), "local");
-        assertNotEquals(0, kept.exitCode());
+        Exec.Result kept = run(Map.of("FAKE_GET", "found"), "local");
+        assertEquals(1, kept.exitCode(), kept.output());
         assertTrue(kept.stderr().contains("already exists in keyboss; it was left alone"), kept.output());
         assertFalse(Files.exists(applied));
-        Exec.Result replaced = run(Map.of("FAKE_EXISTS", "1"), "local", "--replace");
+        Exec.Result replaced = run(Map.of("FAKE_GET", "found"), "local", "--replace");
         assertEquals(0, replaced.exitCode(), replaced.output());
         assertTrue(Files.exists(applied));
+        assertTrue(replaced.stdout().contains("replaced"), replaced.output());
+        // replace sends the whole object: the last-applied annotation an old apply left is dropped.
+        assertTrue(calls().stream().anyMatch(l -> l.startsWith("replace ") && l.endsWith(" -f -")), calls().toString());
+    }
+
+    @Test
+    void onlyNotFoundMeansAbsentAnyOtherKubectlFailureStopsIt() throws IOException {
+        for (String answer : List.of("forbidden", "timeout")) {
+            for (List<String> args : List.of(List.of("local"), List.of("local", "--replace"))) {
+                Files.deleteIfExists(log);
+                Exec.Result r = run(Map.of("FAKE_GET", answer), args.toArray(String[]::new));
+                assertEquals(1, r.exitCode(), answer + " " + args + ": " + r.output());
+                assertTrue(r.stderr().contains("could not tell whether Secret keyboss-secrets exists in keyboss"), r.output());
+                assertTrue(r.stderr().contains("nothing was changed"), r.output());
+                assertTrue(r.stderr().contains(answer.equals("forbidden") ? "(Forbidden)" : "Client.Timeout"),
+                        "kubectl's own error is shown: " + r.output());
+                assertFalse(Files.exists(applied), answer + " " + args + ": nothing applied");
+                assertEquals(1, calls().stream().filter(l -> !l.startsWith("create secret")).count(),
+                        "only the get reached the cluster: " + calls());
+                assertTrue(calls().get(0).contains("--ignore-not-found -o name --request-timeout="), calls().toString());
+                assertNothingLeftIn(tmpdir);
+            }
+        }
+    }
+
+    @Test
+    void aValueThatGoesIntoAUrlMustBeUrlSafe() throws IOException {
+        for (String bad : List.of("p@ss:w0rd/s3cr3t", "s3cr3t%41", "s3cr3t\n", "s3cr3t-é")) {
+            Map<String, String> env = detiValues();
+            env.put("POSTGRES_PASSWORD", bad);
+            Exec.Result r = run(env, "deti");
+            assertEquals(1, r.exitCode(), r.output());
+            assertTrue(r.stderr().contains("go into a URL unescaped and may only hold letters, digits and - . _ ~"), r.output());
+            assertTrue(r.stderr().trim().endsWith(": POSTGRES_PASSWORD"), "the key is named: " + r.output());
+            assertFalse(r.output().contains("s3cr3t"), "the value is never printed: " + r.output());
+            assertFalse(Files.exists(log), "kubectl was never called");
+        }
+        // Keys that never reach a URL take anything, and an unreserved value passes.
+        Map<String, String> env = detiValues();
+        env.put("ADMIN_PASSWORD", "p@ss:w0rd/?#%");
+        env.put("POSTGRES_PASSWORD", "Az09-._~");
+        Exec.Result ok = run(env, "deti");
+        assertEquals(0, ok.exitCode(), ok.output());
+        assertEquals("p@ss:w0rd/?#%", appliedValues().get("ADMIN_PASSWORD"));
+    }
+
+    @Test
+    void sigtermOrCtrlCDuringASlowKubectlStopsItAndRemovesTheValues() throws Exception {
+        for (String signal : List.of("TERM", "INT")) {
+            Files.deleteIfExists(applied.resolveSibling("applied.yaml.pid"));
+            ProcessBuilder pb = new ProcessBuilder("bin/create-secrets", "local")
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+            pb.environment().clear();
+            pb.environment().put("PATH", System.getenv("PATH"));
+            pb.environment().putAll(environment(Map.of("FAKE_GET", "slow")));
+            Process script = pb.start();
+            long kubectlPid = -1;
+            try {
+                Path pidFile = applied.resolveSibling("applied.yaml.pid");
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank())) {
+                    assertTrue(System.currentTimeMillis() < deadline, "kubectl get never started: "
+                            + Files.readString(tmp.resolve("err")));
+                    Thread.sleep(50);
+                }
+                kubectlPid = Long.parseLong(Files.readString(pidFile).trim());
+                Exec.Result kill = Exec.run(List.of("kill", "-s", signal, Long.toString(script.pid())), Map.of(), 10);
+                assertEquals(0, kill.exitCode(), kill.output());
+                assertTrue(script.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "SIG" + signal + " stops it at once");
+                assertEquals(signal.equals("TERM") ? 143 : 130, script.exitValue());
+                String err = Files.readString(tmp.resolve("err"));
+                assertTrue(err.contains("stopped by SIG" + signal + " while asking whether Secret keyboss-secrets exists"), err);
+                ProcessHandle slow = ProcessHandle.of(kubectlPid).orElse(null);
+                assertTrue(slow == null || slow.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS) != null,
+                        "the slow kubectl is ended too");
+            } finally {
+                script.destroyForcibly();
+                ProcessHandle.of(kubectlPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            assertFalse(Files.exists(applied), "nothing applied");
+            assertNothingLeftIn(tmpdir);
+        }
     }
 
     @Test

@@ -32,26 +32,58 @@ class MainTest {
 
     @Test
     void synthWritesOneEnvironmentAndReportsProgress(@TempDir Path out) throws IOException {
-        Files.createDirectories(out.resolve("local/stale"));
-        Files.writeString(out.resolve("local/stale/old.k8s.yaml"), "x: 1");
         int[] code = new int[1];
         String log = stderrOf(() -> code[0] = Main.run(new String[] {"synth", "--outdir", out.toString(), "--env", "local"}));
         assertEquals(0, code[0], log);
         assertContainsAll(log, "synthesizing local into", "local", "objects in", "wrote");
         assertTrue(Files.isRegularFile(out.resolve("local/postgres.k8s.yaml")));
         assertTrue(Files.isRegularFile(out.resolve("local/ops/restore.k8s.yaml")));
-        assertTrue(Files.notExists(out.resolve("local/stale")), "the environment's folder is replaced");
         assertTrue(Files.notExists(out.resolve("deti")));
     }
 
     @Test
-    void usageErrorsExitTwo() {
+    void aFolderOfAnEnvironmentThatNoLongerExistsIsRemoved(@TempDir Path out) throws IOException {
+        assertEquals(0, Main.run(new String[] {"synth", "--outdir", out.toString(), "--env", "deti"}));
+        // As an earlier synth would have left it when "staging" was still an environment.
+        Files.createDirectories(out.resolve("staging/ops"));
+        Files.writeString(out.resolve("staging/ops/restore.k8s.yaml"), "kind: Job\n");
+        Files.writeString(out.resolve(OutputFolder.OWNED_FILES), "staging/ops/restore.k8s.yaml\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        int[] code = new int[1];
+        String log = stderrOf(() -> code[0] = Main.run(new String[] {"synth", "--outdir", out.toString(), "--env", "local"}));
+        assertEquals(0, code[0], log);
+        assertContainsAll(log, "removed " + out.resolve("staging") + ": no such environment any more");
+        assertTrue(Files.notExists(out.resolve("staging")), "the gone environment's folder is removed");
+        assertTrue(Files.isRegularFile(out.resolve("deti/postgres.k8s.yaml")), "deti/ was not synthesized: kept");
+        assertTrue(Files.isRegularFile(out.resolve("local/postgres.k8s.yaml")));
+        assertTrue(Files.readString(out.resolve(OutputFolder.OWNED_FILES)).contains("deti/postgres.k8s.yaml\n"));
+    }
+
+    @Test
+    void anOutdirWithFilesSynthDidNotWriteIsRefusedAndUntouched(@TempDir Path home) throws IOException {
+        Files.createDirectories(home.resolve("local/bin"));
+        Files.writeString(home.resolve("local/bin/tool"), "#!/bin/sh\n");
+        int[] code = new int[1];
+        String log = stderrOf(() -> code[0] = Main.run(new String[] {"synth", "--outdir", home.toString(), "--env", "local"}));
+        assertEquals(2, code[0], log);
+        assertContainsAll(log, home + " holds files keyboss-charts did not write: local/", "Nothing was changed");
+        assertEquals("#!/bin/sh\n", Files.readString(home.resolve("local/bin/tool")));
+        assertTrue(Files.notExists(home.resolve("local/postgres.k8s.yaml")));
+    }
+
+    @Test
+    void usageErrorsExitTwo(@TempDir Path tmp) throws IOException {
         int[] code = new int[1];
         String log = stderrOf(() -> code[0] = Main.run(new String[] {"synth", "--env", "prod"}));
         assertEquals(2, code[0]);
         assertContainsAll(log, "unknown environment 'prod'; known: local, deti", "usage:");
         assertEquals(2, Main.run(new String[] {}));
         assertEquals(2, Main.run(new String[] {"synth", "--bogus"}));
+        Path file = Files.writeString(tmp.resolve("dist"), "a file");
+        String fileLog = stderrOf(() -> code[0] = Main.run(new String[] {"synth", "--outdir", file.toString()}));
+        assertEquals(2, code[0], fileLog);
+        assertContainsAll(fileLog, "--outdir " + file + " is a file, not a folder", "usage:");
+        assertEquals("a file", Files.readString(file));
     }
 
     @Test
@@ -69,5 +101,25 @@ class MainTest {
         List<String> lines = e.getMessage().lines().filter(l -> l.startsWith("  - ")).toList();
         assertEquals(4, lines.size());
         assertTrue(lines.stream().allMatch(l -> l.contains("Fix: ")), "each problem says how to fix it");
+    }
+
+    @Test
+    void theSecretContractMarksTheValuesThatGoIntoAUrl() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(new String[] {"secrets", "deti"}));
+        } finally {
+            System.setOut(old);
+        }
+        String contract = buffer.toString(StandardCharsets.UTF_8);
+        assertContainsAll(contract, "namespace tenant-keyboss\n", "generate false\n",
+                "key POSTGRES_PASSWORD RANDOM_HEX URL_UNRESERVED\n", "key ADMIN_PASSWORD RANDOM_HEX ANY\n");
+        // DATABASE_URL takes the password through urlKey: a key not marked for URLs fails at synth.
+        assertEquals("POSTGRES_PASSWORD", KeybossChart.SECRETS.urlKey("POSTGRES_PASSWORD"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KeybossChart.SECRETS.urlKey("ADMIN_PASSWORD"));
+        assertContainsAll(e.getMessage(), "key ADMIN_PASSWORD goes into a URL", "Characters.URL_UNRESERVED");
     }
 }

@@ -28,12 +28,20 @@ class SynthCommandIT {
         return files;
     }
 
+    /** The committed dist/: every environment's folder and the list of files synth owns. */
     private static Map<String, String> committedDist() throws IOException {
         Map<String, String> dist = new TreeMap<>();
         for (Environment env : Environment.builtIn()) {
             files(Path.of("dist", env.name())).forEach((k, v) -> dist.put(env.name() + "/" + k, v));
         }
+        dist.put(OutputFolder.OWNED_FILES, Files.readString(Path.of("dist", OutputFolder.OWNED_FILES)));
         return dist;
+    }
+
+    private static Exec.Result synth(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("bin/synth"));
+        command.addAll(List.of(args));
+        return Exec.run(command, Map.of("HOME", System.getProperty("user.home")), 300);
     }
 
     @Test
@@ -96,5 +104,48 @@ class SynthCommandIT {
         assertEquals(2, r.exitCode(), r.output());
         assertTrue(r.stderr().contains("unknown environment 'nope'"), r.output());
         assertTrue(out.toFile().list().length == 0, "nothing written");
+    }
+
+    @Test
+    void anOutdirHoldingFilesSynthDidNotWriteIsRefusedAndUntouched(@TempDir Path home) throws IOException {
+        Files.createDirectories(home.resolve("local/bin"));
+        Files.writeString(home.resolve("local/bin/tool"), "#!/bin/sh\n");
+        Files.writeString(home.resolve("notes.txt"), "mine");
+        Map<String, String> before = files(home);
+        Exec.Result r = synth("--outdir", home.toString());
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("holds files keyboss-charts did not write: local/, notes.txt"), r.output());
+        assertEquals(before, files(home));
+        assertTrue(Files.notExists(home.resolve("deti")), "nothing written");
+    }
+
+    @Test
+    void anOutdirNamingAFileIsAUsageError(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("dist"), "a file");
+        Exec.Result r = synth("--outdir", file.toString());
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("is a file, not a folder"), r.output());
+        assertEquals("a file", Files.readString(file));
+    }
+
+    @Test
+    void theFolderOfAnEnvironmentThatNoLongerExistsIsRemoved(@TempDir Path tmp) throws IOException {
+        // A dist/ as committed, plus an environment an earlier synth wrote that is gone from the code.
+        Path dist = tmp.resolve("dist");
+        for (Map.Entry<String, String> f : committedDist().entrySet()) {
+            Files.createDirectories(dist.resolve(f.getKey()).getParent());
+            Files.writeString(dist.resolve(f.getKey()), f.getValue());
+        }
+        Files.createDirectories(dist.resolve("staging/argocd"));
+        Files.writeString(dist.resolve("staging/argocd/keyboss.k8s.yaml"), "kind: Application\n");
+        Files.writeString(dist.resolve(OutputFolder.OWNED_FILES), "staging/argocd/keyboss.k8s.yaml\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Exec.Result r = synth("--outdir", dist.toString());
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("removed " + dist.resolve("staging") + ": no such environment any more"), r.output());
+        assertEquals(committedDist(), files(dist));
+        try (Stream<Path> beside = Files.list(tmp)) {
+            assertEquals(List.of("dist"), beside.map(p -> p.getFileName().toString()).toList(), "nothing left beside dist/");
+        }
     }
 }
