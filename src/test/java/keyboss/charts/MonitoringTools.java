@@ -1,0 +1,136 @@
+package keyboss.charts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real tools the monitoring tests run, built or installed under {@code target/tools} on
+ * first use (later runs reuse them): the PromQL label checker (src/test/go/promql-labels, on
+ * the Prometheus parser of the pinned Prometheus' release line), Alertmanager and amtool at the
+ * version {@link MonitoringImages} pins (built from the Go module proxy: Debian's 0.25 lacks the
+ * {@code url_file} the receivers use), and a Python venv with the probe exporter's pinned
+ * requirements (from PyPI).
+ */
+final class MonitoringTools {
+
+    static final Path TOOLS = Path.of("target", "tools").toAbsolutePath();
+    static final Path EXPORTER = Path.of("images", "keyboss-exporter").toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MonitoringTools() {
+    }
+
+    /** The environment a Go or pip build needs: PATH, HOME and the caches under it. */
+    static Map<String, String> buildEnv() {
+        Map<String, String> env = new HashMap<>();
+        for (String name : List.of("HOME", "GOPATH", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "PIP_INDEX_URL")) {
+            if (System.getenv(name) != null) {
+                env.put(name, System.getenv(name));
+            }
+        }
+        return env;
+    }
+
+    static synchronized Path promqlLabels() {
+        Path bin = TOOLS.resolve("promql-labels");
+        Path source = Path.of("src", "test", "go", "promql-labels").toAbsolutePath();
+        if (!Files.exists(bin) || newer(source, bin)) {
+            Exec.Result r = Exec.run(List.of(Exec.require("go", "install Go (1.22 or later)"), "-C", source.toString(),
+                    "build", "-o", bin.toString(), "."), buildEnv(), 900);
+            assertEquals(0, r.exitCode(), "go build of promql-labels failed:\n" + r.output());
+        }
+        return bin;
+    }
+
+    /** {@code alertmanager} or {@code amtool} at the pinned Alertmanager version. */
+    static synchronized Path alertmanager(String command) {
+        String image = MonitoringImages.defaults().alertmanager().image();
+        String version = image.substring(image.lastIndexOf(':') + 1);
+        Path dir = TOOLS.resolve("alertmanager-" + version);
+        Path bin = dir.resolve(command);
+        if (!Files.exists(dir.resolve("alertmanager")) || !Files.exists(dir.resolve("amtool"))) {
+            Map<String, String> env = buildEnv();
+            env.put("GOBIN", dir.toString());
+            Exec.Result r = Exec.run(List.of(Exec.require("go", "install Go (1.22 or later)"), "install",
+                    "github.com/prometheus/alertmanager/cmd/alertmanager@" + version,
+                    "github.com/prometheus/alertmanager/cmd/amtool@" + version), env, 1800);
+            assertEquals(0, r.exitCode(), "go install of Alertmanager " + version + " failed:\n" + r.output());
+        }
+        Exec.Result built = Exec.run(List.of("go", "version", "-m", bin.toString()), buildEnv(), 60);
+        assertTrue(built.stdout().contains("github.com/prometheus/alertmanager\t" + version), built.output());
+        return bin;
+    }
+
+    /** The venv's python with the exporter's pinned requirements installed. */
+    static synchronized Path exporterPython() {
+        Path venv = TOOLS.resolve("keyboss-exporter-venv");
+        Path python = venv.resolve("bin/python");
+        Path requirements = EXPORTER.resolve("requirements.txt");
+        Path stamp = venv.resolve("requirements.installed");
+        try {
+            if (Files.exists(stamp) && Files.readString(stamp).equals(Files.readString(requirements))) {
+                return python;
+            }
+            Exec.Result v = Exec.run(List.of(Exec.require("python3", "apt-get install -y python3 python3-venv"),
+                    "-m", "venv", "--clear", venv.toString()), buildEnv(), 300);
+            assertEquals(0, v.exitCode(), "python3 -m venv failed (bin/test installs python3-venv):\n" + v.output());
+            Exec.Result pip = Exec.run(List.of(python.toString(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "--no-input", "-r", requirements.toString()), buildEnv(), 900);
+            assertEquals(0, pip.exitCode(), "pip install of the exporter's requirements failed:\n" + pip.output());
+            Files.writeString(stamp, Files.readString(requirements));
+            return python;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean newer(Path sourceDir, Path bin) {
+        try (var files = Files.list(sourceDir)) {
+            long built = Files.getLastModifiedTime(bin).toMillis();
+            return files.anyMatch(f -> {
+                try {
+                    return Files.getLastModifiedTime(f).toMillis() > built;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** One expression's findings from promql-labels. */
+    record Finding(String id, List<String> families, List<String> problems) {
+    }
+
+    /** Checks {@code queries} (id to PromQL) against what {@code catalog}'s Prometheus holds. */
+    static Map<String, Finding> check(MetricCatalog catalog, Map<String, String> queries) {
+        try {
+            List<Object> list = new ArrayList<>();
+            queries.forEach((id, expr) -> list.add(Map.of("id", id, "expr", expr)));
+            Path in = Files.createTempFile("promql", ".json");
+            Files.writeString(in, JSON.writeValueAsString(Map.of("families", catalog.labelsByFamily(), "queries", list)));
+            Exec.Result r = Exec.run(List.of("sh", "-c", "exec \"$0\" < \"$1\"", promqlLabels().toString(), in.toString()),
+                    Map.of(), 120);
+            Files.deleteIfExists(in);
+            assertEquals(0, r.exitCode(), r.output());
+            List<Finding> findings = JSON.readValue(r.stdout(), new TypeReference<List<Finding>>() { });
+            Map<String, Finding> byId = new LinkedHashMap<>();
+            findings.forEach(f -> byId.put(f.id(), f));
+            return byId;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
