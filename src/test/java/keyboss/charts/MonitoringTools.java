@@ -133,4 +133,91 @@ final class MonitoringTools {
             throw new AssertionError(e);
         }
     }
+
+    /** A free TCP port on 127.0.0.1 (bound and released; the caller binds it next). */
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The body of a GET, or null when there is no answer (yet). */
+    static String get(String url) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            if (c.getResponseCode() >= 400) {
+                return null;
+            }
+            try (var in = c.getInputStream()) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** One sample of the Prometheus text format. */
+    record Sample(String name, Map<String, String> labels, double value) {
+    }
+
+    private static final java.util.regex.Pattern SAMPLE = java.util.regex.Pattern.compile(
+            "^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)$");
+    private static final java.util.regex.Pattern LABEL = java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** The samples of a /metrics page. */
+    static List<Sample> parseExposition(String text) {
+        List<Sample> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            java.util.regex.Matcher m = SAMPLE.matcher(line.trim());
+            assertTrue(m.matches(), "not a sample line: " + line);
+            Map<String, String> labels = new java.util.TreeMap<>();
+            if (m.group(2) != null) {
+                java.util.regex.Matcher l = LABEL.matcher(m.group(2));
+                while (l.find()) {
+                    labels.put(l.group(1), l.group(2));
+                }
+            }
+            out.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(3))));
+        }
+        return out;
+    }
+
+    /** The probe exporter from images/keyboss-exporter, run with the venv's python; stop it with destroy(). */
+    static Process startExporter(Map<String, String> env, Path log) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(exporterPython().toString(), EXPORTER.resolve("keyboss_exporter.py").toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().clear();
+            pb.environment().put("PATH", System.getenv("PATH"));
+            pb.environment().putAll(env);
+            return pb.start();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Polls {@code check} until it returns a value or {@code seconds} pass; then fails with {@code what}. */
+    static <T> T await(int seconds, String what, java.util.function.Supplier<T> check) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            T value = check.get();
+            if (value != null) {
+                return value;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+    }
 }
