@@ -5,8 +5,11 @@ import java.util.List;
 
 /**
  * The shop's alerting rules (seed 4.4, tables 8-9), the multi-window burn-rate alerts of the
- * CUJ SLOs (table 6) and the backup-age alert, built from the constructs they watch so that a
- * renamed Deployment cannot leave an alert looking at nothing.
+ * CUJ SLOs (table 6), the synthetic-probe alert, and the HA and backup failure modes (replication
+ * lag, no streaming standby, two primaries, Sentinel master switch, WAL archiving, failed or old
+ * backups), built from the constructs they watch so that a renamed Deployment cannot leave an
+ * alert looking at nothing. Every metric they read is produced by an exporter of
+ * {@link MonitoringStack} or declared by the environment ({@link MetricCatalog}).
  */
 public final class AlertRules {
 
@@ -19,8 +22,8 @@ public final class AlertRules {
     }
 
     /** Every rule for the shop in {@code namespace}. */
-    public static List<AlertRule> forShop(String namespace, SaleorApi api, Storefront storefront, CeleryWorkers workers,
-            PostgresHA postgres, ValkeySentinel valkey, BackupCronJob backup) {
+    public static List<AlertRule> forShop(String namespace, String probeLabel, SaleorApi api, Storefront storefront,
+            CeleryWorkers workers, PostgresHA postgres, ValkeySentinel valkey, BackupCronJob backup) {
         String ns = "namespace=\"" + namespace + "\"";
         List<AlertRule> rules = new ArrayList<>();
         rules.add(down("SaleorAPIDown", ns, api.name(), "the Saleor API", "checkout (CUJ1) fails"));
@@ -33,14 +36,14 @@ public final class AlertRules {
                 "the broker and cache run without a replica. Check the redis pods and ask a Sentinel which master"
                         + " it sees (SENTINEL get-master-addr-by-name)."));
         rules.add(new AlertRule("HighAPIErrorRate",
-                apiErrorRatio(api.name(), "5m") + " > 0.05",
+                apiErrorRatio(namespace, api.name(), "5m") + " > 0.05",
                 "5m", AlertRule.Severity.WARNING, api.name(),
                 "More than 5% of API requests fail with 5xx",
                 "{{ $value | humanizePercentage }} of requests to the Saleor API answered 5xx over 5 minutes. Check the"
                         + " API's logs, the database connection (POSTGRES_HOST) and recent deploys."));
         rules.add(new AlertRule("HighAPILatency",
-                "histogram_quantile(0.99, sum by (le) (rate(traefik_service_request_duration_seconds_bucket{service=~\".*"
-                        + api.name() + ".*\"}[5m]))) > 2",
+                "histogram_quantile(0.99, sum by (le) (rate(traefik_service_request_duration_seconds_bucket{"
+                        + traefikService(namespace, api.name()) + "}[5m]))) > 2",
                 "5m", AlertRule.Severity.WARNING, api.name(),
                 "API P99 latency is above 2 s",
                 "The 99th percentile of API response time is {{ $value | humanizeDuration }}, above the checkout SLO"
@@ -65,7 +68,7 @@ public final class AlertRules {
                 "Autoscaling has no headroom left: the load may outgrow the service. Check the load, then raise"
                         + " maxReplicas in the construct's autoscaling or add capacity."));
         rules.addAll(burnRate("CheckoutErrorBudgetBurn", api.name(),
-                window -> apiErrorRatio(api.name(), window),
+                window -> apiErrorRatio(namespace, api.name(), window),
                 CHECKOUT_ERROR_BUDGET, "checkout error budget (5xx under 1%)",
                 "Check the API's errors (HighAPIErrorRate), its logs and the database."));
         String available = "kube_deployment_status_replicas_available{" + ns + ",deployment=\"" + workers.name() + "\"}";
@@ -81,12 +84,77 @@ public final class AlertRules {
                 "The last successful run of {{ $labels.cronjob }} was {{ $value | humanizeDuration }} ago; the"
                         + " schedule promises one at least every " + backup.maxIntervalSeconds() / 3600
                         + " h (plus 2 h of grace). Check the CronJob's last Jobs and their logs, and the backup volume's free space."));
+        rules.addAll(probeAndHa(ns, probeLabel, postgres, valkey, backup));
         return List.copyOf(rules);
     }
 
+    /** The synthetic-probe alert and the HA and backup failure modes. */
+    private static List<AlertRule> probeAndHa(String ns, String probeLabel, PostgresHA postgres, ValkeySentinel valkey,
+            BackupCronJob backup) {
+        List<AlertRule> rules = new ArrayList<>();
+        rules.add(new AlertRule("KeybossEndpointDown",
+                "max by (" + probeLabel + ") (keyboss_probe_success{" + ns + "}) == 0",
+                "1m", AlertRule.Severity.CRITICAL, "{{ $labels." + probeLabel + " }}",
+                "The synthetic probe of {{ $labels." + probeLabel + " }} fails",
+                "keyboss-exporter has not had an answer below 400 from {{ $labels." + probeLabel + " }} for a minute"
+                        + " (it probes every 15 s): users see what it sees. Check keyboss_probe_status_code for the"
+                        + " status (0: no answer or timeout), the component's pods and the ingress."));
+        // The alerts' own "service" label names the construct, so series keep apart by "instance".
+        String pg = ns + ",service=~\"postgres-exporter-.*\"";
+        rules.add(new AlertRule("PostgresReplicationLagHigh",
+                "max by (namespace, instance) (pg_replication_lag_seconds{" + pg + "}) > 30",
+                "2m", AlertRule.Severity.WARNING, postgres.name(),
+                "The PostgreSQL standby behind {{ $labels.instance }} replays WAL more than 30 s late",
+                "A failover now would lose up to {{ $value | humanizeDuration }} of acknowledged writes. Check the"
+                        + " standby's load and disk, the network to the primary, and long queries on the standby"
+                        + " (hot_standby conflicts)."));
+        String primaryUp = "(pg_replication_is_replica{" + pg + "} == 0) and on (instance) (pg_up{" + pg + "} == 1)";
+        rules.add(new AlertRule("PostgresNoStreamingStandby",
+                "(" + primaryUp + ") unless on (instance) (pg_stat_replication_pg_wal_lsn_diff{" + pg + ",state=\"streaming\"})",
+                "2m", AlertRule.Severity.CRITICAL, postgres.name(),
+                "The PostgreSQL primary behind {{ $labels.service }} has no streaming standby",
+                "No standby streams WAL from the primary (pg_stat_replication), so a failover has nothing to promote"
+                        + " and the RPO is no longer near zero. Check the standby pod, its bootstrap init container"
+                        + " and the replication role's password."));
+        rules.add(new AlertRule("PostgresTwoPrimaries",
+                "count(" + primaryUp + ") > 1",
+                "1m", AlertRule.Severity.CRITICAL, postgres.name(),
+                "Two PostgreSQL servers accept writes as primary",
+                "Both postgres pods are out of recovery: writes may land on either (split brain). Check which one"
+                        + " POSTGRES_HOST in keyboss-config names, fence the other (the watchdog makes it read-only)"
+                        + " and restart it so it re-joins as standby."));
+        rules.add(new AlertRule("ValkeySentinelMasterSwitched",
+                "count by (master_name) (count by (master_name, master_address) (max_over_time(redis_sentinel_master_status{"
+                        + ns + ",job=\"redis-sentinel\"}[10m]))) > 1",
+                "0s", AlertRule.Severity.WARNING, valkey.sentinelName(),
+                "Sentinel switched the Valkey master {{ $labels.master_name }} in the last 10 minutes",
+                "The Sentinels promoted a replica. Check why the old master failed, that it re-joined as replica"
+                        + " (redis_connected_slaves), and that Celery reconnected through the Sentinels."));
+        rules.add(new AlertRule("PostgresWALArchiveFailing",
+                "rate(pg_stat_archiver_failed_count{" + pg + "}[5m]) > 0",
+                "10m", AlertRule.Severity.WARNING, postgres.name(),
+                "WAL archiving on {{ $labels.service }} keeps failing",
+                "archive_command has failed repeatedly for 10 minutes: WAL piles up on the volume and point-in-time"
+                        + " recovery has a gap. Check the archive target and the server log (only where"
+                        + " archive_mode is on)."));
+        String cronJob = "{" + ns + ",cronjob=\"" + backup.name() + "\"}";
+        rules.add(new AlertRule("BackupFailed",
+                "kube_cronjob_status_last_schedule_time" + cronJob + " - kube_cronjob_status_last_successful_time" + cronJob + " > 0",
+                "1h", AlertRule.Severity.WARNING, backup.name(),
+                "The last scheduled run of {{ $labels.cronjob }} has not succeeded within an hour",
+                "The CronJob started a backup over an hour ago and no run has succeeded since. Check its last Job"
+                        + " (kubectl get jobs), the pod's log, the database connection and the backup volume's free space."));
+        return rules;
+    }
+
+    /** Traefik's services of the API in this namespace: {@code <namespace>-<service>-<port>@kubernetes}. */
+    private static String traefikService(String namespace, String apiName) {
+        return "service=~\"" + namespace + "-" + apiName + "-.*\"";
+    }
+
     /** The share of requests to the API answered with 5xx over {@code window}, as Traefik counts them. */
-    public static String apiErrorRatio(String apiName, String window) {
-        String requests = "traefik_service_requests_total{service=~\".*" + apiName + ".*\"";
+    public static String apiErrorRatio(String namespace, String apiName, String window) {
+        String requests = "traefik_service_requests_total{" + traefikService(namespace, apiName);
         return "sum(rate(" + requests + ",code=~\"5..\"}[" + window + "])) / sum(rate(" + requests + "}[" + window + "]))";
     }
 

@@ -2,32 +2,45 @@ package keyboss.charts;
 
 import java.util.List;
 
-/** The seed's three Grafana dashboards (4.7.3), as code, from the constructs they show. */
+/**
+ * The seed's three Grafana dashboards (4.7.3), as code, from the constructs they show. Every
+ * query reads only families its Prometheus holds (checked by the provenance test) and picks this
+ * tenant's series by {@code namespace} (or Traefik's service prefix), since on a shared cluster
+ * the central Prometheus also holds other tenants' exporters of the same names.
+ */
 public final class Dashboards {
 
     private Dashboards() {
     }
 
     /**
-     * @param endpointLabel the probe exporter's endpoint label as the Prometheus in use sees it
-     *                      ({@code endpoint}, or {@code exported_endpoint} behind the central one).
+     * @param probeLabel the probe exporter's endpoint label as the Prometheuses see it
+     *                   ({@code exported_endpoint}: both scrapes set their own {@code endpoint}).
      */
-    public static List<GrafanaDashboard> forShop(String namespace, String endpointLabel, SaleorApi api,
+    public static List<GrafanaDashboard> forShop(String namespace, String probeLabel, SaleorApi api,
             Storefront storefront, CeleryWorkers workers, PostgresHA postgres, ValkeySentinel valkey, BackupCronJob backup) {
         String ns = "namespace=\"" + namespace + "\"";
-        String apiService = "service=~\".*" + api.name() + ".*\"";
+        String apiService = "service=~\"" + namespace + "-" + api.name() + "-.*\"";
+        String probe = "{" + ns + "}";
         GrafanaDashboard business = new GrafanaDashboard("keyboss-business-health", "KeyBoss Business & API Health", List.of(
+                GrafanaDashboard.Panel.graph("Synthetic probe success by endpoint", "none",
+                        "max by (" + probeLabel + ") (keyboss_probe_success" + probe + ")"),
+                GrafanaDashboard.Panel.stat("Products in the catalogue", "none", "max(keyboss_catalogue_products_total" + probe + ")"),
+                GrafanaDashboard.Panel.stat("Probe availability (5m)", "percentunit",
+                        "sum(rate(keyboss_probe_runs_total{" + ns + ",result=\"success\"}[5m])) / sum(rate(keyboss_probe_runs_total" + probe + "[5m]))"),
+                GrafanaDashboard.Panel.graph("Synthetic probe duration by endpoint", "s",
+                        "max by (" + probeLabel + ") (keyboss_probe_duration_seconds" + probe + ")"),
+                GrafanaDashboard.Panel.graph("Probe latency percentiles (storefront, graphql_api)", "s",
+                        "quantile_over_time(0.5, keyboss_probe_duration_seconds{" + ns + "," + probeLabel + "=~\"storefront|graphql_api\"}[30m])",
+                        "quantile_over_time(0.95, keyboss_probe_duration_seconds{" + ns + "," + probeLabel + "=~\"storefront|graphql_api\"}[30m])",
+                        "quantile_over_time(0.99, keyboss_probe_duration_seconds{" + ns + "," + probeLabel + "=~\"storefront|graphql_api\"}[30m])"),
                 GrafanaDashboard.Panel.stat("GraphQL P99 latency", "s",
                         "histogram_quantile(0.99, sum by (le) (rate(traefik_service_request_duration_seconds_bucket{" + apiService + "}[5m])))"),
-                GrafanaDashboard.Panel.stat("API 5xx ratio", "percentunit", AlertRules.apiErrorRatio(api.name(), "5m")),
+                GrafanaDashboard.Panel.stat("API 5xx ratio", "percentunit", AlertRules.apiErrorRatio(namespace, api.name(), "5m")),
                 GrafanaDashboard.Panel.graph("Requests per second by code", "reqps",
                         "sum by (code) (rate(traefik_service_requests_total{" + apiService + "}[5m]))"),
-                GrafanaDashboard.Panel.graph("Synthetic probe duration by endpoint", "s",
-                        "max by (" + endpointLabel + ") (keyboss_probe_duration_seconds)"),
-                GrafanaDashboard.Panel.graph("Synthetic probe success by endpoint", "percentunit",
-                        "max by (" + endpointLabel + ") (keyboss_probe_success)"),
                 GrafanaDashboard.Panel.graph("Checkout error budget burn rate (1h)", "none",
-                        "(" + AlertRules.apiErrorRatio(api.name(), "1h") + ") / " + AlertRules.CHECKOUT_ERROR_BUDGET)));
+                        "(" + AlertRules.apiErrorRatio(namespace, api.name(), "1h") + ") / " + AlertRules.CHECKOUT_ERROR_BUDGET)));
         GrafanaDashboard platform = new GrafanaDashboard("keyboss-platform-reliability", "KeyBoss Platform Reliability", List.of(
                 GrafanaDashboard.Panel.graph("Available replicas", "none",
                         "kube_deployment_status_replicas_available{" + ns + ",deployment=~\"" + api.name() + "|" + workers.name() + "|" + storefront.name() + "\"}"),
@@ -44,19 +57,23 @@ public final class Dashboards {
                         "max by (pod) (container_memory_working_set_bytes{" + ns + ",container!=\"\"}) / max by (pod) (kube_pod_container_resource_limits{" + ns + ",resource=\"memory\"})"),
                 GrafanaDashboard.Panel.graph("CPU by pod", "cores",
                         "sum by (pod) (rate(container_cpu_usage_seconds_total{" + ns + ",container!=\"\"}[5m]))")));
+        String pg = "{" + ns + ",service=~\"postgres-exporter-.*\"}";
+        String redis = "{" + ns + ",service=\"redis-exporter\"}";
         GrafanaDashboard infra = new GrafanaDashboard("keyboss-infra", "KeyBoss PostgreSQL & Redis", List.of(
-                GrafanaDashboard.Panel.stat("PostgreSQL up", "none", "pg_up{service=~\"postgres-exporter-.*\"}"),
-                GrafanaDashboard.Panel.stat("PostgreSQL role (1 = standby)", "none", "pg_replication_is_replica{service=~\"postgres-exporter-.*\"}"),
-                GrafanaDashboard.Panel.graph("Replication lag", "s", "pg_replication_lag_seconds{service=~\"postgres-exporter-.*\"}"),
+                GrafanaDashboard.Panel.stat("PostgreSQL up", "none", "pg_up" + pg),
+                GrafanaDashboard.Panel.stat("PostgreSQL role (1 = standby)", "none", "pg_replication_is_replica" + pg),
+                GrafanaDashboard.Panel.graph("Replication lag", "s", "pg_replication_lag_seconds" + pg),
+                GrafanaDashboard.Panel.stat("Streaming standbys", "none",
+                        "count by (service) (pg_stat_replication_pg_wal_lsn_diff{" + ns + ",service=~\"postgres-exporter-.*\",state=\"streaming\"})"),
                 GrafanaDashboard.Panel.graph("Connections to " + postgres.database(), "none",
-                        "sum by (service) (pg_stat_activity_count{datname=\"" + postgres.database() + "\"})"),
+                        "sum by (service) (pg_stat_activity_count{" + ns + ",service=~\"postgres-exporter-.*\",datname=\"" + postgres.database() + "\"})"),
                 GrafanaDashboard.Panel.graph("Transactions per second", "ops",
-                        "sum by (service) (rate(pg_stat_database_xact_commit{datname=\"" + postgres.database() + "\"}[5m]))"),
-                GrafanaDashboard.Panel.stat("Valkey up", "none", "redis_up{job=\"redis-exporter\"}"),
-                GrafanaDashboard.Panel.graph("Valkey memory", "bytes", "redis_memory_used_bytes{job=\"redis-exporter\"}"),
+                        "sum by (service) (rate(pg_stat_database_xact_commit{" + ns + ",service=~\"postgres-exporter-.*\",datname=\"" + postgres.database() + "\"}[5m]))"),
+                GrafanaDashboard.Panel.stat("Valkey up", "none", "redis_up" + redis),
+                GrafanaDashboard.Panel.graph("Valkey memory", "bytes", "redis_memory_used_bytes" + redis),
                 GrafanaDashboard.Panel.graph("Keyspace hits and misses", "ops",
-                        "rate(redis_keyspace_hits_total{job=\"redis-exporter\"}[5m])",
-                        "rate(redis_keyspace_misses_total{job=\"redis-exporter\"}[5m])")));
+                        "rate(redis_keyspace_hits_total" + redis + "[5m])",
+                        "rate(redis_keyspace_misses_total" + redis + "[5m])")));
         return List.of(business, platform, infra);
     }
 }

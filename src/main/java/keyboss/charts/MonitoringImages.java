@@ -4,6 +4,12 @@ package keyboss.charts;
 public record MonitoringImages(ImageRef prometheus, ImageRef alertmanager, ImageRef grafana, ImageRef kubeStateMetrics,
         ImageRef postgresExporter, ImageRef redisExporter, ImageRef keybossExporter) {
 
+    /**
+     * KeyBoss's own synthetic-probe exporter (seed 4.7.1), built from
+     * {@code images/keyboss-exporter/Dockerfile}; its tag is the exporter's {@code VERSION}.
+     */
+    public static final String KEYBOSS_EXPORTER = "keyboss/keyboss-exporter:1.0.0";
+
     public static MonitoringImages defaults() {
         return new MonitoringImages(
                 ImageRef.of("prom/prometheus:v2.53.2"),
@@ -12,7 +18,6 @@ public record MonitoringImages(ImageRef prometheus, ImageRef alertmanager, Image
                 ImageRef.of("registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0"),
                 ImageRef.of("quay.io/prometheuscommunity/postgres-exporter:v0.15.0"),
                 ImageRef.of("oliver006/redis_exporter:v1.62.0"),
-                // KeyBoss's own synthetic-probe exporter (seed 4.7.1).
-                ImageRef.of("keyboss/keyboss-exporter:1.0.0"));
+                ImageRef.of(KEYBOSS_EXPORTER));
     }
 }

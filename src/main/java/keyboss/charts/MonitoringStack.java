@@ -28,6 +28,8 @@ import org.cdk8s.plus25.k8s.PodSpec;
 import org.cdk8s.plus25.k8s.PolicyRule;
 import org.cdk8s.plus25.k8s.Probe;
 import org.cdk8s.plus25.k8s.RoleRef;
+import org.cdk8s.plus25.k8s.SecretVolumeSource;
+import org.cdk8s.plus25.k8s.SecurityContext;
 import org.cdk8s.plus25.k8s.Subject;
 import org.cdk8s.plus25.k8s.Volume;
 import org.cdk8s.plus25.k8s.VolumeMount;
@@ -36,12 +38,18 @@ import software.constructs.Construct;
 /**
  * The seed's observability (section 4) as one construct: Prometheus (15 s scrapes, 15 d
  * retention, the seed's scrape jobs, alert rules as code), Alertmanager (routes by severity,
- * inhibition), Grafana (three dashboards provisioned from ConfigMaps), kube-state-metrics, two
- * PostgreSQL exporters, a Valkey exporter and the keyboss probe exporter. Where the cluster
- * admits cluster-scoped objects, discovery and kube-state-metrics are cluster-wide; elsewhere
- * they are confined to the namespace with Roles. Where the cluster runs the Prometheus Operator,
+ * inhibition, receivers from the environment), Grafana (three dashboards provisioned from
+ * ConfigMaps), kube-state-metrics, two PostgreSQL exporters, a Valkey exporter (which also reads
+ * the Sentinels) and the keyboss probe exporter. Where the cluster admits cluster-scoped
+ * objects, discovery and kube-state-metrics are cluster-wide; elsewhere they are confined to the
+ * namespace with Roles, and what only the cluster sees (Traefik, cAdvisor) is federated from the
+ * central Prometheus the environment declares. Where the cluster runs the Prometheus Operator,
  * ServiceMonitors with its labels feed the central Prometheus too. UIs are served under
  * /prometheus/, /alertmanager/ and /grafana/ by their own settings (no Traefik Middleware).
+ *
+ * <p>Provenance: every scrape job and ServiceMonitor records the metric families it produces and
+ * the labels they carry there ({@link #catalog()}, {@link #centralCatalog()}); the tests check
+ * every rule and dashboard query against the catalog of the Prometheus that evaluates it.
  *
  * <p>Objects (ids are public API) are named after the component: {@code prometheus-*},
  * {@code alertmanager-*}, {@code grafana-*}, {@code ksm-*}, {@code postgres-exporter-N-*},
@@ -65,30 +73,58 @@ public class MonitoringStack extends Component {
     private static final List<String> KSM_RESOURCES = List.of("pods", "deployments", "statefulsets", "replicasets",
             "jobs", "cronjobs", "horizontalpodautoscalers", "poddisruptionbudgets", "services", "endpoints",
             "persistentvolumeclaims");
+    /** Labels the in-namespace scrape gives an exporter target: those a ServiceMonitor scrape gives, but pod and container. */
+    static final List<String> EXPORTER_TARGET_LABELS = List.of("job", "instance", "namespace", "service", "endpoint");
+    /** Labels a Prometheus Operator scrape of a ServiceMonitor endpoint gives each target. */
+    static final List<String> SERVICE_MONITOR_TARGET_LABELS = List.of("job", "instance", "namespace", "service", "pod",
+            "container", "endpoint");
+    /** The port name of every exporter's Service, and so the value of their {@code endpoint} target label. */
+    static final String METRICS_PORT = "metrics";
+    /** Where Alertmanager's container finds the Secret keys its receivers read. */
+    private static final String RECEIVER_SECRETS_VOLUME = "receiver-secrets";
 
     private final List<AlertRule> rules;
     private final List<GrafanaDashboard> dashboards;
     private final String namespace;
+    private final MetricCatalog catalog;
+    private final MetricCatalog centralCatalog;
+    private final List<Object> scrapeJobs = new ArrayList<>();
 
     public MonitoringStack(Construct scope, String id, Props props) {
         super(scope, id);
         this.namespace = environment.namespace();
-        List<AlertRule> all = new ArrayList<>(AlertRules.forShop(namespace, props.api(), props.storefront(),
+        MonitoringSettings settings = environment.monitoring();
+        boolean clusterWide = environment.clusterScopedAllowed();
+        this.catalog = scrapeJobs(props, clusterWide, settings);
+        this.centralCatalog = settings.prometheusOperator() ? centralCatalog(settings) : null;
+        String probeLabel = probeLabel(catalog);
+        if (centralCatalog != null && !probeLabel.equals(probeLabel(centralCatalog))) {
+            // One dashboard JSON serves both Prometheuses; the in-namespace scrape mirrors the
+            // ServiceMonitor's target labels so that this cannot happen.
+            throw new IllegalStateException("the probe label differs between the Prometheuses: " + probeLabel
+                    + " vs " + probeLabel(centralCatalog));
+        }
+        List<AlertRule> all = new ArrayList<>(AlertRules.forShop(namespace, probeLabel, props.api(), props.storefront(),
                 props.workers(), props.postgres(), props.valkey(), props.backup()));
         all.addAll(props.extraRules());
         this.rules = List.copyOf(all);
-        this.dashboards = Dashboards.forShop(namespace, environment.monitoring().endpointLabel(), props.api(),
+        this.dashboards = Dashboards.forShop(namespace, probeLabel, props.api(),
                 props.storefront(), props.workers(), props.postgres(), props.valkey(), props.backup());
         for (AlertRule rule : rules) {
             if (rule.problem() != null) {
                 Problems.report(this, "rules." + rule.name(), rule.forDuration(), "a valid alerting rule", rule.problem());
             }
         }
+        for (String key : settings.receiverSecretKeys()) {
+            if (!props.secrets().keyNames().contains(key)) {
+                Problems.report(this, "monitoring.receivers", key, "a key of Secret " + props.secrets().name() + " "
+                        + props.secrets().keyNames(), "add the key to the Secret contract, or name one it declares");
+            }
+        }
         if (hasProblems()) {
             return;
         }
         MonitoringImages images = environment.images().monitoring();
-        boolean clusterWide = environment.clusterScopedAllowed();
 
         // Prometheus
         Map<String, String> promLabels = Labels.of("prometheus", "monitoring");
@@ -98,7 +134,7 @@ public class MonitoringStack extends Component {
                         List.of("get", "list", "watch"))) : List.of(), clusterWide);
         new KubeConfigMap(this, "prometheus-config", KubeConfigMapProps.builder()
                 .metadata(K8s.meta("prometheus-config", promLabels))
-                .data(Map.of("prometheus.yml", Synthesizer.toYaml(prometheusConfig(clusterWide))))
+                .data(Map.of("prometheus.yml", Synthesizer.toYaml(prometheusConfig())))
                 .build());
         new KubeConfigMap(this, "prometheus-rules", KubeConfigMapProps.builder()
                 .metadata(K8s.meta("prometheus-rules", promLabels))
@@ -121,17 +157,22 @@ public class MonitoringStack extends Component {
                 List.of(K8s.readOnlyMount("config", "/etc/prometheus"), K8s.readOnlyMount("rules", "/etc/prometheus/rules"),
                         K8s.mount("data", "/prometheus")), "prometheus", ContainerResources.of("200m", "512Mi", "1", "1Gi"));
 
-        // Alertmanager
+        // Alertmanager: receivers read their URLs and passwords from the Secret, mounted read-only.
         Map<String, String> amLabels = Labels.of("alertmanager", "monitoring");
         new KubeConfigMap(this, "alertmanager-config", KubeConfigMapProps.builder()
                 .metadata(K8s.meta("alertmanager-config", amLabels))
-                .data(Map.of("alertmanager.yml", Synthesizer.toYaml(alertmanagerConfig())))
+                .data(Map.of("alertmanager.yml", Synthesizer.toYaml(alertmanagerConfig(settings))))
                 .build());
+        List<KeyToPath> receiverKeys = settings.receiverSecretKeys().stream()
+                .map(k -> KeyToPath.builder().key(props.secrets().key(k)).path(k).build()).toList();
         web("alertmanager", "alertmanager", images.alertmanager(), 9093, "/alertmanager/-/ready", NOBODY, List.of(
                 "--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager",
                 "--web.external-url=" + environment.publicUrl() + "/alertmanager/", "--web.route-prefix=/alertmanager/"),
-                List.of(), List.of(K8s.configMapVolume("config", "alertmanager-config"), K8s.emptyDirVolume("data")),
-                List.of(K8s.readOnlyMount("config", "/etc/alertmanager"), K8s.mount("data", "/alertmanager")), null,
+                List.of(), List.of(K8s.configMapVolume("config", "alertmanager-config"), K8s.emptyDirVolume("data"),
+                        Volume.builder().name(RECEIVER_SECRETS_VOLUME).secret(SecretVolumeSource.builder()
+                                .secretName(props.secrets().name()).items(receiverKeys).build()).build()),
+                List.of(K8s.readOnlyMount("config", "/etc/alertmanager"), K8s.mount("data", "/alertmanager"),
+                        K8s.readOnlyMount(RECEIVER_SECRETS_VOLUME, AlertReceiver.SECRETS_DIR)), null,
                 ContainerResources.of("20m", "32Mi", "200m", "128Mi"));
 
         // Grafana
@@ -201,11 +242,13 @@ public class MonitoringStack extends Component {
         exporter("redis-exporter", images.redisExporter(), 9121, 59000, List.of(
                 K8s.env("REDIS_ADDR", "redis://" + props.valkey().hosts().get(0))));
         chart.dependsOn("Deployment/redis-exporter", "StatefulSet/" + props.valkey().name());
-        String url = environment.publicUrl();
         exporter("keyboss-exporter", images.keybossExporter(), 9100, 1000, List.of(
-                K8s.env("PROBE_TARGETS", String.join(",", url + "/", url + props.api().path(), url + "/dashboard/",
-                        url + "/default-channel/products/", props.api().internalUrl())),
-                K8s.env("PROBE_INTERVAL_SECONDS", "15")));
+                K8s.env("PROBE_TARGETS", probeTargets(props)),
+                K8s.env("PROBE_INTERVAL_SECONDS", "15"),
+                K8s.env("PROBE_TIMEOUT_SECONDS", "10"),
+                K8s.env("GRAPHQL_URL", props.api().internalUrl()),
+                // Where it runs, for keyboss_build_info (the namespace: charts never read the environment's name).
+                K8s.env("KEYBOSS_ENVIRONMENT", namespace)));
         chart.dependsOn("Deployment/keyboss-exporter", "Ingress/keyboss");
 
         props.ingress().addPath("/prometheus/", "prometheus", "prometheus");
@@ -247,14 +290,25 @@ public class MonitoringStack extends Component {
     /** A single-replica Deployment and its Service, with an HTTP readiness check. */
     private void web(String name, String portName, ImageRef image, int port, String readyPath, int uid, List<String> args,
             List<EnvVar> env, List<Volume> volumes, List<VolumeMount> mounts, String serviceAccount, ContainerResources resources) {
+        web(name, portName, image, port, readyPath, uid, args, env, volumes, mounts, serviceAccount, resources, false);
+    }
+
+    private void web(String name, String portName, ImageRef image, int port, String readyPath, int uid, List<String> args,
+            List<EnvVar> env, List<Volume> volumes, List<VolumeMount> mounts, String serviceAccount, ContainerResources resources,
+            boolean readOnlyRoot) {
         Map<String, String> labels = Labels.of(name, "monitoring");
+        SecurityContext security = K8s.restrictedContainer();
+        if (readOnlyRoot) {
+            security = SecurityContext.builder().allowPrivilegeEscalation(false).readOnlyRootFilesystem(true)
+                    .capabilities(security.getCapabilities()).build();
+        }
         Probe ready = Probe.builder().httpGet(HttpGetAction.builder().path(readyPath).port(K8s.intOrString(portName)).build())
                 .periodSeconds(10).timeoutSeconds(5).failureThreshold(3).build();
         Container c = Container.builder().name(name).image(image.image()).imagePullPolicy(image.pullPolicy().value())
                 .args(args).env(env)
                 .ports(List.of(ContainerPort.builder().name(portName).containerPort(port).build()))
                 .readinessProbe(ready).livenessProbe(ready)
-                .resources(K8s.resources(resources)).securityContext(K8s.restrictedContainer()).volumeMounts(mounts).build();
+                .resources(K8s.resources(resources)).securityContext(security).volumeMounts(mounts).build();
         PodSpec.Builder pod = PodSpec.builder().securityContext(K8s.restrictedPod(uid, uid)).containers(List.of(c)).volumes(volumes);
         if (serviceAccount != null) {
             pod.serviceAccountName(serviceAccount);
@@ -267,42 +321,99 @@ public class MonitoringStack extends Component {
 
     /** An exporter: Deployment, Service on port "metrics", and a ServiceMonitor where the Prometheus Operator runs. */
     private void exporter(String name, ImageRef image, int port, int uid, List<EnvVar> env) {
-        web(name, "metrics", image, port, "/metrics", uid, List.of(), env, List.of(), List.of(), null,
-                ContainerResources.of("10m", "32Mi", "100m", "128Mi"));
+        // Exporters write nothing, so their root file systems are read-only.
+        web(name, METRICS_PORT, image, port, "/metrics", uid, List.of(), env, List.of(), List.of(), null,
+                ContainerResources.of("10m", "32Mi", "100m", "128Mi"), true);
         if (environment.monitoring().prometheusOperator()) {
             Map<String, String> labels = new LinkedHashMap<>(Labels.of(name, "monitoring"));
             labels.putAll(environment.monitoring().serviceMonitorLabels());
             CustomResources.create(this, name + "-monitor", CustomResources.SERVICE_MONITOR, "ServiceMonitor", name,
                     Map.copyOf(labels), Map.of(), Map.of(
                             "selector", Map.of("matchLabels", Labels.selector(name)),
-                            "endpoints", List.of(Map.of("port", "metrics", "interval", "15s"))));
+                            "endpoints", List.of(Map.of("port", METRICS_PORT, "interval", "15s"))));
         }
     }
 
-    /** prometheus.yml: 15 s scrapes and evaluation, the rules, Alertmanager, and the seed's scrape jobs. */
-    private Map<String, Object> prometheusConfig(boolean clusterWide) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("global", Map.of("scrape_interval", "15s", "evaluation_interval", "15s"));
-        c.put("rule_files", List.of("/etc/prometheus/rules/*.yml"));
-        c.put("alerting", Map.of("alertmanagers", List.of(Map.of("path_prefix", "/alertmanager/",
-                "static_configs", List.of(Map.of("targets", List.of("alertmanager:9093")))))));
-        List<Object> jobs = new ArrayList<>();
-        jobs.add(Map.of("job_name", "prometheus", "metrics_path", "/prometheus/metrics",
-                "static_configs", List.of(Map.of("targets", List.of("localhost:9090")))));
-        jobs.add(Map.of("job_name", "kube-state-metrics", "static_configs", List.of(Map.of("targets", List.of("kube-state-metrics:8080")))));
-        // The exporters, by their Services; "service" names each one, as the dashboards expect.
-        for (String[] exporter : new String[][] {{"postgres-exporter", "postgres-exporter-0:9187", "postgres-exporter-1:9187"},
-                {"redis-exporter", "redis-exporter:9121"}, {"keyboss-exporter", "keyboss-exporter:9100"}}) {
-            jobs.add(Map.of("job_name", exporter[0],
-                    "static_configs", List.of(Map.of("targets", List.of(java.util.Arrays.copyOfRange(exporter, 1, exporter.length)))),
-                    "relabel_configs", List.of(Map.of("source_labels", List.of("__address__"), "regex", "([^:]+):.*",
-                            "target_label", "service", "replacement", "$1"))));
+    /** The exporters the central Prometheus scrapes through ServiceMonitors, with what each produces. */
+    private static Map<String, Map<String, List<String>>> serviceMonitored() {
+        Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();
+        out.put("postgres-exporter-0", MetricSets.postgresExporter());
+        out.put("postgres-exporter-1", MetricSets.postgresExporter());
+        out.put("redis-exporter", MetricSets.redisExporter());
+        out.put("keyboss-exporter", MetricSets.keybossExporter());
+        return out;
+    }
+
+    /** The five endpoints the probe exporter requests (seed 4.7.3), named as its dashboards show them. */
+    private String probeTargets(Props props) {
+        String url = environment.publicUrl();
+        return String.join(",",
+                "storefront=" + url + props.storefront().path(),
+                "graphql_api=" + props.api().internalUrl(),
+                "dashboard=" + url + "/dashboard/",
+                "grafana=" + url + "/grafana/api/health",
+                "alertmanager=" + url + "/alertmanager/-/ready");
+    }
+
+    /** The name the probe's {@code endpoint} label has in {@code c}: renamed where the scrape sets its own. */
+    private static String probeLabel(MetricCatalog c) {
+        return c.families().get("keyboss_probe_success").labels().contains("exported_endpoint") ? "exported_endpoint" : "endpoint";
+    }
+
+    /** What the central Prometheus holds of this shop: the ServiceMonitors' targets and what the cluster declares. */
+    private MetricCatalog centralCatalog(MonitoringSettings settings) {
+        MetricCatalog.Builder c = new MetricCatalog.Builder(environment.name() + " central Prometheus");
+        serviceMonitored().forEach((name, families) ->
+                c.scraped("ServiceMonitor " + name, families, SERVICE_MONITOR_TARGET_LABELS));
+        for (ClusterMetrics m : settings.clusterMetrics()) {
+            c.asIs(m.producer(), m.families());
         }
+        return c.build();
+    }
+
+    /** A static scrape job of exporter Services, labelled as a ServiceMonitor scrape labels them. */
+    private Map<String, Object> exporterJob(String job, List<String> services, int port) {
+        return Map.of("job_name", job,
+                "static_configs", List.of(Map.of(
+                        "targets", services.stream().map(s -> s + ":" + port).toList(),
+                        "labels", Map.of("namespace", namespace, "endpoint", METRICS_PORT))),
+                "relabel_configs", List.of(Map.of("source_labels", List.of("__address__"), "regex", "([^:]+):.*",
+                        "target_label", "service", "replacement", "$1")));
+    }
+
+    /**
+     * The scrape jobs of the in-namespace Prometheus, and the catalog of what they produce: the
+     * seed's jobs (table 7), the exporters (labelled like ServiceMonitor targets, so the probe's
+     * {@code endpoint} arrives as {@code exported_endpoint} here too), the Sentinels through the
+     * Valkey exporter, and either the cluster-wide jobs or a federation of what the cluster declares.
+     */
+    private MetricCatalog scrapeJobs(Props props, boolean clusterWide, MonitoringSettings settings) {
+        MetricCatalog.Builder c = new MetricCatalog.Builder(environment.name() + " in-namespace Prometheus");
+        scrapeJobs.add(Map.of("job_name", "prometheus", "metrics_path", "/prometheus/metrics",
+                "static_configs", List.of(Map.of("targets", List.of("localhost:9090")))));
+        c.scraped("job prometheus", Map.of(), List.of("job", "instance"));
+        scrapeJobs.add(Map.of("job_name", "kube-state-metrics", "static_configs", List.of(Map.of("targets", List.of("kube-state-metrics:8080")))));
+        c.scraped("job kube-state-metrics", MetricSets.kubeStateMetrics(), List.of("job", "instance"));
+        scrapeJobs.add(exporterJob("postgres-exporter", List.of("postgres-exporter-0", "postgres-exporter-1"), 9187));
+        c.scraped("job postgres-exporter", MetricSets.postgresExporter(), EXPORTER_TARGET_LABELS);
+        scrapeJobs.add(exporterJob("redis-exporter", List.of("redis-exporter"), 9121));
+        c.scraped("job redis-exporter", MetricSets.redisExporter(), EXPORTER_TARGET_LABELS);
+        scrapeJobs.add(exporterJob("keyboss-exporter", List.of("keyboss-exporter"), 9100));
+        c.scraped("job keyboss-exporter", MetricSets.keybossExporter(), EXPORTER_TARGET_LABELS);
+        // The Valkey exporter's multi-target endpoint reads each Sentinel (instance = the Sentinel).
+        scrapeJobs.add(Map.of("job_name", "redis-sentinel", "metrics_path", "/scrape",
+                "static_configs", List.of(Map.of("targets", props.valkey().sentinelHosts(), "labels", Map.of("namespace", namespace))),
+                "relabel_configs", List.of(
+                        Map.of("source_labels", List.of("__address__"), "target_label", "__param_target", "replacement", "redis://$1"),
+                        Map.of("source_labels", List.of("__address__"), "target_label", "instance"),
+                        Map.of("target_label", "__address__", "replacement", "redis-exporter:9121"))));
+        c.scraped("job redis-sentinel", MetricSets.redisExporterSentinel(), List.of("job", "instance", "namespace"));
+
         Map<String, Object> podsSd = new LinkedHashMap<>(Map.of("role", "pod"));
         if (!clusterWide) {
             podsSd.put("namespaces", Map.of("names", List.of(namespace)));
         }
-        jobs.add(Map.of("job_name", "kubernetes-pods", "kubernetes_sd_configs", List.of(podsSd), "relabel_configs", List.of(
+        scrapeJobs.add(Map.of("job_name", "kubernetes-pods", "kubernetes_sd_configs", List.of(podsSd), "relabel_configs", List.of(
                 Map.of("source_labels", List.of("__meta_kubernetes_pod_annotation_prometheus_io_scrape"), "action", "keep", "regex", "true"),
                 Map.of("source_labels", List.of("__meta_kubernetes_pod_annotation_prometheus_io_path"), "action", "replace",
                         "target_label", "__metrics_path__", "regex", "(.+)"),
@@ -311,34 +422,72 @@ public class MonitoringStack extends Component {
                 Map.of("source_labels", List.of("__meta_kubernetes_pod_label_app_kubernetes_io_name"), "target_label", "job"),
                 Map.of("source_labels", List.of("__meta_kubernetes_namespace"), "target_label", "namespace"),
                 Map.of("source_labels", List.of("__meta_kubernetes_pod_name"), "target_label", "pod"))));
+        // Whatever annotated pods expose is not known here, so the catalog lists only their up.
+        c.scraped("job kubernetes-pods", Map.of(), List.of("job", "instance", "namespace", "pod"));
         if (clusterWide) {
             Map<String, Object> tls = Map.of("ca_file", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt");
             String token = "/var/run/secrets/kubernetes.io/serviceaccount/token";
-            jobs.add(Map.of("job_name", "kubernetes-apiserver", "scheme", "https", "tls_config", tls,
+            scrapeJobs.add(Map.of("job_name", "kubernetes-apiserver", "scheme", "https", "tls_config", tls,
                     "authorization", Map.of("credentials_file", token),
                     "kubernetes_sd_configs", List.of(Map.of("role", "endpoints")), "relabel_configs", List.of(Map.of(
                             "source_labels", List.of("__meta_kubernetes_namespace", "__meta_kubernetes_service_name",
                                     "__meta_kubernetes_endpoint_port_name"), "action", "keep", "regex", "default;kubernetes;https"))));
+            c.scraped("job kubernetes-apiserver", Map.of(), List.of("job", "instance"));
             for (String[] job : new String[][] {{"kubernetes-nodes", "/metrics"}, {"kubernetes-cadvisor", "/metrics/cadvisor"}}) {
-                jobs.add(Map.of("job_name", job[0], "scheme", "https", "tls_config", tls,
+                scrapeJobs.add(Map.of("job_name", job[0], "scheme", "https", "tls_config", tls,
                         "authorization", Map.of("credentials_file", token),
                         "kubernetes_sd_configs", List.of(Map.of("role", "node")), "relabel_configs", List.of(
                                 Map.of("target_label", "__address__", "replacement", "kubernetes.default.svc:443"),
                                 Map.of("source_labels", List.of("__meta_kubernetes_node_name"), "regex", "(.+)",
                                         "target_label", "__metrics_path__", "replacement", "/api/v1/nodes/$1/proxy" + job[1]))));
             }
-            jobs.add(Map.of("job_name", "traefik", "kubernetes_sd_configs", List.of(Map.of("role", "pod",
+            c.scraped("job kubernetes-nodes", Map.of(), List.of("job", "instance"));
+            c.scraped("job kubernetes-cadvisor", MetricSets.cadvisor(), List.of("job", "instance"));
+            scrapeJobs.add(Map.of("job_name", "traefik", "kubernetes_sd_configs", List.of(Map.of("role", "pod",
                     "namespaces", Map.of("names", List.of("kube-system")))), "relabel_configs", List.of(
                     Map.of("source_labels", List.of("__meta_kubernetes_pod_label_app_kubernetes_io_name"), "action", "keep", "regex", "traefik"),
                     Map.of("source_labels", List.of("__address__"), "regex", "([^:]+)(?::\\d+)?", "replacement", "$1:9100",
                             "target_label", "__address__"))));
+            c.scraped("job traefik", MetricSets.traefik(), List.of("job", "instance"));
         }
-        c.put("scrape_configs", jobs);
+        if (settings.centralPrometheusUrl() != null) {
+            // What only the cluster sees comes from the central Prometheus, this tenant's series only.
+            MetricCatalog own = c.build();
+            List<String> match = new ArrayList<>();
+            for (ClusterMetrics m : settings.clusterMetrics()) {
+                Map<String, List<String>> federated = new java.util.TreeMap<>(m.families());
+                federated.keySet().removeIf(own::holds);
+                federated.keySet().forEach(f -> match.add(m.federationMatch(f, namespace)));
+                c.asIs("job central-federation (" + m.producer() + ")", federated);
+            }
+            if (!match.isEmpty()) {
+                java.net.URI central = java.net.URI.create(settings.centralPrometheusUrl());
+                int port = central.getPort() != -1 ? central.getPort() : central.getScheme().equals("https") ? 443 : 80;
+                String prefix = central.getPath() == null ? "" : central.getPath().replaceAll("/+$", "");
+                scrapeJobs.add(Map.of("job_name", "central-federation", "honor_labels", true, "scheme", central.getScheme(),
+                        "metrics_path", prefix + "/federate", "params", Map.of("match[]", List.copyOf(match)),
+                        "scrape_interval", "30s", "static_configs", List.of(Map.of("targets", List.of(central.getHost() + ":" + port)))));
+            }
+        }
+        return c.build();
+    }
+
+    /** prometheus.yml: 15 s scrapes and evaluation, the rules, Alertmanager, and the scrape jobs. */
+    private Map<String, Object> prometheusConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("global", Map.of("scrape_interval", "15s", "evaluation_interval", "15s"));
+        c.put("rule_files", List.of("/etc/prometheus/rules/*.yml"));
+        c.put("alerting", Map.of("alertmanagers", List.of(Map.of("path_prefix", "/alertmanager/",
+                "static_configs", List.of(Map.of("targets", List.of("alertmanager:9093")))))));
+        c.put("scrape_configs", List.copyOf(scrapeJobs));
         return c;
     }
 
-    /** alertmanager.yml: critical and warning routes, grouping by alert and service, warnings inhibited by a critical. */
-    private static Map<String, Object> alertmanagerConfig() {
+    /**
+     * alertmanager.yml: critical and warning routes, grouping by alert and service, warnings
+     * inhibited by a critical of the same service, each route to the environment's receiver.
+     */
+    private static Map<String, Object> alertmanagerConfig(MonitoringSettings settings) {
         Map<String, Object> route = new LinkedHashMap<>();
         route.put("receiver", "warning");
         route.put("group_by", List.of("alertname", "service"));
@@ -353,8 +502,11 @@ public class MonitoringStack extends Component {
         c.put("route", route);
         c.put("inhibit_rules", List.of(Map.of("source_matchers", List.of("severity=\"critical\""),
                 "target_matchers", List.of("severity=\"warning\""), "equal", List.of("service"))));
-        // Receivers carry no integration in git: add the team's webhook or e-mail per cluster.
-        c.put("receivers", List.of(Map.of("name", "critical"), Map.of("name", "warning")));
+        Map<String, Object> critical = new LinkedHashMap<>(Map.of("name", "critical"));
+        critical.putAll(settings.critical().toAlertmanager());
+        Map<String, Object> warning = new LinkedHashMap<>(Map.of("name", "warning"));
+        warning.putAll(settings.warning().toAlertmanager());
+        c.put("receivers", List.of(critical, warning));
         return c;
     }
 
@@ -370,5 +522,19 @@ public class MonitoringStack extends Component {
 
     public List<GrafanaDashboard> dashboards() {
         return dashboards;
+    }
+
+    /** What the in-namespace Prometheus holds, by producer: it evaluates every rule and feeds this Grafana. */
+    public MetricCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * What the central Prometheus holds of this shop (ServiceMonitors and the cluster's declared
+     * metrics), or null where no Prometheus Operator runs. Where a central Grafana reads the
+     * dashboards, it reads them from here.
+     */
+    public MetricCatalog centralCatalog() {
+        return centralCatalog;
     }
 }

@@ -15,7 +15,12 @@ public record SecretContract(String name, List<Key> keys) {
         /** 32 random bytes, hex-encoded (passwords and keys used in URLs). */
         RANDOM_HEX,
         /** A 2048-bit RSA private key in PEM (Saleor signs JWTs with it). */
-        RSA_PRIVATE_KEY
+        RSA_PRIVATE_KEY,
+        /**
+         * An obviously local alert webhook, {@code http://host.k3d.internal:9095/alerts}: the
+         * developer's machine as a k3d cluster sees it (README, "Alert delivery").
+         */
+        LOCAL_ALERT_WEBHOOK
     }
 
     /** Which characters a value may hold, checked by {@code bin/create-secrets} before it touches the cluster. */
@@ -52,7 +57,9 @@ public record SecretContract(String name, List<Key> keys) {
                 new Key("SECRET_KEY", Generator.RANDOM_HEX, "Django SECRET_KEY of Saleor"),
                 new Key("RSA_PRIVATE_KEY", Generator.RSA_PRIVATE_KEY, "RSA key Saleor signs JWTs with"),
                 new Key("ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of the dashboard admin the seed Job creates"),
-                new Key("GRAFANA_ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of Grafana's admin")));
+                new Key("GRAFANA_ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of Grafana's admin"),
+                new Key(MonitoringSettings.ALERT_WEBHOOK_URL, Generator.LOCAL_ALERT_WEBHOOK,
+                        "URL Alertmanager posts alerts to (a chat bridge or incident tool; it may carry a token)")));
     }
 
     public Set<String> keyNames() {

@@ -153,6 +153,7 @@ class CreateSecretsIT {
         assertTrue(values.get("RSA_PRIVATE_KEY").startsWith("-----BEGIN PRIVATE KEY-----"), "PEM key");
         assertTrue(values.get("POSTGRES_PASSWORD").matches("[0-9a-f]{64}"), "32 random bytes in hex");
         assertNotEquals(values.get("POSTGRES_PASSWORD"), values.get("SECRET_KEY"));
+        assertEquals("http://host.k3d.internal:9095/alerts", values.get("ALERT_WEBHOOK_URL"), "an obviously local alert sink");
         assertTrue(Files.readString(log).contains("--namespace keyboss"));
         for (String v : values.values()) {
             assertFalse(r.output().contains(v.substring(0, 20)), "no value is printed");

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MonitoringTest {
 
     private static final String NS = "tenant-keyboss";
+    /** The seed's 11, four burn-rate alerts, backup age, the probe alert and six HA and backup failure modes. */
+    private static final int RULES = 23;
 
     private static String data(String env, String configMap, String key) {
         return (String) Manifest.map(find(Fixtures.builtIn(env), "ConfigMap", configMap).object().get("data")).get(key);
@@ -39,13 +41,15 @@ class MonitoringTest {
             Files.writeString(rules, data(env, "prometheus-rules", "keyboss.rules.yml"));
             Exec.Result r = Exec.run(List.of(promtool(), "check", "rules", rules.toString()), Map.of(), 60);
             assertEquals(0, r.exitCode(), r.output());
-            assertTrue(r.output().contains("SUCCESS: 16 rules found"), r.output());
+            assertTrue(r.output().contains("SUCCESS: " + RULES + " rules found"), r.output());
         }
         MonitoringStack stack = Fixtures.builtInChart("deti").monitoring();
         for (String name : List.of("SaleorAPIDown", "StorefrontDown", "CeleryWorkerDown", "PostgreSQLDown", "RedisDown",
                 "HighAPIErrorRate", "HighAPILatency", "PodCrashLooping", "HighMemoryUsage", "HighCPUUsage", "HPAMaxedOut",
                 "CheckoutErrorBudgetBurnFast", "CheckoutErrorBudgetBurnSlow", "KeyDeliveryAvailabilityBurnFast",
-                "KeyDeliveryAvailabilityBurnSlow", "BackupTooOld")) {
+                "KeyDeliveryAvailabilityBurnSlow", "BackupTooOld", "KeybossEndpointDown", "PostgresReplicationLagHigh",
+                "PostgresNoStreamingStandby", "PostgresTwoPrimaries", "ValkeySentinelMasterSwitched",
+                "PostgresWALArchiveFailing", "BackupFailed")) {
             AlertRule rule = stack.rules().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
             assertTrue(rule.summary().length() > 10 && rule.description().contains("Check"), name + " says what to check");
         }
@@ -125,6 +129,54 @@ class MonitoringTest {
         String backup = "kube_cronjob_status_last_successful_time{namespace=\"" + NS + "\",cronjob=\"postgres-backup\"}";
         c.add(new Case("BackupTooOld", m(backup, "0x1700"), m(backup, "0+60x1700"), "26h5m", "26h20m",
                 m("severity", "warning", "service", "postgres-backup", "namespace", NS, "cronjob", "postgres-backup")));
+        c.addAll(haCases());
+        return c;
+    }
+
+    /** The probe alert and the HA and backup failure modes, on the series their exporters produce. */
+    private static List<Case> haCases() {
+        List<Case> c = new ArrayList<>();
+        String probe = "keyboss_probe_success{namespace=\"" + NS + "\",job=\"keyboss-exporter\",exported_endpoint=\"storefront\"}";
+        c.add(new Case("KeybossEndpointDown", m(probe, "0x40"), m(probe, "1x40"), "30s", "2m",
+                m("severity", "critical", "service", "storefront", "exported_endpoint", "storefront")));
+        // As the in-namespace scrape labels them (MetricCatalog): job, instance, namespace, service, endpoint.
+        String pg0 = "{namespace=\"" + NS + "\",job=\"postgres-exporter\",endpoint=\"metrics\",service=\"postgres-exporter-0\","
+                + "instance=\"postgres-exporter-0:9187\"}";
+        String pg1 = "{namespace=\"" + NS + "\",job=\"postgres-exporter\",endpoint=\"metrics\",service=\"postgres-exporter-1\","
+                + "instance=\"postgres-exporter-1:9187\"}";
+        c.add(new Case("PostgresReplicationLagHigh", m("pg_replication_lag_seconds" + pg1, "60x40", "pg_replication_lag_seconds" + pg0, "0x40"),
+                m("pg_replication_lag_seconds" + pg1, "2x40", "pg_replication_lag_seconds" + pg0, "0x40"), "1m", "3m",
+                m("severity", "warning", "service", "postgres", "namespace", NS, "instance", "postgres-exporter-1:9187")));
+        String streaming = "pg_stat_replication_pg_wal_lsn_diff{namespace=\"" + NS + "\",service=\"postgres-exporter-0\",instance=\"postgres-exporter-0:9187\","
+                + "state=\"streaming\",application_name=\"postgres-1\",server=\"postgres-0.postgres:5432\"}";
+        c.add(new Case("PostgresNoStreamingStandby",
+                m("pg_replication_is_replica" + pg0, "0x40", "pg_up" + pg0, "1x40", "pg_replication_is_replica" + pg1, "1x40", "pg_up" + pg1, "1x40"),
+                m("pg_replication_is_replica" + pg0, "0x40", "pg_up" + pg0, "1x40", "pg_replication_is_replica" + pg1, "1x40", "pg_up" + pg1, "1x40",
+                        streaming, "0x40"),
+                "1m", "3m", m("severity", "critical", "service", "postgres", "namespace", NS, "job", "postgres-exporter",
+                        "endpoint", "metrics", "instance", "postgres-exporter-0:9187")));
+        c.add(new Case("PostgresTwoPrimaries",
+                m("pg_replication_is_replica" + pg0, "0x40", "pg_up" + pg0, "1x40", "pg_replication_is_replica" + pg1, "0x40", "pg_up" + pg1, "1x40"),
+                m("pg_replication_is_replica" + pg0, "0x40", "pg_up" + pg0, "1x40", "pg_replication_is_replica" + pg1, "1x40", "pg_up" + pg1, "1x40"),
+                "30s", "2m", m("severity", "critical", "service", "postgres")));
+        String sentinel = "redis_sentinel_master_status{namespace=\"" + NS + "\",job=\"redis-sentinel\",master_name=\"mymaster\","
+                + "master_status=\"ok\",master_address=";
+        // The first master until 5m, then the promoted replica: both within the 10-minute window from 5m on.
+        c.add(new Case("ValkeySentinelMasterSwitched",
+                m(sentinel + "\"10.42.0.11:6379\"}", "1x5 _x35", sentinel + "\"10.42.0.12:6379\"}", "_x5 1x35"),
+                m(sentinel + "\"10.42.0.11:6379\"}", "1x40"), "3m", "7m",
+                m("severity", "warning", "service", "redis-sentinel", "master_name", "mymaster")));
+        String archiver = "pg_stat_archiver_failed_count{namespace=\"" + NS + "\",service=\"postgres-exporter-0\","
+                + "instance=\"postgres-exporter-0:9187\",server=\"postgres-0.postgres:5432\"}";
+        c.add(new Case("PostgresWALArchiveFailing", m(archiver, "0+1x40"), m(archiver, "3x40"), "5m", "15m",
+                m("severity", "warning", "service", "postgres", "namespace", NS, "instance", "postgres-exporter-0:9187",
+                        "server", "postgres-0.postgres:5432")));
+        String cronJob = "{namespace=\"" + NS + "\",cronjob=\"postgres-backup\"}";
+        // Scheduled at 7200 s; the failed run never set a newer success (healthy: it succeeded at 7300 s).
+        c.add(new Case("BackupFailed",
+                m("kube_cronjob_status_last_schedule_time" + cronJob, "7200x200", "kube_cronjob_status_last_successful_time" + cronJob, "0x200"),
+                m("kube_cronjob_status_last_schedule_time" + cronJob, "7200x200", "kube_cronjob_status_last_successful_time" + cronJob, "7300x200"),
+                "30m", "1h30m", m("severity", "warning", "service", "postgres-backup", "namespace", NS, "cronjob", "postgres-backup")));
         return c;
     }
 
@@ -160,7 +212,7 @@ class MonitoringTest {
         Exec.Result r = Exec.run(List.of(promtool(), "test", "rules", test.toString()), Map.of(), 300);
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("SUCCESS"), r.output());
-        assertEquals(16, cases.stream().map(Case::alert).distinct().count(), "every rule has its unit test");
+        assertEquals(RULES, cases.stream().map(Case::alert).distinct().count(), "every rule has its unit test");
     }
 
     private static List<Object> series(Map<String, String> s) {
@@ -194,7 +246,8 @@ class MonitoringTest {
             assertEquals(0, r.exitCode(), r.output());
             // The JSON Grafana provisions holds the same queries.
             String json = data(env, "grafana-dashboards", "keyboss-infra.json");
-            assertTrue(json.contains("pg_up{service=~\\\"postgres-exporter-.*\\\"}"), json.substring(0, 200));
+            assertTrue(json.contains("pg_up{namespace=\\\"" + Environment.builtIn(env).namespace()
+                    + "\\\",service=~\\\"postgres-exporter-.*\\\"}"), json.substring(0, 200));
         }
     }
 
@@ -236,17 +289,169 @@ class MonitoringTest {
         Path config = tmp.resolve("alertmanager.yml");
         String text = data("deti", "alertmanager-config", "alertmanager.yml");
         Files.writeString(config, text);
-        Exec.Result r = Exec.run(List.of(Exec.require("amtool", "apt-get install -y prometheus-alertmanager"),
-                "check-config", config.toString()), Map.of(), 60);
+        String amtool = MonitoringTools.alertmanager("amtool").toString();
+        Exec.Result r = Exec.run(List.of(amtool, "check-config", config.toString()), Map.of(), 60);
         assertEquals(0, r.exitCode(), r.output());
         assertContainsAll(r.output(), "1 inhibit rules", "2 receivers");
-        Exec.Result route = Exec.run(List.of("amtool", "config", "routes", "test", "--config.file=" + config,
+        Exec.Result route = Exec.run(List.of(amtool, "config", "routes", "test", "--config.file=" + config,
                 "severity=critical", "service=saleor-api"), Map.of(), 60);
         assertEquals("critical", route.stdout().trim(), route.output());
-        Exec.Result warning = Exec.run(List.of("amtool", "config", "routes", "test", "--config.file=" + config,
+        Exec.Result warning = Exec.run(List.of(amtool, "config", "routes", "test", "--config.file=" + config,
                 "severity=warning", "service=saleor-api"), Map.of(), 60);
         assertEquals("warning", warning.stdout().trim(), warning.output());
         assertContainsAll(text, "inhibit_rules", "source_matchers", "target_matchers", "equal:");
+    }
+
+    /** Every query the shipped manifests give a Prometheus: rules by alert name, panels by dashboard and title. */
+    private static Map<String, String> shippedRules(String env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Object> file = Manifest.map(readYaml(data(env, "prometheus-rules", "keyboss.rules.yml")));
+        for (Object group : (List<?>) file.get("groups")) {
+            for (Object rule : (List<?>) Manifest.map(group).get("rules")) {
+                out.put("rule " + Manifest.map(rule).get("alert"), String.valueOf(Manifest.map(rule).get("expr")));
+            }
+        }
+        return out;
+    }
+
+    private static Object readYaml(String text) {
+        try {
+            return new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readValue(text, Object.class);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Map<String, String> shippedPanels(String env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Object> files = Manifest.map(find(Fixtures.builtIn(env), "ConfigMap", "grafana-dashboards").object().get("data"));
+        files.forEach((file, json) -> {
+            Map<String, Object> dashboard = Manifest.map(readYaml(String.valueOf(json)));
+            for (Object panel : (List<?>) dashboard.get("panels")) {
+                for (Object target : (List<?>) Manifest.map(panel).get("targets")) {
+                    out.put("panel " + dashboard.get("uid") + " / " + Manifest.map(panel).get("title") + " / "
+                            + Manifest.map(target).get("refId"), String.valueOf(Manifest.map(target).get("expr")));
+                }
+            }
+        });
+        return out;
+    }
+
+    private static List<String> problems(Map<String, MonitoringTools.Finding> findings) {
+        List<String> out = new ArrayList<>();
+        findings.values().forEach(f -> f.problems().forEach(p -> out.add(f.id() + ": " + p)));
+        return out;
+    }
+
+    /**
+     * Provenance: every rule and panel in dist/ reads only metric families that a producer of
+     * the Prometheus evaluating it produces in that environment, and only labels those series
+     * carry there (matchers, by/without, on/ignoring, histogram le), parsed by Prometheus' own
+     * PromQL parser. Rules run on the in-namespace Prometheus; dashboards are read by this
+     * Grafana from it and, where a central Grafana picks them up, from the central Prometheus.
+     */
+    @Test
+    void everyRuleAndPanelReadsOnlyWhatItsPrometheusHolds() {
+        for (String env : List.of("local", "deti")) {
+            MonitoringStack stack = Fixtures.builtInChart(env).monitoring();
+            Map<String, String> rules = shippedRules(env);
+            Map<String, String> panels = shippedPanels(env);
+            assertEquals(RULES, rules.size(), env);
+            Map<String, String> inNamespace = new LinkedHashMap<>(rules);
+            inNamespace.putAll(panels);
+            Map<String, MonitoringTools.Finding> findings = MonitoringTools.check(stack.catalog(), inNamespace);
+            assertEquals(List.of(), problems(findings), env + ": " + stack.catalog().prometheus());
+            for (MonitoringTools.Finding f : findings.values()) {
+                assertTrue(!f.families().isEmpty(), f.id() + " reads no family");
+                for (String family : f.families()) {
+                    assertTrue(!stack.catalog().families().get(family).producers().isEmpty(), family);
+                }
+            }
+            if (Environment.builtIn(env).monitoring().centralGrafana()) {
+                assertEquals(List.of(), problems(MonitoringTools.check(stack.centralCatalog(), panels)),
+                        env + ": " + stack.centralCatalog().prometheus());
+            }
+        }
+        // What feeds deti's platform rules: Traefik and cAdvisor through the federation job.
+        MetricCatalog deti = Fixtures.builtInChart("deti").monitoring().catalog();
+        assertEquals("[job central-federation (the central Prometheus' Traefik job)]",
+                deti.families().get("traefik_service_requests_total").producers().toString());
+        assertEquals("[job central-federation (the central Prometheus' kubelet/cAdvisor job)]",
+                deti.families().get("container_memory_working_set_bytes").producers().toString());
+        assertEquals("[job kube-state-metrics]", deti.families().get("kube_cronjob_status_last_successful_time").producers().toString());
+        MetricCatalog local = Fixtures.builtInChart("local").monitoring().catalog();
+        assertEquals("[job traefik]", local.families().get("traefik_service_requests_total").producers().toString());
+    }
+
+    /** The check fails where the issue found dist/ broken: no federation on deti, and the old probe scrape's labels. */
+    @Test
+    void theProvenanceCheckCatchesUnfedRulesAndMissingLabels() {
+        Environment unfed = Environment.deti().toBuilder()
+                .monitoring(MonitoringSettings.central().withCentralPrometheusUrl(null)).build();
+        MonitoringStack stack = new KeybossChart(new org.cdk8s.App(), "unfed", unfed).monitoring();
+        Map<String, String> rules = new LinkedHashMap<>();
+        stack.rules().forEach(r -> rules.put(r.name(), r.expr()));
+        Map<String, MonitoringTools.Finding> findings = MonitoringTools.check(stack.catalog(), rules);
+        List<String> unfedRules = findings.values().stream().filter(f -> !f.problems().isEmpty()).map(MonitoringTools.Finding::id).toList();
+        assertEquals(List.of("HighAPIErrorRate", "HighAPILatency", "HighMemoryUsage", "HighCPUUsage",
+                "CheckoutErrorBudgetBurnFast", "CheckoutErrorBudgetBurnSlow"), unfedRules);
+        assertContainsAll(findings.get("HighAPILatency").problems().toString(),
+                "reads traefik_service_request_duration_seconds_bucket, which nothing produces here");
+
+        // The probe exporter scraped as before this change (no "endpoint" or "namespace" target label).
+        MetricCatalog oldScrape = new MetricCatalog.Builder("old static scrape")
+                .scraped("job keyboss-exporter", MetricSets.keybossExporter(), List.of("job", "instance", "service")).build();
+        String panel = shippedPanels("deti").entrySet().stream().filter(e -> e.getKey().contains("probe success"))
+                .findFirst().orElseThrow().getValue();
+        List<String> found = MonitoringTools.check(oldScrape, Map.of("probe panel", panel)).get("probe panel").problems();
+        assertContainsAll(found.toString(), "max by (exported_endpoint): label \"exported_endpoint\" does not exist",
+                "its series carry: endpoint, instance, job, service", "on label \"namespace\", which keyboss_probe_success does not carry");
+        // A join on a label one side lacks, and a histogram without le.
+        Map<String, MonitoringTools.Finding> joins = MonitoringTools.check(stack.catalog(), Map.of(
+                "join", "pg_up and on (deployment) kube_deployment_spec_replicas",
+                "histogram", "histogram_quantile(0.9, rate(pg_up[5m]))"));
+        assertContainsAll(joins.get("join").problems().toString(), "and on (deployment): label \"deployment\" is missing on one side");
+        assertContainsAll(joins.get("histogram").problems().toString(), "without an \"le\" label");
+    }
+
+    @Test
+    void receiversComeFromTheEnvironmentAndPassAmtool(@TempDir Path tmp) throws IOException {
+        String amtool = MonitoringTools.alertmanager("amtool").toString();
+        for (String env : List.of("local", "deti")) {
+            String text = data(env, "alertmanager-config", "alertmanager.yml");
+            assertContainsAll(text, "url_file: " + AlertReceiver.SECRETS_DIR + "/" + MonitoringSettings.ALERT_WEBHOOK_URL,
+                    "send_resolved: true");
+            Map<String, Object> am = Fixtures.container(find(Fixtures.builtIn(env), "Deployment", "alertmanager"), "containers", "alertmanager");
+            assertContainsAll(String.valueOf(am.get("volumeMounts")), "mountPath=" + AlertReceiver.SECRETS_DIR, "readOnly=true");
+        }
+        // E-mail and a chat webhook, declared per environment; amtool (the pinned release) accepts them.
+        Environment mail = Environment.deti().toBuilder().monitoring(MonitoringSettings.central().withReceivers(
+                AlertReceiver.chat(MonitoringSettings.ALERT_WEBHOOK_URL, "#keyboss-oncall"),
+                AlertReceiver.email("ops@keyboss.example", "alertmanager@keyboss.example", "smtp.keyboss.example:587",
+                        "alertmanager", "GRAFANA_ADMIN_PASSWORD"))).build();
+        org.cdk8s.App app = new org.cdk8s.App();
+        KeybossChart chart = new KeybossChart(app, "mail", mail);
+        Problems.of(app).throwIfAny();
+        List<Manifest> manifests = Synthesizer.manifestsOf(chart, "");
+        String text = (String) Manifest.map(find(manifests, "ConfigMap", "alertmanager-config").object().get("data")).get("alertmanager.yml");
+        assertContainsAll(text, "slack_configs", "api_url_file: /etc/alertmanager/secrets/ALERT_WEBHOOK_URL", "email_configs",
+                "auth_password_file: /etc/alertmanager/secrets/GRAFANA_ADMIN_PASSWORD");
+        Path config = tmp.resolve("alertmanager.yml");
+        Files.writeString(config, text);
+        Exec.Result r = Exec.run(List.of(amtool, "check-config", config.toString()), Map.of(), 60);
+        assertEquals(0, r.exitCode(), r.output());
+        assertContainsAll(String.valueOf(find(manifests, "Deployment", "alertmanager").at("spec.template.spec.volumes")),
+                "key=GRAFANA_ADMIN_PASSWORD", "key=ALERT_WEBHOOK_URL");
+        IllegalArgumentException url = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MonitoringSettings.central().withCentralPrometheusUrl("prometheus:9090"));
+        assertContainsAll(url.getMessage(), "centralPrometheusUrl 'prometheus:9090' is not an http(s) URL with a host");
+        // A receiver naming a key the Secret contract lacks is a synth problem, not a broken pod.
+        Environment typo = Environment.deti().toBuilder().monitoring(MonitoringSettings.central().withReceivers(
+                AlertReceiver.webhook("ALERT_WEBHOOK"), AlertReceiver.webhook("ALERT_WEBHOOK"))).build();
+        org.cdk8s.App typoApp = new org.cdk8s.App();
+        new KeybossChart(typoApp, "typo", typo);
+        List<Problem> problems = Problems.of(typoApp).list();
+        assertContainsAll(problems.toString(), "monitoring.receivers", "ALERT_WEBHOOK", "add the key to the Secret contract");
     }
 
     @Test
@@ -271,8 +476,11 @@ class MonitoringTest {
         }
         assertEquals(4, deti.stream().filter(m -> "ServiceMonitor".equals(m.kind())).count());
         assertTrue(local.stream().noneMatch(m -> "ServiceMonitor".equals(m.kind())), "local has no Prometheus Operator");
+        // Both scrapes label the exporter targets with their own "endpoint", so both read exported_endpoint.
         assertTrue(data("deti", "grafana-dashboards", "keyboss-business-health.json").contains("max by (exported_endpoint)"));
-        assertTrue(data("local", "grafana-dashboards", "keyboss-business-health.json").contains("max by (endpoint)"));
+        assertTrue(data("local", "grafana-dashboards", "keyboss-business-health.json").contains("max by (exported_endpoint)"));
+        assertTrue(detiPrometheus.contains("job_name: central-federation") && !localPrometheus.contains("central-federation"),
+                "deti federates what only the cluster sees; local scrapes it");
         assertEquals("1", Manifest.map(find(deti, "ConfigMap", "grafana-dashboards").metadata().get("labels")).get("grafana_dashboard"));
         assertTrue(find(deti, "Ingress", "keyboss").at("spec.rules").toString().contains("path=/grafana/"));
     }
