@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * What a cluster admits, checked on objects before anything is written, or on any folder of
  * manifests: the rules of a {@link ClusterProfile} (namespace, storage class, volume cap,
- * cluster-scoped kinds, forbidden API groups, permissions a Role may not grant), pinned images,
+ * cluster-scoped kinds, forbidden API groups, permissions a Role or binding may not grant), pinned images,
  * resources on every container and the Pod Security "restricted" level.
  */
 public final class ClusterRules {
@@ -34,6 +34,7 @@ public final class ClusterRules {
         List<Problem> problems = new ArrayList<>();
         for (Manifest m : manifests) {
             checkObject(profile, m, problems);
+            RbacRules.checkDenied(profile.name(), profile.deniedPermissions(), m, Findings.of(profile.name(), m, problems));
             if (CrossReferences.podSpec(m) != null) {
                 String where = profile.name() + "/" + m.file() + " " + m.id();
                 if (profile.requireResources()) {
@@ -99,9 +100,6 @@ public final class ClusterRules {
                 checkClaim(env, where, "spec.volumeClaimTemplates[" + i + "].spec", Manifest.map(t.get("spec")), out);
             }
         }
-        if ("Role".equals(m.kind()) || "ClusterRole".equals(m.kind())) {
-            checkRules(env, where, Manifest.list(m.object().get("rules")), out);
-        }
         for (Map.Entry<String, Object> container : containers(m).entrySet()) {
             Object image = Manifest.map(container.getValue()).get("image");
             String problem = ImageRef.problemWith(image instanceof String s ? s : null);
@@ -131,33 +129,6 @@ public final class ClusterRules {
             out.add(new Problem(where, path + ".resources.requests.storage", requested, "a storage quantity",
                     e.getMessage()));
         }
-    }
-
-    private static void checkRules(ClusterProfile env, String where, List<Object> rules, List<Problem> out) {
-        for (int i = 0; i < rules.size(); i++) {
-            Map<String, Object> rule = Manifest.map(rules.get(i));
-            for (Permission denied : env.deniedPermissions()) {
-                if (grants(rule, denied)) {
-                    out.add(new Problem(where, "rules[" + i + "]", rule, "environment '" + env.name()
-                            + "' does not let the tenant hold " + denied + ", so no Role may grant it",
-                            "remove " + denied.resource() + " from the rule (use a Job instead of exec, an HPA or"
-                                    + " a manifest change instead of scale)"));
-                }
-            }
-        }
-    }
-
-    private static boolean grants(Map<String, Object> rule, Permission denied) {
-        for (Object group : Manifest.list(rule.get("apiGroups"))) {
-            for (Object resource : Manifest.list(rule.get("resources"))) {
-                for (Object verb : Manifest.list(rule.get("verbs"))) {
-                    if (denied.grantedBy(String.valueOf(group), String.valueOf(resource), String.valueOf(verb))) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     /** Containers and init containers of any pod-bearing object, keyed by their field path. */
