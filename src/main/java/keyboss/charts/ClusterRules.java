@@ -8,8 +8,8 @@ import java.util.Set;
 /**
  * What a cluster admits, checked on objects before anything is written, or on any folder of
  * manifests: the rules of a {@link ClusterProfile} (namespace, storage class, volume cap,
- * cluster-scoped kinds, forbidden API groups, permissions a Role or binding may not grant), pinned images,
- * resources on every container and the Pod Security "restricted" level.
+ * cluster-scoped kinds, forbidden API groups, permissions a Role or binding may not grant), pinned
+ * images, resources on every container and the profile's Pod Security level.
  */
 public final class ClusterRules {
 
@@ -34,15 +34,14 @@ public final class ClusterRules {
         List<Problem> problems = new ArrayList<>();
         for (Manifest m : manifests) {
             checkObject(profile, m, problems);
-            RbacRules.checkDenied(profile.name(), profile.deniedPermissions(), m, Findings.of(profile.name(), m, problems));
-            if (CrossReferences.podSpec(m) != null) {
+            Findings f = Findings.of(profile.name(), m, problems);
+            RbacRules.checkDenied(profile.name(), profile.deniedPermissions(), m, f);
+            if (PodTemplates.of(m) != null) {
                 String where = profile.name() + "/" + m.file() + " " + m.id();
                 if (profile.requireResources()) {
                     checkResources(where, m, problems);
                 }
-                if (profile.restrictedPodSecurity()) {
-                    PodSecurity.checkRestricted(where, m, problems);
-                }
+                PodSecurity.check(profile.name(), m, profile.podSecurity(), problems);
             }
         }
         return problems;
@@ -133,20 +132,13 @@ public final class ClusterRules {
 
     /** Containers and init containers of any pod-bearing object, keyed by their field path. */
     static Map<String, Object> containers(Manifest m) {
-        String podSpec = switch (m.kind()) {
-            case "Pod" -> "spec";
-            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> "spec.template.spec";
-            case "CronJob" -> "spec.jobTemplate.spec.template.spec";
-            default -> null;
-        };
         Map<String, Object> result = new java.util.LinkedHashMap<>();
-        if (podSpec == null) {
-            return result;
-        }
-        for (String field : List.of("initContainers", "containers")) {
-            List<Object> list = Manifest.list(m.at(podSpec + "." + field));
-            for (int i = 0; i < list.size(); i++) {
-                result.put(podSpec + "." + field + "[" + i + "]", list.get(i));
+        PodTemplates.Pod pod = PodTemplates.of(m);
+        if (pod != null) {
+            for (PodTemplates.Container c : pod.containers()) {
+                if (!"ephemeralContainers".equals(c.list())) {
+                    result.put(c.path(), c.fields());
+                }
             }
         }
         return result;
