@@ -34,6 +34,9 @@ public final class ClusterRules {
     public static List<Problem> check(ClusterProfile profile, List<Manifest> manifests) {
         List<Problem> problems = new ArrayList<>();
         for (Manifest m : manifests) {
+            if (m.kind() == null) {
+                continue; // no kind: the schema check reports it, nothing else applies
+            }
             checkObject(profile, m, problems);
             Findings f = Findings.of(profile.name(), m, problems);
             RbacRules.checkDenied(profile.name(), profile.deniedPermissions(), m, f);

@@ -29,7 +29,7 @@ final class CronSchedule {
     private static final List<Bounds> FIELDS = List.of(new Bounds(0, 59, Map.of()), new Bounds(0, 23, Map.of()),
             new Bounds(1, 31, Map.of()), new Bounds(1, 12, MONTHS), new Bounds(0, 6, DAYS));
     private static final List<String> FIELD_NAMES = List.of("minute", "hour", "day of month", "month", "day of week");
-    private static final Set<String> DESCRIPTORS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
+    private static final Set<String> DESCRIPTORS = Findings.setOf("@yearly", "@annually", "@monthly", "@weekly", "@daily",
             "@midnight", "@hourly");
     private static final Pattern DURATION = Pattern.compile(
             "^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$");

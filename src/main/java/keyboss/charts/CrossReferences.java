@@ -33,6 +33,9 @@ public final class CrossReferences {
         Index index = new Index(manifests, secrets);
         List<Problem> problems = new ArrayList<>();
         for (Manifest m : manifests) {
+            if (m.kind() == null) {
+                continue; // no kind: the schema check reports it
+            }
             String where = environment + "/" + m.file() + " " + m.id();
             Map<String, Object> pod = podSpec(m);
             if (pod != null) {

@@ -49,6 +49,14 @@ final class Findings {
         return null;
     }
 
+    /**
+     * An unmodifiable set whose {@code contains(null)} is false (that of {@code Set.of} throws),
+     * for the allowed values a field is compared with: the field may be absent.
+     */
+    static java.util.Set<String> setOf(String... values) {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(java.util.Arrays.asList(values)));
+    }
+
     /** {@code value} as text, or null. */
     static String string(Object value) {
         return value instanceof String s ? s : null;

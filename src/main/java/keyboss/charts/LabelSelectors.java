@@ -13,7 +13,7 @@ import java.util.Set;
  */
 final class LabelSelectors {
 
-    private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+    private static final Set<String> OPERATORS = Findings.setOf("In", "NotIn", "Exists", "DoesNotExist");
 
     private LabelSelectors() {
     }

@@ -54,7 +54,7 @@ final class MetadataRules {
             "rbac.authorization.k8s.io/ClusterRoleBinding", NameFormat.PATH_SEGMENT);
 
     /** Groups whose name rules this check does not know; their names are left to the server. */
-    private static final Set<String> UNKNOWN_NAME_RULES = Set.of("flowcontrol.apiserver.k8s.io", "certificates.k8s.io",
+    private static final Set<String> UNKNOWN_NAME_RULES = Findings.setOf("flowcontrol.apiserver.k8s.io", "certificates.k8s.io",
             "authentication.k8s.io", "authorization.k8s.io");
 
     /** The API server's cap on the keys and values of all annotations together. */

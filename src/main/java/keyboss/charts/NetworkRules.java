@@ -4,23 +4,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * What the API server requires of Services and Ingresses: Service types and ports (numbers in
- * range, names that are DNS labels and unique, node ports only where a node port exists and
- * in the default node port range), session affinity and traffic policies, headless rules;
- * Ingress hosts, path types and paths, backends naming a Service by name and one port.
+ * What the API server requires of Services, Ingresses and NetworkPolicies: Service types and
+ * ports (numbers in range, names that are DNS labels and unique, node ports only where a node
+ * port exists and in the default node port range), IP addresses, session affinity and traffic
+ * policies, headless rules; Ingress hosts, path types and paths, backends naming a Service by
+ * name and one port; NetworkPolicy ports, peers and CIDRs.
  */
 final class NetworkRules {
 
-    private static final Set<String> SERVICE_TYPES = Set.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
-    private static final Set<String> PROTOCOLS = Set.of("TCP", "UDP", "SCTP");
+    private static final Set<String> SERVICE_TYPES = Findings.setOf("ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
+    private static final Set<String> PROTOCOLS = Findings.setOf("TCP", "UDP", "SCTP");
     /** The API server's default --service-node-port-range. */
     static final int NODE_PORT_MIN = 30000;
     static final int NODE_PORT_MAX = 32767;
-    private static final Pattern IPV4 = Pattern.compile("^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]"
-            + "|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$");
     private static final List<String> BAD_PATH_PARTS = List.of("//", "/./", "/../", "%2f", "%2F");
 
     private NetworkRules() {
@@ -29,7 +27,17 @@ final class NetworkRules {
     static void check(Manifest m, Findings f) {
         switch (m.apiGroup() + "/" + m.kind()) {
             case "/Service" -> service(Manifest.map(m.object().get("spec")), f);
-            case "networking.k8s.io/Ingress" -> ingress(Manifest.map(m.object().get("spec")), f);
+            case "networking.k8s.io/Ingress" -> {
+                ingress(Manifest.map(m.object().get("spec")), f);
+                Object annotation = Manifest.map(m.metadata().get("annotations")).get("kubernetes.io/ingress.class");
+                Object className = m.at("spec.ingressClassName");
+                if (annotation != null && className != null && !annotation.equals(className)) {
+                    f.add("metadata.annotations.kubernetes.io/ingress.class", annotation, "the old class annotation"
+                            + " matches spec.ingressClassName (" + className + ") when both are set",
+                            "remove the annotation");
+                }
+            }
+            case "networking.k8s.io/NetworkPolicy" -> networkPolicy(Manifest.map(m.object().get("spec")), f);
             default -> { }
         }
     }
@@ -61,8 +69,18 @@ final class NetworkRules {
                 f.add("spec.clusterIP", ip, "an ExternalName Service has no cluster IP", "remove clusterIP");
             }
         } else if (spec.get("clusterIP") instanceof String ip && !ip.isEmpty() && !"None".equals(ip)
-                && !IPV4.matcher(ip).matches() && !ip.contains(":")) {
+                && !IpAddresses.isIp(ip)) {
             f.add("spec.clusterIP", ip, "clusterIP is None, empty or an IP address", "remove it to get one assigned");
+        }
+        for (Object ip : Manifest.list(spec.get("externalIPs"))) {
+            if (!(ip instanceof String s && IpAddresses.isIp(s))) {
+                f.add("spec.externalIPs", ip, "an external IP is an IP address", "fix the address");
+            }
+        }
+        for (Object range : Manifest.list(spec.get("loadBalancerSourceRanges"))) {
+            if (!(range instanceof String s && IpAddresses.isCidr(s.strip()))) {
+                f.add("spec.loadBalancerSourceRanges", range, "a source range is a CIDR such as 10.0.0.0/8", "fix the range");
+            }
         }
         Set<String> names = new HashSet<>();
         Set<String> numbers = new HashSet<>();
@@ -152,7 +170,7 @@ final class NetworkRules {
             }
         }
         Object familyPolicy = spec.get("ipFamilyPolicy");
-        if (familyPolicy != null && !Set.of("SingleStack", "PreferDualStack", "RequireDualStack").contains(familyPolicy)) {
+        if (familyPolicy != null && !Findings.setOf("SingleStack", "PreferDualStack", "RequireDualStack").contains(familyPolicy)) {
             f.add("spec.ipFamilyPolicy", familyPolicy, "ipFamilyPolicy is SingleStack, PreferDualStack or RequireDualStack",
                     "use SingleStack");
         }
@@ -229,12 +247,100 @@ final class NetworkRules {
         }
     }
 
+    private static void networkPolicy(Map<String, Object> spec, Findings f) {
+        LabelSelectors.selector(spec.get("podSelector"), "spec.podSelector", f);
+        for (String direction : List.of("ingress", "egress")) {
+            List<Object> rules = Manifest.list(spec.get(direction));
+            String peers = "ingress".equals(direction) ? "from" : "to";
+            for (int i = 0; i < rules.size(); i++) {
+                Map<String, Object> rule = Manifest.map(rules.get(i));
+                String at = "spec." + direction + "[" + i + "]";
+                List<Object> ports = Manifest.list(rule.get("ports"));
+                for (int j = 0; j < ports.size(); j++) {
+                    policyPort(Manifest.map(ports.get(j)), at + ".ports[" + j + "]", f);
+                }
+                List<Object> list = Manifest.list(rule.get(peers));
+                for (int j = 0; j < list.size(); j++) {
+                    policyPeer(Manifest.map(list.get(j)), at + "." + peers + "[" + j + "]", f);
+                }
+            }
+        }
+        List<Object> types = Manifest.list(spec.get("policyTypes"));
+        if (types.size() > 2) {
+            f.add("spec.policyTypes", types, "at most two policy types (Ingress, Egress)", "remove the duplicates");
+        } else {
+            for (Object type : types) {
+                if (!"Ingress".equals(type) && !"Egress".equals(type)) {
+                    f.add("spec.policyTypes", type, "a policy type is Ingress or Egress", "use one of them");
+                }
+            }
+        }
+    }
+
+    private static void policyPort(Map<String, Object> port, String at, Findings f) {
+        Object protocol = port.get("protocol");
+        if (protocol != null && !PROTOCOLS.contains(protocol)) {
+            f.add(at + ".protocol", protocol, "protocol is TCP, UDP or SCTP", "use TCP");
+        }
+        Object number = port.get("port");
+        Object end = port.get("endPort");
+        if (number == null) {
+            if (end != null) {
+                f.add(at + ".endPort", end, "endPort needs a port", "set port or remove endPort");
+            }
+        } else if (number instanceof String) {
+            PodSpecRules.portNumberOrName(number, at + ".port", f);
+            if (end != null) {
+                f.add(at + ".endPort", end, "endPort needs a numeric port", "give the port as a number");
+            }
+        } else {
+            PodSpecRules.portNumber(number, at + ".port", f);
+            if (end != null) {
+                PodSpecRules.portNumber(end, at + ".endPort", f);
+                Long first = Findings.integer(number);
+                Long last = Findings.integer(end);
+                if (first != null && last != null && last < first) {
+                    f.add(at + ".endPort", end, "endPort is at least port (" + first + ")", "swap them");
+                }
+            }
+        }
+    }
+
+    private static void policyPeer(Map<String, Object> peer, String at, Findings f) {
+        int kinds = 0;
+        for (String selector : List.of("podSelector", "namespaceSelector")) {
+            if (peer.get(selector) != null) {
+                kinds++;
+                LabelSelectors.selector(peer.get(selector), at + "." + selector, f);
+            }
+        }
+        Map<String, Object> block = Manifest.map(peer.get("ipBlock"));
+        if (peer.get("ipBlock") != null) {
+            if (kinds > 0) {
+                f.add(at, "ipBlock", "a peer with an ipBlock names nothing else", "split it into two peers");
+            }
+            kinds++;
+            Object cidr = block.get("cidr");
+            if (!(cidr instanceof String c && IpAddresses.isCidr(c))) {
+                f.add(at + ".ipBlock.cidr", cidr, "ipBlock.cidr is a CIDR such as 10.0.0.0/8", "fix the CIDR");
+            }
+            for (Object except : Manifest.list(block.get("except"))) {
+                if (!(except instanceof String e && IpAddresses.isCidr(e))) {
+                    f.add(at + ".ipBlock.except", except, "an exception is a CIDR inside cidr", "fix the CIDR");
+                }
+            }
+        }
+        if (kinds == 0) {
+            f.add(at, null, "a peer names a podSelector, a namespaceSelector or an ipBlock", "add one");
+        }
+    }
+
     private static void host(Object host, String at, Findings f) {
         if (host == null || "".equals(host)) {
             return;
         }
         String h = host instanceof String s ? s : "";
-        if (IPV4.matcher(h).matches() || h.contains(":")) {
+        if (IpAddresses.isIp(h)) {
             f.add(at, h, "an Ingress host is a DNS name, not an IP address", "use the host name");
         } else if (h.contains("*") ? !Names.isWildcardSubdomain(h) : !Names.isDnsSubdomain(h)) {
             f.add(at, host, "an Ingress host is a lower-case DNS name (a wildcard only as the first label, *.example.com)",

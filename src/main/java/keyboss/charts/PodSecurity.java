@@ -58,16 +58,16 @@ public final class PodSecurity {
         CHECKS = Map.copyOf(checks);
     }
 
-    private static final Set<String> DEFAULT_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER",
+    private static final Set<String> DEFAULT_CAPABILITIES = Findings.setOf("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER",
             "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
-    private static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
+    private static final Set<String> SAFE_SYSCTLS = Findings.setOf("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
             "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start",
             "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
             "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem");
-    private static final Set<String> SELINUX_TYPES = Set.of("", "container_t", "container_init_t", "container_kvm_t",
+    private static final Set<String> SELINUX_TYPES = Findings.setOf("", "container_t", "container_init_t", "container_kvm_t",
             "container_engine_t");
-    private static final Set<String> PROFILE_TYPES = Set.of("RuntimeDefault", "Localhost");
-    private static final Set<String> RESTRICTED_VOLUMES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+    private static final Set<String> PROFILE_TYPES = Findings.setOf("RuntimeDefault", "Localhost");
+    private static final Set<String> RESTRICTED_VOLUMES = Findings.setOf("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
             "image", "persistentVolumeClaim", "projected", "secret");
     private static final String APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
 

@@ -18,31 +18,31 @@ import java.util.regex.Pattern;
 final class PodSpecRules {
 
     private static final long MAX_INT32 = Integer.MAX_VALUE;
-    private static final Set<String> PROTOCOLS = Set.of("TCP", "UDP", "SCTP");
-    private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
-    private static final Set<String> TERMINATION_MESSAGE_POLICIES = Set.of("File", "FallbackToLogsOnError");
-    private static final Set<String> RESTART_POLICIES = Set.of("Always", "OnFailure", "Never");
-    private static final Set<String> DNS_POLICIES = Set.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
-    private static final Set<String> SECCOMP_TYPES = Set.of("RuntimeDefault", "Localhost", "Unconfined");
-    private static final Set<String> APPARMOR_TYPES = Set.of("RuntimeDefault", "Localhost", "Unconfined");
-    private static final Set<String> PROC_MOUNTS = Set.of("Default", "Unmasked");
-    private static final Set<String> MOUNT_PROPAGATIONS = Set.of("None", "HostToContainer", "Bidirectional");
-    private static final Set<String> RECURSIVE_READ_ONLY = Set.of("Disabled", "IfPossible", "Enabled");
-    private static final Set<String> HOST_PATH_TYPES = Set.of("", "DirectoryOrCreate", "Directory", "FileOrCreate",
+    private static final Set<String> PROTOCOLS = Findings.setOf("TCP", "UDP", "SCTP");
+    private static final Set<String> PULL_POLICIES = Findings.setOf("Always", "IfNotPresent", "Never");
+    private static final Set<String> TERMINATION_MESSAGE_POLICIES = Findings.setOf("File", "FallbackToLogsOnError");
+    private static final Set<String> RESTART_POLICIES = Findings.setOf("Always", "OnFailure", "Never");
+    private static final Set<String> DNS_POLICIES = Findings.setOf("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
+    private static final Set<String> SECCOMP_TYPES = Findings.setOf("RuntimeDefault", "Localhost", "Unconfined");
+    private static final Set<String> APPARMOR_TYPES = Findings.setOf("RuntimeDefault", "Localhost", "Unconfined");
+    private static final Set<String> PROC_MOUNTS = Findings.setOf("Default", "Unmasked");
+    private static final Set<String> MOUNT_PROPAGATIONS = Findings.setOf("None", "HostToContainer", "Bidirectional");
+    private static final Set<String> RECURSIVE_READ_ONLY = Findings.setOf("Disabled", "IfPossible", "Enabled");
+    private static final Set<String> HOST_PATH_TYPES = Findings.setOf("", "DirectoryOrCreate", "Directory", "FileOrCreate",
             "File", "Socket", "CharDevice", "BlockDevice");
-    private static final Set<String> TAINT_EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
-    private static final Set<String> NODE_OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt");
+    private static final Set<String> TAINT_EFFECTS = Findings.setOf("NoSchedule", "PreferNoSchedule", "NoExecute");
+    private static final Set<String> NODE_OPERATORS = Findings.setOf("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt");
     /** Every volume source a pod volume may name (exactly one per volume). */
     static final List<String> VOLUME_SOURCES = List.of("awsElasticBlockStore", "azureDisk", "azureFile", "cephfs",
             "cinder", "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "fc", "flexVolume", "flocker",
             "gcePersistentDisk", "gitRepo", "glusterfs", "hostPath", "image", "iscsi", "nfs", "persistentVolumeClaim",
             "photonPersistentDisk", "portworxVolume", "projected", "quobyte", "rbd", "scaleIO", "secret", "storageos",
             "vsphereVolume");
-    private static final Set<String> ENV_FIELD_PATHS = Set.of("metadata.name", "metadata.namespace", "metadata.uid",
+    private static final Set<String> ENV_FIELD_PATHS = Findings.setOf("metadata.name", "metadata.namespace", "metadata.uid",
             "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs");
-    private static final Set<String> VOLUME_FIELD_PATHS = Set.of("metadata.name", "metadata.namespace", "metadata.uid",
+    private static final Set<String> VOLUME_FIELD_PATHS = Findings.setOf("metadata.name", "metadata.namespace", "metadata.uid",
             "metadata.labels", "metadata.annotations");
-    private static final Set<String> RESOURCE_FIELDS = Set.of("limits.cpu", "limits.memory", "limits.ephemeral-storage",
+    private static final Set<String> RESOURCE_FIELDS = Findings.setOf("limits.cpu", "limits.memory", "limits.ephemeral-storage",
             "requests.cpu", "requests.memory", "requests.ephemeral-storage");
     private static final Pattern SUBSCRIPTED = Pattern.compile("^metadata\\.(labels|annotations)\\['(.*)'\\]$");
     private static final Pattern SYSCTL = Pattern.compile(
@@ -636,7 +636,7 @@ final class PodSpecRules {
         for (Map.Entry<String, Object> e : values.entrySet()) {
             String name = e.getKey();
             String problem = Names.qualifiedNameProblem(name);
-            boolean standard = Set.of("cpu", "memory", "ephemeral-storage").contains(name) || name.startsWith("hugepages-");
+            boolean standard = Findings.setOf("cpu", "memory", "ephemeral-storage").contains(name) || name.startsWith("hugepages-");
             if (problem != null) {
                 f.add(at + "." + name, name, "a resource name is a qualified name: " + problem, "use cpu or memory");
                 continue;
@@ -864,6 +864,25 @@ final class PodSpecRules {
             f.add(pod.specPath("dnsConfig.nameservers"), null, "dnsPolicy None needs dnsConfig with at least one nameserver",
                     "add dnsConfig.nameservers or use ClusterFirst");
         }
+        for (Object server : Manifest.list(dnsConfig.get("nameservers"))) {
+            if (!(server instanceof String s && IpAddresses.isIp(s))) {
+                f.add(pod.specPath("dnsConfig.nameservers"), server, "a nameserver is an IP address", "fix the address");
+            }
+        }
+        List<Object> aliases = Manifest.list(spec.get("hostAliases"));
+        for (int i = 0; i < aliases.size(); i++) {
+            Map<String, Object> alias = Manifest.map(aliases.get(i));
+            if (!(alias.get("ip") instanceof String ip && IpAddresses.isIp(ip))) {
+                f.add(pod.specPath("hostAliases") + "[" + i + "].ip", alias.get("ip"), "a host alias maps an IP address",
+                        "set ip");
+            }
+            for (Object host : Manifest.list(alias.get("hostnames"))) {
+                if (!(host instanceof String h && Names.isDnsSubdomain(h))) {
+                    f.add(pod.specPath("hostAliases") + "[" + i + "].hostnames", host, "a host alias name is a DNS"
+                            + " subdomain", "fix the name");
+                }
+            }
+        }
         if (Manifest.list(dnsConfig.get("nameservers")).size() > 3) {
             f.add(pod.specPath("dnsConfig.nameservers"), dnsConfig.get("nameservers"), "at most 3 nameservers",
                     "keep three");
@@ -936,16 +955,16 @@ final class PodSpecRules {
         }
         sysctls(spec, security, sp, f);
         Object fsPolicy = security.get("fsGroupChangePolicy");
-        if (fsPolicy != null && !Set.of("OnRootMismatch", "Always").contains(fsPolicy)) {
+        if (fsPolicy != null && !Findings.setOf("OnRootMismatch", "Always").contains(fsPolicy)) {
             f.add(sp + ".fsGroupChangePolicy", fsPolicy, "fsGroupChangePolicy is OnRootMismatch or Always", "use one of them");
         }
         Object groupsPolicy = security.get("supplementalGroupsPolicy");
-        if (groupsPolicy != null && !Set.of("Merge", "Strict").contains(groupsPolicy)) {
+        if (groupsPolicy != null && !Findings.setOf("Merge", "Strict").contains(groupsPolicy)) {
             f.add(sp + ".supplementalGroupsPolicy", groupsPolicy, "supplementalGroupsPolicy is Merge or Strict",
                     "use one of them");
         }
         Object seLinuxPolicy = security.get("seLinuxChangePolicy");
-        if (seLinuxPolicy != null && !Set.of("Recursive", "MountOption").contains(seLinuxPolicy)) {
+        if (seLinuxPolicy != null && !Findings.setOf("Recursive", "MountOption").contains(seLinuxPolicy)) {
             f.add(sp + ".seLinuxChangePolicy", seLinuxPolicy, "seLinuxChangePolicy is Recursive or MountOption",
                     "use one of them");
         }

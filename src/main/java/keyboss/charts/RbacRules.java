@@ -176,7 +176,9 @@ final class RbacRules {
         }
         if ("RoleBinding".equals(m.kind()) || "ClusterRoleBinding".equals(m.kind())) {
             Map<String, Object> ref = Manifest.map(m.object().get("roleRef"));
-            List<Object> rules = "ClusterRole".equals(ref.get("kind")) ? BUILT_IN_CLUSTER_ROLES.get(ref.get("name")) : null;
+            Object role = ref.get("name");
+            List<Object> rules = "ClusterRole".equals(ref.get("kind")) && role instanceof String r
+                    ? BUILT_IN_CLUSTER_ROLES.get(r) : null;
             for (Object rule : rules == null ? List.of() : rules) {
                 for (Permission permission : denied) {
                     if (grants(Manifest.map(rule), permission)) {

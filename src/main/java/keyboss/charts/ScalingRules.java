@@ -12,7 +12,7 @@ import java.util.Set;
  */
 final class ScalingRules {
 
-    private static final Set<String> METRIC_TYPES = Set.of("Object", "Pods", "Resource", "External", "ContainerResource");
+    private static final Set<String> METRIC_TYPES = Findings.setOf("Object", "Pods", "Resource", "External", "ContainerResource");
     private static final Map<String, String> METRIC_FIELD = Map.of("Object", "object", "Pods", "pods",
             "Resource", "resource", "External", "external", "ContainerResource", "containerResource");
 
@@ -94,7 +94,7 @@ final class ScalingRules {
         Map<String, Object> target = Manifest.map(source.get("target"));
         String tp = at + "." + expected + ".target";
         Object targetType = target.get("type");
-        if (!Set.of("Utilization", "Value", "AverageValue").contains(targetType)) {
+        if (!Findings.setOf("Utilization", "Value", "AverageValue").contains(targetType)) {
             f.add(tp + ".type", targetType, "a target type is Utilization, Value or AverageValue", "use Utilization");
         }
         for (String q : List.of("value", "averageValue")) {
@@ -166,7 +166,7 @@ final class ScalingRules {
                     "use a window in that range");
         }
         Object select = rules.get("selectPolicy");
-        if (select != null && !Set.of("Max", "Min", "Disabled").contains(select)) {
+        if (select != null && !Findings.setOf("Max", "Min", "Disabled").contains(select)) {
             f.add(at + ".selectPolicy", select, "selectPolicy is Max, Min or Disabled", "use Max");
         }
         if (rules.containsKey("policies") && Manifest.list(rules.get("policies")).isEmpty()) {

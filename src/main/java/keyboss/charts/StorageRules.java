@@ -11,7 +11,7 @@ import java.util.Set;
  */
 final class StorageRules {
 
-    private static final Set<String> ACCESS_MODES = Set.of("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
+    private static final Set<String> ACCESS_MODES = Findings.setOf("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
             "ReadWriteOncePod");
 
     private StorageRules() {

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class WorkloadRules {
 
-    private static final Set<String> LONG_RUNNING = Set.of("apps/Deployment", "apps/StatefulSet", "apps/DaemonSet",
+    private static final Set<String> LONG_RUNNING = Findings.setOf("apps/Deployment", "apps/StatefulSet", "apps/DaemonSet",
             "apps/ReplicaSet", "/ReplicationController");
     /** A CronJob's Job is named {@code <cronjob>-<11 characters>}, and Job names are at most 63 characters. */
     static final int MAX_CRONJOB_NAME = 52;
@@ -46,7 +46,7 @@ final class WorkloadRules {
             case "batch/CronJob" -> cronJob(m.name(), spec, f);
             default -> { }
         }
-        PodSpecRules.check(pod, "apps/StatefulSet".equals(key) ? PodSpecRules.claimTemplateVolumes(m) : Set.of(), f);
+        PodSpecRules.check(pod, "apps/StatefulSet".equals(key) ? PodSpecRules.claimTemplateVolumes(m) : Findings.setOf(), f);
     }
 
     private static void longRunning(Manifest m, String key, Map<String, Object> spec, PodTemplates.Pod pod, Findings f) {
@@ -306,7 +306,7 @@ final class WorkloadRules {
             }
         }
         Object policy = spec.get("concurrencyPolicy");
-        if (policy != null && !Set.of("Allow", "Forbid", "Replace").contains(policy)) {
+        if (policy != null && !Findings.setOf("Allow", "Forbid", "Replace").contains(policy)) {
             f.add("spec.concurrencyPolicy", policy, "concurrencyPolicy is Allow, Forbid or Replace", "use Forbid");
         }
         for (String field : List.of("startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit")) {

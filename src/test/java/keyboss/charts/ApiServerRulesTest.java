@@ -474,4 +474,49 @@ class ApiServerRulesTest {
         rejects(Yaml::api, binding.formatted("Role", "ServiceAccount").replace("RoleBinding", "ClusterRoleBinding")
                 .replace("kind: Role,", "kind: ClusterRole,"), "subjects[0].namespace", "namespace");
     }
+
+    @Test
+    void networkPoliciesAndAddresses() {
+        String policy = "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: db}, spec: {podSelector:"
+                + " {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [%s], ports: [%s]}]}}";
+        accepts(Yaml::api, policy.formatted("{podSelector: {matchLabels: {app: api}}, namespaceSelector: {}}",
+                "{port: 5432}, {port: 8000, endPort: 8100}, {port: metrics, protocol: TCP}"));
+        accepts(Yaml::api, policy.formatted("{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}", "{port: 5432}"));
+        rejects(Yaml::api, policy.formatted("{}", "{port: 5432}"), "spec.ingress[0].from[0]", "names a podSelector");
+        rejects(Yaml::api, policy.formatted("{ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}", "{port: 5432}"),
+                "spec.ingress[0].from[0]", "names nothing else");
+        rejects(Yaml::api, policy.formatted("{ipBlock: {cidr: 10.0.0.0/33}}", "{port: 5432}"),
+                "spec.ingress[0].from[0].ipBlock.cidr", "CIDR");
+        rejects(Yaml::api, policy.formatted("{podSelector: {}}", "{port: 8100, endPort: 8000}"),
+                "spec.ingress[0].ports[0].endPort", "at least port");
+        rejects(Yaml::api, policy.formatted("{podSelector: {}}", "{port: http, endPort: 8000}"),
+                "spec.ingress[0].ports[0].endPort", "numeric port");
+        rejects(Yaml::api, policy.formatted("{podSelector: {}}", "{port: 5432}").replace("[Ingress]", "[Inbound]"),
+                "spec.policyTypes", "Ingress or Egress");
+        String service = "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 80}], %s}}";
+        accepts(Yaml::api, service.formatted("clusterIP: 10.43.0.10, externalIPs: ['192.168.1.10', 'fd00::1']"));
+        rejects(Yaml::api, service.formatted("clusterIP: 10.43.0.300"), "spec.clusterIP", "IP address");
+        rejects(Yaml::api, service.formatted("externalIPs: [example.com]"), "spec.externalIPs", "IP address");
+        rejects(Yaml::api, pod("hostAliases: [{ip: db.local, hostnames: [db]}]"), "spec.template.spec.hostAliases[0].ip",
+                "IP address");
+        rejects(Yaml::api, pod("dnsConfig: {nameservers: [dns.local]}"), "spec.template.spec.dnsConfig.nameservers",
+                "IP address");
+        rejects(Yaml::api, "{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: i, annotations:"
+                + " {kubernetes.io/ingress.class: nginx}}, spec: {ingressClassName: traefik, defaultBackend: {service: {name: web,"
+                + " port: {number: 80}}}}}", "metadata.annotations.kubernetes.io/ingress.class", "matches spec.ingressClassName");
+    }
+
+    @Test
+    void addressesParseAsTheServerParsesThem() {
+        for (String ip : List.of("10.0.0.1", "010.000.000.001", "::1", "fd00::", "2001:db8::8a2e:370:7334",
+                "1:2:3:4:5:6:7:8", "::ffff:192.168.0.1", "::")) {
+            assertTrue(IpAddresses.isIp(ip), ip);
+        }
+        for (String ip : List.of("256.0.0.1", "10.0.0", "10.0.0.1.2", "1:2:3:4:5:6:7:8:9", "1::2::3", ":::", "g::1",
+                "12345::", "example.com", "")) {
+            assertTrue(!IpAddresses.isIp(ip), ip);
+        }
+        assertTrue(IpAddresses.isCidr("10.0.0.0/8") && IpAddresses.isCidr("fd00::/64") && !IpAddresses.isCidr("10.0.0.0")
+                && !IpAddresses.isCidr("10.0.0.0/33") && !IpAddresses.isCidr("fd00::/129"));
+    }
 }
