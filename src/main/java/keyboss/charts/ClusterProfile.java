@@ -6,8 +6,14 @@ import java.util.Set;
 /**
  * What a cluster admits, as a named, reusable set of rules that {@link ClusterRules} checks:
  * namespace, storage, cluster-scoped kinds, forbidden API groups, permissions a Role may not
- * grant, and the workload rules (pinned images, resources on every container, Pod Security
- * "restricted" unless a workload documents an exception in {@link #SECURITY_EXCEPTION}).
+ * grant, the workload rules (pinned images, resources on every container, a Pod Security level,
+ * whose checks a workload may skip only by naming them in {@link #SECURITY_EXCEPTION}) and, for a
+ * tenant of a shared Argo CD, the project its Applications must use.
+ *
+ * @param podSecurity  the Pod Security Standards level every pod meets.
+ * @param argoProject  the Argo CD project of a tenant's Applications (never {@code default}),
+ *                     which also may deploy only into {@code namespace}; null where the
+ *                     environment runs its own Argo CD.
  */
 public record ClusterProfile(
         String name,
@@ -18,25 +24,43 @@ public record ClusterProfile(
         boolean clusterScopedAllowed,
         Set<String> forbiddenApiGroups,
         List<Permission> deniedPermissions,
-        boolean restrictedPodSecurity,
+        PodSecurity.Level podSecurity,
         boolean requireResources,
-        Set<String> otherNamespaces) {
+        Set<String> otherNamespaces,
+        String argoProject) {
 
     /**
-     * Annotation on a workload explaining why its pods cannot meet Pod Security "restricted";
-     * with a reason, those checks are skipped for it (and only for it).
+     * Annotation on a workload naming the Pod Security checks its pods cannot meet, and why:
+     * {@code "runAsNonRoot,capabilities: nginx starts as root"}. Only those checks are skipped,
+     * for that workload only (see {@link PodSecurity}).
      */
     public static final String SECURITY_EXCEPTION = "keyboss.io/pod-security-exception";
 
+    public ClusterProfile {
+        if (podSecurity == null) {
+            throw new IllegalArgumentException("cluster profile '" + name + "': podSecurity is required"
+                    + " (PodSecurity.Level.RESTRICTED, BASELINE or PRIVILEGED)");
+        }
+        if ("default".equals(argoProject)) {
+            throw new IllegalArgumentException("cluster profile '" + name + "': a tenant's Argo CD Applications may not"
+                    + " use the project 'default' (a shared Argo CD does not open it to tenants); name the tenant's"
+                    + " AppProject in the environment's GitOps settings");
+        }
+    }
+
     /**
-     * The rules of {@code environment}, with the workload rules on. Besides its namespace, its
-     * Argo CD Applications may live in Argo CD's.
+     * The rules of {@code environment}, with the workload rules on (Pod Security "restricted",
+     * resources on every container). Besides its namespace, its Argo CD Applications may live in
+     * Argo CD's. Where a shared Argo CD watches the environment's own namespace (the environment
+     * is a tenant), its Applications must use the environment's project and namespace.
      */
     public static ClusterProfile of(Environment environment) {
+        GitOps gitOps = environment.gitOps();
         return new ClusterProfile(environment.name(), environment.namespace(), environment.createNamespace(),
                 environment.storageClass(), environment.maxVolumeSize(), environment.clusterScopedAllowed(),
-                environment.forbiddenApiGroups(), environment.deniedPermissions(), true, true,
-                Set.of(environment.gitOps().applicationNamespace(environment.namespace())));
+                environment.forbiddenApiGroups(), environment.deniedPermissions(), PodSecurity.Level.RESTRICTED, true,
+                Set.of(gitOps.applicationNamespace(environment.namespace())),
+                gitOps.argoNamespace() == null ? gitOps.project() : null);
     }
 
     /** Whether objects may live in {@code other}. */

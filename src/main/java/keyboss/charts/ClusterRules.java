@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * What a cluster admits, checked on objects before anything is written, or on any folder of
  * manifests: the rules of a {@link ClusterProfile} (namespace, storage class, volume cap,
- * cluster-scoped kinds, forbidden API groups, permissions a Role may not grant), pinned images,
- * resources on every container and the Pod Security "restricted" level.
+ * cluster-scoped kinds, forbidden API groups, permissions a Role or binding may not grant, the
+ * Argo CD project and destination of a tenant's Applications), pinned images, resources on
+ * every container and the profile's Pod Security level.
  */
 public final class ClusterRules {
 
@@ -33,15 +34,19 @@ public final class ClusterRules {
     public static List<Problem> check(ClusterProfile profile, List<Manifest> manifests) {
         List<Problem> problems = new ArrayList<>();
         for (Manifest m : manifests) {
+            if (m.kind() == null) {
+                continue; // no kind: the schema check reports it, nothing else applies
+            }
             checkObject(profile, m, problems);
-            if (CrossReferences.podSpec(m) != null) {
+            Findings f = Findings.of(profile.name(), m, problems);
+            RbacRules.checkDenied(profile.name(), profile.deniedPermissions(), m, f);
+            ArgoRules.check(profile, m, f);
+            if (PodTemplates.of(m) != null) {
                 String where = profile.name() + "/" + m.file() + " " + m.id();
                 if (profile.requireResources()) {
                     checkResources(where, m, problems);
                 }
-                if (profile.restrictedPodSecurity()) {
-                    PodSecurity.checkRestricted(where, m, problems);
-                }
+                PodSecurity.check(profile.name(), m, profile.podSecurity(), problems);
             }
         }
         return problems;
@@ -99,9 +104,6 @@ public final class ClusterRules {
                 checkClaim(env, where, "spec.volumeClaimTemplates[" + i + "].spec", Manifest.map(t.get("spec")), out);
             }
         }
-        if ("Role".equals(m.kind()) || "ClusterRole".equals(m.kind())) {
-            checkRules(env, where, Manifest.list(m.object().get("rules")), out);
-        }
         for (Map.Entry<String, Object> container : containers(m).entrySet()) {
             Object image = Manifest.map(container.getValue()).get("image");
             String problem = ImageRef.problemWith(image instanceof String s ? s : null);
@@ -133,49 +135,15 @@ public final class ClusterRules {
         }
     }
 
-    private static void checkRules(ClusterProfile env, String where, List<Object> rules, List<Problem> out) {
-        for (int i = 0; i < rules.size(); i++) {
-            Map<String, Object> rule = Manifest.map(rules.get(i));
-            for (Permission denied : env.deniedPermissions()) {
-                if (grants(rule, denied)) {
-                    out.add(new Problem(where, "rules[" + i + "]", rule, "environment '" + env.name()
-                            + "' does not let the tenant hold " + denied + ", so no Role may grant it",
-                            "remove " + denied.resource() + " from the rule (use a Job instead of exec, an HPA or"
-                                    + " a manifest change instead of scale)"));
-                }
-            }
-        }
-    }
-
-    private static boolean grants(Map<String, Object> rule, Permission denied) {
-        for (Object group : Manifest.list(rule.get("apiGroups"))) {
-            for (Object resource : Manifest.list(rule.get("resources"))) {
-                for (Object verb : Manifest.list(rule.get("verbs"))) {
-                    if (denied.grantedBy(String.valueOf(group), String.valueOf(resource), String.valueOf(verb))) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
     /** Containers and init containers of any pod-bearing object, keyed by their field path. */
     static Map<String, Object> containers(Manifest m) {
-        String podSpec = switch (m.kind()) {
-            case "Pod" -> "spec";
-            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> "spec.template.spec";
-            case "CronJob" -> "spec.jobTemplate.spec.template.spec";
-            default -> null;
-        };
         Map<String, Object> result = new java.util.LinkedHashMap<>();
-        if (podSpec == null) {
-            return result;
-        }
-        for (String field : List.of("initContainers", "containers")) {
-            List<Object> list = Manifest.list(m.at(podSpec + "." + field));
-            for (int i = 0; i < list.size(); i++) {
-                result.put(podSpec + "." + field + "[" + i + "]", list.get(i));
+        PodTemplates.Pod pod = PodTemplates.of(m);
+        if (pod != null) {
+            for (PodTemplates.Container c : pod.containers()) {
+                if (!"ephemeralContainers".equals(c.list())) {
+                    result.put(c.path(), c.fields());
+                }
             }
         }
         return result;

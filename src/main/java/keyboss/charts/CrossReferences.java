@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * them: every ConfigMap key, Secret key (against the declared contract), volume claim, Service
  * Account and named port a pod uses exists; Services, disruption budgets and autoscalers find
  * their workloads; the Ingress reaches Services on ports they have; RoleBindings bind Roles and
- * ServiceAccounts that exist; a Role's resourceNames name objects that exist; a workload's
- * selector matches its own pod template (which the API server also requires).
+ * ServiceAccounts that exist; a Role's resourceNames name objects that exist. (What the API
+ * server checks within one object, such as a workload's selector or a mount's volume, is
+ * {@link ApiServerRules}'s.)
  */
 public final class CrossReferences {
 
@@ -32,6 +33,9 @@ public final class CrossReferences {
         Index index = new Index(manifests, secrets);
         List<Problem> problems = new ArrayList<>();
         for (Manifest m : manifests) {
+            if (m.kind() == null) {
+                continue; // no kind: the schema check reports it
+            }
             String where = environment + "/" + m.file() + " " + m.id();
             Map<String, Object> pod = podSpec(m);
             if (pod != null) {
@@ -60,7 +64,7 @@ public final class CrossReferences {
         Index(List<Manifest> manifests, List<SecretContract> secrets) {
             for (Manifest m : manifests) {
                 byKindName.put(m.kind() + "/" + m.name(), m);
-                if (podSpec(m) != null && !"Job".equals(m.kind()) && !"CronJob".equals(m.kind())) {
+                if (podSpec(m) != null && !Set.of("Job", "CronJob", "PodTemplate").contains(m.kind())) {
                     workloads.add(m);
                 }
                 if ("Secret".equals(m.kind())) {
@@ -77,20 +81,16 @@ public final class CrossReferences {
         }
     }
 
+    /** The pod spec of a Pod or any pod template, or null for objects without pods. */
     static Map<String, Object> podSpec(Manifest m) {
-        Object spec = switch (m.kind()) {
-            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> m.at("spec.template.spec");
-            case "CronJob" -> m.at("spec.jobTemplate.spec.template.spec");
-            case "Pod" -> m.at("spec");
-            default -> null;
-        };
-        return spec == null ? null : Manifest.map(spec);
+        PodTemplates.Pod pod = PodTemplates.of(m);
+        return pod == null ? null : pod.spec();
     }
 
+    /** The labels of the pods of {@code m}. */
     static Map<String, Object> podLabels(Manifest m) {
-        String path = "CronJob".equals(m.kind()) ? "spec.jobTemplate.spec.template.metadata.labels"
-                : "spec.template.metadata.labels";
-        return Manifest.map(m.at(path));
+        PodTemplates.Pod pod = PodTemplates.of(m);
+        return pod == null ? Map.of() : Manifest.map(pod.metadata().get("labels"));
     }
 
     private static boolean selects(Map<String, Object> selector, Map<String, Object> labels) {
@@ -119,22 +119,13 @@ public final class CrossReferences {
     }
 
     private static void checkPod(Index index, String where, Manifest m, Map<String, Object> pod, List<Problem> out) {
-        if (!"CronJob".equals(m.kind()) && !"Job".equals(m.kind()) && !"Pod".equals(m.kind())) {
-            Map<String, Object> selector = Manifest.map(m.at("spec.selector.matchLabels"));
-            if (!selects(selector, podLabels(m))) {
-                out.add(new Problem(where, "spec.selector", selector, "the API server requires a workload's selector"
-                        + " to match its own pod template labels " + podLabels(m), "select labels the template carries"));
-            }
-        }
         Object account = pod.get("serviceAccountName");
         if (account != null && index.get("ServiceAccount", account.toString()) == null) {
             out.add(new Problem(where, "serviceAccountName", account, "a ServiceAccount of this environment",
                     "create the ServiceAccount or fix the name"));
         }
-        Set<String> volumes = new HashSet<>();
         for (Object v : Manifest.list(pod.get("volumes"))) {
             Map<String, Object> volume = Manifest.map(v);
-            volumes.add(String.valueOf(volume.get("name")));
             Map<String, Object> configMap = Manifest.map(volume.get("configMap"));
             if (!configMap.isEmpty()) {
                 Manifest cm = index.get("ConfigMap", String.valueOf(configMap.get("name")));
@@ -157,19 +148,9 @@ public final class CrossReferences {
                         "create the claim or fix claimName"));
             }
         }
-        for (Object t : Manifest.list(m.at("spec.volumeClaimTemplates"))) {
-            volumes.add(String.valueOf(Manifest.map(Manifest.map(t).get("metadata")).get("name")));
-        }
         for (Map<String, Object> c : containers(pod)) {
             String cwhere = "container " + c.get("name");
             checkEnv(index, where, cwhere, c, out);
-            for (Object vm : Manifest.list(c.get("volumeMounts"))) {
-                Object name = Manifest.map(vm).get("name");
-                if (!volumes.contains(String.valueOf(name))) {
-                    out.add(new Problem(where, cwhere + " volumeMounts", name, "a volume of the pod "
-                            + volumes, "declare the volume or fix the mount"));
-                }
-            }
             for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
                 Map<String, Object> p = Manifest.map(c.get(probe));
                 for (String action : List.of("httpGet", "tcpSocket", "grpc")) {

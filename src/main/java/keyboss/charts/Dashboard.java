@@ -17,9 +17,10 @@ import software.constructs.Construct;
  * point), so no ingress rewrite is needed: the restricted cluster rejects Traefik Middleware.
  *
  * <p>Pod Security exception: the upstream image's nginx starts as root to bind port 80 and then
- * switches to its {@code nginx} user, so the pod cannot run as non-root. It keeps only the
- * capabilities that needs; the reason is recorded on the Deployment in
- * {@value ClusterProfile#SECURITY_EXCEPTION}.
+ * switches to its {@code nginx} user, so the pod cannot run as non-root and keeps the
+ * capabilities that needs. The Deployment's {@value ClusterProfile#SECURITY_EXCEPTION}
+ * annotation names exactly those two checks ({@code runAsNonRoot}, {@code capabilities}) and why;
+ * every other "restricted" check still applies.
  *
  * <p>Objects (ids are public API): {@code deployment}, {@code service}.
  */
@@ -29,8 +30,9 @@ public class Dashboard extends Frontend {
         super(scope, id, props, "dashboard", 1);
         if (valid) {
             deployment().addJsonPatch(JsonPatch.add("/metadata/annotations", Map.of(ClusterProfile.SECURITY_EXCEPTION,
-                    "nginx in the upstream saleor-dashboard image starts as root to bind port 80 and drops to its"
-                            + " nginx user; only CHOWN, SETUID, SETGID and NET_BIND_SERVICE are kept")));
+                    "runAsNonRoot,capabilities: nginx in the upstream saleor-dashboard image starts as root to bind"
+                            + " port 80 and drops to its nginx user; only CHOWN, SETUID, SETGID and NET_BIND_SERVICE"
+                            + " are kept")));
         }
     }
 

@@ -155,8 +155,9 @@ public record Environment(
                 .deniedPermissions(List.of(
                         Permission.of("", "pods/exec", Permission.ANY_VERB),
                         Permission.of("apps", "deployments/scale", Permission.ANY_VERB)))
-                // The shared Argo CD watches Applications in tenant namespaces.
-                .gitOps(GitOps.mainInOwnNamespace())
+                // The shared Argo CD watches Applications in tenant namespaces; each tenant has its
+                // own AppProject, named after its namespace.
+                .gitOps(GitOps.mainInOwnNamespace("tenant-keyboss"))
                 .monitoring(MonitoringSettings.central())
                 .build();
     }

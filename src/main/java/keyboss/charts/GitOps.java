@@ -27,6 +27,13 @@ public record GitOps(String repoUrl, String targetRevision, String argoNamespace
         if (Names.dnsLabelProblem(project) != null) {
             throw new IllegalArgumentException("GitOps project: " + Names.dnsLabelProblem(project));
         }
+        if (argoNamespace == null && "default".equals(project)) {
+            // Argo CD only admits an Application outside its own namespace into a project whose
+            // sourceNamespaces list that namespace; the shared instance's default project does not.
+            throw new IllegalArgumentException("GitOps project: Applications in the environment's own namespace (a"
+                    + " shared Argo CD) cannot use the project 'default'; name the AppProject the platform created for"
+                    + " the tenant, for example GitOps.mainInOwnNamespace(\"tenant-keyboss\")");
+        }
     }
 
     /** This repository's main branch, Applications in {@code argoNamespace}, project {@code default}. */
@@ -34,9 +41,12 @@ public record GitOps(String repoUrl, String targetRevision, String argoNamespace
         return new GitOps(REPO, "main", argoNamespace, "default");
     }
 
-    /** This repository's main branch, Applications in the environment's own namespace. */
-    public static GitOps mainInOwnNamespace() {
-        return new GitOps(REPO, "main", null, "default");
+    /**
+     * This repository's main branch, Applications in the environment's own namespace, watched by
+     * a shared Argo CD, in the tenant's AppProject {@code project} (never {@code default}).
+     */
+    public static GitOps mainInOwnNamespace(String project) {
+        return new GitOps(REPO, "main", null, project);
     }
 
     /** The namespace of the Applications of an environment whose namespace is {@code environmentNamespace}. */

@@ -6,8 +6,10 @@ import java.util.Map;
 /** One synthesized Kubernetes object and the file (relative to the environment's folder) it is written to. */
 public record Manifest(String file, Map<String, Object> object) {
 
+    // The accessors read hand-written manifests too: a value of another type reads as absent
+    // (the schema check reports it) instead of failing with a ClassCastException.
     public String apiVersion() {
-        return (String) object.get("apiVersion");
+        return object.get("apiVersion") instanceof String s ? s : null;
     }
 
     /** The API group: {@code ""} for the core group, {@code apps} for {@code apps/v1}. */
@@ -17,7 +19,7 @@ public record Manifest(String file, Map<String, Object> object) {
     }
 
     public String kind() {
-        return (String) object.get("kind");
+        return object.get("kind") instanceof String s ? s : null;
     }
 
     public Map<String, Object> metadata() {
@@ -25,11 +27,11 @@ public record Manifest(String file, Map<String, Object> object) {
     }
 
     public String name() {
-        return (String) metadata().get("name");
+        return metadata().get("name") instanceof String s ? s : null;
     }
 
     public String namespace() {
-        return (String) metadata().get("namespace");
+        return metadata().get("namespace") instanceof String s ? s : null;
     }
 
     /** {@code Kind/name}, how problems name an object. */

@@ -13,11 +13,19 @@ public record Permission(String apiGroup, String resource, String verb) {
         return new Permission(apiGroup, resource, verb);
     }
 
-    /** True when a Role rule granting {@code verb} on {@code resource} in {@code group} includes this permission. */
+    /**
+     * True when a Role rule granting {@code grantedVerb} on {@code grantedResource} in
+     * {@code group} includes this permission, matched as Kubernetes RBAC matches a request
+     * (rbac/v1 VerbMatches, APIGroupMatches, ResourceMatches): {@code *} matches every group,
+     * verb and resource (subresources included); {@code *}{@code /exec} matches the subresource
+     * exec of every resource; {@code pods/*} is no wildcard and matches nothing but itself.
+     */
     public boolean grantedBy(String group, String grantedResource, String grantedVerb) {
         boolean groupMatches = "*".equals(group) || apiGroup.equals(group);
+        int slash = resource.indexOf('/');
+        String subresource = slash < 0 ? null : resource.substring(slash + 1);
         boolean resourceMatches = "*".equals(grantedResource) || resource.equals(grantedResource)
-                || (grantedResource.endsWith("/*") && resource.startsWith(grantedResource.substring(0, grantedResource.length() - 1)));
+                || (subresource != null && grantedResource.equals("*/" + subresource));
         boolean verbMatches = ANY_VERB.equals(verb) || "*".equals(grantedVerb) || verb.equals(grantedVerb);
         return groupMatches && resourceMatches && verbMatches;
     }

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every check the library makes on a set of manifests of one cluster: the strict schema, the
- * cluster profile and the references between objects. Synthesis runs it on what it is about to
+ * Every check the library makes on a set of manifests of one cluster: the strict schema, what
+ * the API server rejects in each object (and duplicate objects), the cluster profile and the
+ * references between objects. Synthesis runs it on what it is about to
  * write; {@code bin/validate} runs it on any folder of manifests.
  */
 public final class Validator {
@@ -16,6 +17,7 @@ public final class Validator {
     /** All problems of {@code manifests} for {@code profile}; Secrets named in {@code secrets} exist outside the manifests. */
     public static List<Problem> check(ClusterProfile profile, List<Manifest> manifests, List<SecretContract> secrets) {
         List<Problem> problems = new ArrayList<>(SchemaValidator.check(profile.name(), manifests));
+        problems.addAll(ApiServerRules.check(profile.name(), manifests));
         problems.addAll(ClusterRules.check(profile, manifests));
         problems.addAll(CrossReferences.check(profile.name(), manifests, secrets));
         return problems;

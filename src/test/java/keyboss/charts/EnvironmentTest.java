@@ -98,7 +98,8 @@ class EnvironmentTest {
         Permission exec = Permission.of("", "pods/exec", Permission.ANY_VERB);
         assertTrue(exec.grantedBy("", "pods/exec", "create"));
         assertTrue(exec.grantedBy("*", "*", "get"));
-        assertTrue(exec.grantedBy("", "pods/*", "create"));
+        assertTrue(exec.grantedBy("", "*/exec", "create"));
+        assertFalse(exec.grantedBy("", "pods/*", "create"), "Kubernetes RBAC has no pods/* wildcard");
         assertFalse(exec.grantedBy("", "pods", "get"));
         assertFalse(exec.grantedBy("apps", "pods/exec", "create"));
         assertEquals(Set.of("traefik.containo.us", "traefik.io"), Environment.deti().forbiddenApiGroups());

@@ -102,13 +102,20 @@ class ValidationTest {
     }
 
     @Test
-    void aDocumentedExceptionExemptsOnlyThatWorkload() {
-        Map<String, Object> rootNginx = deployment(null, null);
-        assertTrue(rules(rootNginx).size() >= 4, rules(rootNginx).toString());
+    void aDocumentedExceptionExemptsOnlyTheChecksItNames() {
+        Map<String, Object> rootNginx = deployment(Map.of("seccompProfile", Map.of("type", "RuntimeDefault")),
+                Map.of("allowPrivilegeEscalation", false, "capabilities", Map.of("drop", List.of("ALL"), "add", List.of("CHOWN"))));
+        assertEquals(2, rules(rootNginx).size(), rules(rootNginx).toString());
         Manifest.map(rootNginx.get("metadata")).put("annotations", Map.of(ClusterProfile.SECURITY_EXCEPTION, " "));
-        assertTrue(rules(rootNginx).size() >= 4, "a blank reason is no exception");
+        assertEquals(3, rules(rootNginx).size(), "a blank exception is a problem and no exception");
         Manifest.map(rootNginx.get("metadata")).put("annotations", Map.of(ClusterProfile.SECURITY_EXCEPTION, "nginx binds 80 as root"));
+        assertEquals(3, rules(rootNginx).size(), "a reason without the checks it covers exempts nothing");
+        Manifest.map(rootNginx.get("metadata")).put("annotations", Map.of(ClusterProfile.SECURITY_EXCEPTION,
+                "runAsNonRoot,capabilities: nginx binds 80 as root"));
         assertEquals(List.of(), rules(rootNginx));
+        Manifest.map(rootNginx.get("metadata")).put("annotations", Map.of(ClusterProfile.SECURITY_EXCEPTION,
+                "runAsNonRoot: nginx binds 80 as root"));
+        assertContainsAll(only(rules(rootNginx)), "capabilities.add = CHOWN", "(capabilities)");
     }
 
     @Test
