@@ -7,7 +7,7 @@ import java.util.Map;
 public record Manifest(String file, Map<String, Object> object) {
 
     public String apiVersion() {
-        return (String) object.get("apiVersion");
+        return string(object.get("apiVersion"));
     }
 
     /** The API group: {@code ""} for the core group, {@code apps} for {@code apps/v1}. */
@@ -17,7 +17,7 @@ public record Manifest(String file, Map<String, Object> object) {
     }
 
     public String kind() {
-        return (String) object.get("kind");
+        return string(object.get("kind"));
     }
 
     public Map<String, Object> metadata() {
@@ -25,11 +25,11 @@ public record Manifest(String file, Map<String, Object> object) {
     }
 
     public String name() {
-        return (String) metadata().get("name");
+        return string(metadata().get("name"));
     }
 
     public String namespace() {
-        return (String) metadata().get("namespace");
+        return string(metadata().get("namespace"));
     }
 
     /** {@code Kind/name}, how problems name an object. */
@@ -47,6 +47,11 @@ public record Manifest(String file, Map<String, Object> object) {
             current = m.get(key);
         }
         return current;
+    }
+
+    /** A field read from input is a string only if it is one: {@code kind: 42} is not a kind. */
+    private static String string(Object value) {
+        return value instanceof String s ? s : null;
     }
 
     @SuppressWarnings("unchecked")
