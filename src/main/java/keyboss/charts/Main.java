@@ -167,7 +167,11 @@ public final class Main {
                     if (dir != null || args[i].startsWith("--")) {
                         return usage("unexpected '" + args[i] + "'");
                     }
-                    dir = Path.of(args[i]);
+                    try {
+                        dir = Path.of(args[i]);
+                    } catch (java.nio.file.InvalidPathException e) {
+                        return usage("'" + Excerpt.cut(args[i], 200) + "' is not a path");
+                    }
                 }
             }
         }
@@ -183,32 +187,109 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        List<Manifest> manifests = ManifestReader.read(dir);
-        List<Problem> problems = Validator.check(profile, manifests, secrets);
+        try {
+            return report(dir, profile, secrets, json);
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("keyboss-charts: " + Excerpt.cut(String.valueOf(e.getMessage()), 300));
+            return 2;
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            System.err.println("keyboss-charts: validate stopped: the input is too large or too deeply nested to check ("
+                    + e.getClass().getSimpleName() + ")");
+            return 2;
+        } catch (RuntimeException e) {
+            // A bug, not the input's fault: say where, briefly, and do not pass what was not checked.
+            StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+            System.err.println("keyboss-charts: validate stopped by an internal error (" + e.getClass().getSimpleName()
+                    + (at == null ? "" : " at " + at.getClassName() + ":" + at.getLineNumber())
+                    + "); please report it with the input. Nothing was passed.");
+            return 2;
+        }
+    }
+
+    /**
+     * Reads and checks {@code dir}, prints every problem and a summary. Exit status: 0 clean, 1
+     * problems, 2 when a file could not be read or nothing was found to check.
+     */
+    private static int report(Path dir, ClusterProfile profile, List<SecretContract> secrets, boolean json) {
+        ManifestReader.Result read = ManifestReader.scan(dir);
+        List<Problem> problems = new ArrayList<>(read.problems());
+        problems.addAll(Validator.check(profile, read.manifests(), secrets));
+        boolean nothing = read.manifests().isEmpty() && problems.isEmpty();
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Problem p : problems) {
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("where", p.path());
-                row.put("field", p.property());
-                row.put("value", p.value() == null ? null : String.valueOf(p.value()));
-                row.put("rule", p.allowed());
-                row.put("fix", p.fix());
+                row.put("where", Excerpt.cut(p.path(), 200));
+                row.put("field", Excerpt.cut(p.property(), 120));
+                row.put("value", p.value() == null ? null : Excerpt.of(p.value()));
+                row.put("rule", Excerpt.cut(p.allowed(), 400));
+                row.put("fix", Excerpt.cut(p.fix(), 400));
                 rows.add(row);
+            }
+            List<Map<String, Object>> notRead = new ArrayList<>();
+            for (ManifestReader.Unreadable u : read.unreadable()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("where", Excerpt.cut(u.where(), 200));
+                row.put("reason", Excerpt.cut(u.reason(), 300));
+                row.put("fix", Excerpt.cut(u.fix(), 300));
+                notRead.add(row);
             }
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("profile", profile.name());
-            report.put("objects", manifests.size());
+            report.put("objects", read.manifests().size());
             report.put("problems", rows);
+            report.put("files", read.filesRead());
+            report.put("unreadable", notRead);
+            report.put("ignored", read.ignored().stream().map(f -> Excerpt.cut(f, 200)).toList());
             System.out.println(Synthesizer.toJson(report));
         } else {
-            for (Problem p : problems) {
-                System.out.println("- " + p);
+            for (ManifestReader.Unreadable u : read.unreadable()) {
+                System.out.println(line(u));
             }
-            System.out.println(manifests.size() + " objects checked against profile " + profile.name() + ": "
-                    + (problems.isEmpty() ? "no problems" : problems.size() + " problem" + (problems.size() == 1 ? "" : "s")));
+            for (Problem p : problems) {
+                System.out.println(line(p));
+            }
+            System.out.println(summary(dir, profile, read, problems.size(), nothing));
+        }
+        if (!read.unreadable().isEmpty() || nothing) {
+            return 2;
         }
         return problems.isEmpty() ? 0 : 1;
+    }
+
+    /** One line, however long the input's values: each part is cut short. */
+    static String line(ManifestReader.Unreadable u) {
+        return "- [" + Excerpt.cut(u.where(), 200) + "] not read: " + Excerpt.cut(u.reason(), 300) + ". Fix: " + Excerpt.cut(u.fix(), 300);
+    }
+
+    static String line(Problem p) {
+        return "- [" + Excerpt.cut(p.path(), 200) + "] " + Excerpt.cut(p.property(), 120) + " = " + Excerpt.of(p.value()) + ": "
+                + Excerpt.cut(p.allowed(), 400) + ". Fix: " + Excerpt.cut(p.fix(), 400);
+    }
+
+    private static String summary(Path dir, ClusterProfile profile, ManifestReader.Result read, int problems, boolean nothing) {
+        StringBuilder line = new StringBuilder();
+        if (nothing) {
+            line.append("nothing checked: no Kubernetes object in any .yaml, .yml or .json file under ").append(Excerpt.cut(dir.toString(), 200));
+        } else {
+            line.append(read.manifests().size()).append(" objects checked against profile ").append(profile.name()).append(": ")
+                    .append(problems == 0 ? "no problems" : problems + " problem" + (problems == 1 ? "" : "s"));
+        }
+        line.append(" (").append(read.filesRead()).append(read.filesRead() == 1 ? " file read" : " files read");
+        if (read.kustomizations() > 0) {
+            line.append(", ").append(read.kustomizations()).append(read.kustomizations() == 1 ? " kustomization" : " kustomizations");
+        }
+        if (!read.unreadable().isEmpty()) {
+            line.append(", ").append(read.unreadable().size()).append(" not read, so not every object was checked");
+        }
+        if (!read.ignored().isEmpty()) {
+            List<String> shown = read.ignored().stream().limit(5).map(f -> Excerpt.cut(f, 80)).toList();
+            line.append("; ignored, not .yaml, .yml or .json: ").append(String.join(", ", shown));
+            if (read.ignored().size() > shown.size()) {
+                line.append(" and ").append(read.ignored().size() - shown.size()).append(" more");
+            }
+        }
+        return line.append(')').toString();
     }
 
     private static int usage(String problem) {

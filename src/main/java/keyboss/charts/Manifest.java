@@ -6,10 +6,8 @@ import java.util.Map;
 /** One synthesized Kubernetes object and the file (relative to the environment's folder) it is written to. */
 public record Manifest(String file, Map<String, Object> object) {
 
-    // The accessors read hand-written manifests too: a value of another type reads as absent
-    // (the schema check reports it) instead of failing with a ClassCastException.
     public String apiVersion() {
-        return object.get("apiVersion") instanceof String s ? s : null;
+        return string(object.get("apiVersion"));
     }
 
     /** The API group: {@code ""} for the core group, {@code apps} for {@code apps/v1}. */
@@ -19,7 +17,7 @@ public record Manifest(String file, Map<String, Object> object) {
     }
 
     public String kind() {
-        return object.get("kind") instanceof String s ? s : null;
+        return string(object.get("kind"));
     }
 
     public Map<String, Object> metadata() {
@@ -27,11 +25,11 @@ public record Manifest(String file, Map<String, Object> object) {
     }
 
     public String name() {
-        return metadata().get("name") instanceof String s ? s : null;
+        return string(metadata().get("name"));
     }
 
     public String namespace() {
-        return metadata().get("namespace") instanceof String s ? s : null;
+        return string(metadata().get("namespace"));
     }
 
     /** {@code Kind/name}, how problems name an object. */
@@ -49,6 +47,11 @@ public record Manifest(String file, Map<String, Object> object) {
             current = m.get(key);
         }
         return current;
+    }
+
+    /** A field read from input is a string only if it is one: {@code kind: 42} is not a kind. */
+    private static String string(Object value) {
+        return value instanceof String s ? s : null;
     }
 
     @SuppressWarnings("unchecked")

@@ -1,15 +1,23 @@
 package keyboss.charts;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
 import io.kubernetes.client.openapi.JSON;
 import java.lang.reflect.InvocationTargetException;
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Strict, offline schema validation of each object against the Kubernetes {@value #KUBERNETES}
@@ -27,6 +35,17 @@ public final class SchemaValidator {
     /** The Kubernetes minor version the models describe. */
     public static final String KUBERNETES = "1.32";
     private static final String MODELS = "io.kubernetes.client.openapi.models.";
+
+    /** {@code v1}, {@code apps/v1}, {@code autoscaling/v2}, {@code batch/v1beta1}. */
+    static final Pattern API_VERSION = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?");
+    private static final Pattern KIND = Pattern.compile("[A-Z][A-Za-z0-9]*");
+
+    /**
+     * The client's Gson, but base64 fields (Secret {@code data}, ConfigMap {@code binaryData})
+     * are decoded by the JDK: the client's own adapter needs okio, which comes with the HTTP
+     * client this project leaves out.
+     */
+    private static final Gson GSON = JSON.getGson().newBuilder().registerTypeAdapter(byte[].class, new Base64Bytes()).create();
 
     private static final Map<String, Function<Map<String, Object>, List<String>>> CUSTOM = new ConcurrentHashMap<>();
     private static final Map<String, Method> VALIDATORS = new ConcurrentHashMap<>();
@@ -79,16 +98,21 @@ public final class SchemaValidator {
         if (custom != null) {
             return custom.apply(m.object());
         }
-        Method validate = validator(m.apiVersion(), m.kind());
+        if (!API_VERSION.matcher(m.apiVersion()).matches()) {
+            return List.of("apiVersion " + Excerpt.of(m.apiVersion()) + " is not GROUP/VERSION or VERSION (such as apps/v1 or v1)");
+        }
+        Method validate = KIND.matcher(m.kind()).matches() ? validator(m.apiVersion(), m.kind()) : null;
         if (validate == null) {
-            return List.of("no schema is known for " + m.apiVersion() + " " + m.kind()
+            return List.of("no schema is known for " + m.apiVersion() + " " + Excerpt.of(m.kind())
                     + " (not a Kubernetes " + KUBERNETES + " kind, and no custom resource schema is registered)");
         }
-        JsonElement json = JSON.getGson().toJsonTree(m.object());
+        JsonElement json = GSON.toJsonTree(m.object());
         try {
             validate.invoke(null, json);
-            JSON.getGson().fromJson(json, validate.getDeclaringClass());
+            GSON.fromJson(json, validate.getDeclaringClass());
             return List.of();
+        } catch (NotBase64 e) {
+            return List.of(e.getMessage());
         } catch (InvocationTargetException e) {
             return List.of(shorten(e.getCause().getMessage()));
         } catch (JsonParseException | IllegalArgumentException | IllegalStateException e) {
@@ -105,11 +129,53 @@ public final class SchemaValidator {
         return VALIDATORS.computeIfAbsent(className, n -> {
             try {
                 Class<?> model = Class.forName(n);
+                // Only a top-level object has a kind: V1ObjectMeta is no kind.
+                model.getMethod("getKind");
                 return model.getMethod("validateJsonElement", JsonElement.class);
             } catch (ClassNotFoundException | NoSuchMethodException e) {
                 return null;
             }
         });
+    }
+
+    /** Base64 as the API server decodes it: the standard alphabet, padded; line breaks are ignored. */
+    private static final class Base64Bytes extends TypeAdapter<byte[]> {
+        @Override
+        public void write(JsonWriter out, byte[] value) throws IOException {
+            if (value == null) {
+                out.nullValue();
+            } else {
+                out.value(Base64.getEncoder().encodeToString(value));
+            }
+        }
+
+        @Override
+        public byte[] read(JsonReader in) throws IOException {
+            if (in.peek() == JsonToken.NULL) {
+                in.nextNull();
+                return null;
+            }
+            // Gson's path of a map value ends at the map: `$.data.` for any key of data.
+            String path = in.getPath().replaceFirst("^\\$\\.", "").replaceFirst("\\.$", "");
+            String text = in.nextString().replace("\r", "").replace("\n", "");
+            try {
+                if (text.length() % 4 != 0) {
+                    throw new IllegalArgumentException("unpadded");
+                }
+                return Base64.getDecoder().decode(text);
+            } catch (IllegalArgumentException e) {
+                throw new NotBase64("`" + path + "` holds a value that is not base64 (standard alphabet, padded with =),"
+                        + " which the API server decodes it as; a Secret takes plain text under stringData");
+            }
+        }
+    }
+
+    private static final class NotBase64 extends JsonParseException {
+        private static final long serialVersionUID = 1L;
+
+        NotBase64(String message) {
+            super(message);
+        }
     }
 
     /** The client's messages quote the whole object; keep the sentence. */
@@ -119,9 +185,15 @@ public final class SchemaValidator {
         }
         int json = message.indexOf(" JSON: ");
         String text = json > 0 ? message.substring(0, json) : message;
-        text = text.replace(" in the JSON string", "");
+        text = text.replace(" in the JSON string", "").replaceFirst("^[a-z.]+\\.[A-Za-z]+(Exception|Error): ", "");
         int quoted = text.indexOf(": {");
         text = quoted > 0 ? text.substring(0, quoted) : text;
-        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+        // A value the message quotes (`...`) is the input's: at most a short excerpt of it.
+        StringBuilder out = new StringBuilder();
+        String[] parts = text.split("`", -1);
+        for (int i = 0; i < parts.length; i++) {
+            out.append(i % 2 == 1 ? Excerpt.cut(parts[i], Excerpt.VALUE) : parts[i]).append(i < parts.length - 1 ? "`" : "");
+        }
+        return Excerpt.cut(out.toString(), 300);
     }
 }
