@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -19,7 +17,6 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -98,10 +95,6 @@ public final class KubeApi {
     /** The same server as another bearer token (for example a ServiceAccount's). */
     public KubeApi as(String otherToken, Path caCertificate) {
         return new KubeApi(server, caCertificate, otherToken);
-    }
-
-    public URI server() {
-        return server;
     }
 
     private static SSLContext trusting(Path caCertificate) {
@@ -234,11 +227,6 @@ public final class KubeApi {
         return items;
     }
 
-    /** A query string value. */
-    public static String q(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
     /** A JSON body from map entries, for small requests such as a TokenRequest. */
     public static String json(Object value) {
         try {
@@ -246,14 +234,5 @@ public final class KubeApi {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    /** A map keeping its entries' order (for readable request bodies). */
-    static Map<String, Object> ordered(Object... keyValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return m;
     }
 }

@@ -377,6 +377,10 @@ public final class ServerCheck {
         System.exit(run(args));
     }
 
+    /** One folder to apply, as whom, and whether only as a dry run. */
+    private record Run(KubeApi.Identity as, Path dir, boolean dryRun) {
+    }
+
     static int run(String[] args) {
         if (args.length < 2) {
             return usage("a folder is needed");
@@ -384,7 +388,7 @@ public final class ServerCheck {
         Path envFile = Path.of(args[0]);
         KubeApi.Identity as = KubeApi.Identity.TENANT;
         boolean dryRun = false;
-        List<Object[]> runs = new ArrayList<>();
+        List<Run> runs = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--as" -> {
@@ -401,7 +405,7 @@ public final class ServerCheck {
                     if (!Files.isDirectory(Path.of(args[i]))) {
                         return usage("'" + args[i] + "' is not a folder");
                     }
-                    runs.add(new Object[] {as, Path.of(args[i]), dryRun});
+                    runs.add(new Run(as, Path.of(args[i]), dryRun));
                 }
             }
         }
@@ -410,10 +414,10 @@ public final class ServerCheck {
         }
         String tenantNamespace = "tenant-keyboss";
         boolean clean = true;
-        for (Object[] run : runs) {
-            KubeApi.Identity who = (KubeApi.Identity) run[0];
-            Path dir = (Path) run[1];
-            boolean dry = (Boolean) run[2];
+        for (Run run : runs) {
+            KubeApi.Identity who = run.as();
+            Path dir = run.dir();
+            boolean dry = run.dryRun();
             List<Manifest> manifests = ManifestReader.read(dir);
             KubeApi api = KubeApi.oracle(envFile, who);
             Report report = apply(api, manifests, who == KubeApi.Identity.TENANT ? tenantNamespace : "default", dry,

@@ -110,7 +110,7 @@ final class MutationCorpus {
         return l.isEmpty() ? new LinkedHashMap<>() : Manifest.map(l.get(0));
     }
 
-    /** The first number anywhere in {@code value} (depth first), as path + setter. */
+    /** Replaces the first number in {@code value} (depth first); false when it has none. */
     private static boolean replaceFirstNumber(Object value, Object replacement) {
         if (value instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {

@@ -115,10 +115,14 @@ class WatchdogApiIT {
         try (PgCluster cluster = new PgCluster("oracle-failover").up(); KubeApiRecorder unused = new KubeApiRecorder()) {
             cluster.startWatchdog(unused, Map.of("NAMESPACE", NS, "KUBE_API", oracle.env.getProperty("KUBE_ORACLE_SERVER"),
                     "KUBE_TOKEN_FILE", tokenFile.toString(), "KUBE_CA_FILE", oracle.ca().toString()));
-            PgCluster.sleep(2000);
+            // The watchdog logs the pair once it has found the primary; only then is a kill a failover.
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!cluster.watchdogLog().contains("failover after")) {
+                assertTrue(System.currentTimeMillis() < deadline, "the watchdog did not start; log: " + cluster.watchdogLog());
+                PgCluster.sleep(100);
+            }
             cluster.nodes[0].kill();
             String newHost = cluster.nodes[1].hostPort().split(":")[0];
-            long deadline = System.currentTimeMillis() + 60_000;
             String host = null;
             while (!newHost.equals(host)) {
                 assertTrue(System.currentTimeMillis() < deadline, "the ConfigMap was not repointed; watchdog: " + cluster.watchdogLog());
