@@ -2,56 +2,70 @@ package keyboss.charts;
 
 import java.util.List;
 import java.util.Map;
-import org.cdk8s.JsonPatch;
 import org.cdk8s.plus25.k8s.Capabilities;
+import org.cdk8s.plus25.k8s.Container;
+import org.cdk8s.plus25.k8s.EmptyDirVolumeSource;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.HttpGetAction;
-import org.cdk8s.plus25.k8s.PodSecurityContext;
+import org.cdk8s.plus25.k8s.KubeConfigMap;
+import org.cdk8s.plus25.k8s.KubeConfigMapProps;
 import org.cdk8s.plus25.k8s.Probe;
-import org.cdk8s.plus25.k8s.SeccompProfile;
 import org.cdk8s.plus25.k8s.SecurityContext;
+import org.cdk8s.plus25.k8s.Volume;
+import org.cdk8s.plus25.k8s.VolumeMount;
 import software.constructs.Construct;
 
 /**
- * The Saleor dashboard, served by its own nginx under {@code /dashboard/} (the image's mount
- * point), so no ingress rewrite is needed: the restricted cluster rejects Traefik Middleware.
+ * The Saleor dashboard under {@code /dashboard/}, served by an unprivileged nginx, so that no
+ * ingress rewrite is needed (the restricted cluster rejects Traefik Middleware) and the pod meets
+ * Pod Security "restricted" without an exception.
  *
- * <p>Pod Security exception: the upstream image's nginx starts as root to bind port 80 and then
- * switches to its {@code nginx} user, so the pod cannot run as non-root and keeps the
- * capabilities that needs. The Deployment's {@value ClusterProfile#SECURITY_EXCEPTION}
- * annotation names exactly those two checks ({@code runAsNonRoot}, {@code capabilities}) and why;
- * every other "restricted" check still applies.
+ * <p>The upstream image's own nginx starts as root, so its files are copied out instead: an init
+ * container from that image runs {@code scripts/dashboard/prepare.sh} as user 101, which copies
+ * the built files into an emptyDir and writes the API's address into {@code index.html}; then
+ * {@link Images#dashboardServer()} serves them with {@code scripts/dashboard/nginx.conf} on port
+ * 8080. Every root file system is read-only; nginx writes only to an emptyDir at {@code /tmp}.
  *
- * <p>Objects (ids are public API): {@code deployment}, {@code service}.
+ * <p>Objects (ids are public API): {@code deployment}, {@code service}, {@code files} (the
+ * ConfigMap holding the script and the nginx configuration).
  */
 public class Dashboard extends Frontend {
+
+    /** The user of the unprivileged nginx image, which also runs the copy. */
+    public static final int USER = 101;
+    private static final String SOURCE = "/app/dashboard";
+    private static final String SERVED = "/srv";
 
     public Dashboard(Construct scope, String id, FrontendProps props) {
         super(scope, id, props, "dashboard", 1);
         if (valid) {
-            deployment().addJsonPatch(JsonPatch.add("/metadata/annotations", Map.of(ClusterProfile.SECURITY_EXCEPTION,
-                    "runAsNonRoot,capabilities: nginx in the upstream saleor-dashboard image starts as root to bind"
-                            + " port 80 and drops to its nginx user; only CHOWN, SETUID, SETGID and NET_BIND_SERVICE"
-                            + " are kept")));
+            new KubeConfigMap(this, "files", KubeConfigMapProps.builder()
+                    .metadata(K8s.meta(filesConfigMap(), Labels.of(props.name(), "dashboard")))
+                    .data(Map.of(Scripts.COMMON, Scripts.read(Scripts.COMMON),
+                            "prepare.sh", Scripts.read("dashboard/prepare.sh"),
+                            "default.conf", Scripts.read("dashboard/nginx.conf")))
+                    .build());
         }
     }
 
-    /** Defaults: name {@code saleor-dashboard}, path {@code /dashboard/}, 1 replica, port 80, 50m/64Mi, 200m/128Mi. */
+    /** Defaults: name {@code saleor-dashboard}, path {@code /dashboard/}, 1 replica, port 8080, user 101, 50m/64Mi, 200m/128Mi. */
     public static FrontendProps.Builder defaults() {
-        return new FrontendProps(null, "saleor-dashboard", "/dashboard/", 1, 80, 0,
+        return new FrontendProps(null, "saleor-dashboard", "/dashboard/", 1, 8080, USER,
                 ContainerResources.of("50m", "64Mi", "200m", "128Mi")).toBuilder();
+    }
+
+    private String filesConfigMap() {
+        return props.name() + "-files";
     }
 
     @Override
     ImageRef image(Environment env) {
-        return env.images().dashboard();
+        return env.images().dashboardServer();
     }
 
     @Override
     List<EnvVar> environment(SaleorApi api) {
-        return List.of(
-                AppConfig.ref("API_URL", api.configMapName(), AppConfig.API_URI),
-                K8s.env("APP_MOUNT_URI", props.path()));
+        return List.of();
     }
 
     @Override
@@ -62,18 +76,52 @@ public class Dashboard extends Frontend {
     }
 
     @Override
-    PodSecurityContext podSecurity() {
-        return PodSecurityContext.builder()
-                .seccompProfile(SeccompProfile.builder().type("RuntimeDefault").build())
-                .build();
+    SecurityContext containerSecurity() {
+        return readOnlyRestricted();
     }
 
     @Override
-    SecurityContext containerSecurity() {
+    List<Volume> volumes() {
+        return List.of(
+                K8s.configMapVolume("files", filesConfigMap()),
+                Volume.builder().name("served").emptyDir(EmptyDirVolumeSource.builder()
+                        .sizeLimit(K8s.quantity("64Mi")).build()).build(),
+                Volume.builder().name("tmp").emptyDir(EmptyDirVolumeSource.builder()
+                        .sizeLimit(K8s.quantity("16Mi")).build()).build());
+    }
+
+    @Override
+    List<VolumeMount> mounts() {
+        return List.of(
+                VolumeMount.builder().name("files").mountPath("/etc/nginx/conf.d/default.conf")
+                        .subPath("default.conf").readOnly(true).build(),
+                K8s.readOnlyMount("served", SERVED),
+                K8s.mount("tmp", "/tmp"));
+    }
+
+    @Override
+    List<Container> initContainers(Environment env) {
+        ImageRef files = env.images().dashboard();
+        return List.of(Container.builder()
+                .name("copy-files")
+                .image(files.image())
+                .imagePullPolicy(files.pullPolicy().value())
+                .command(List.of("sh", "/scripts/prepare.sh"))
+                .env(List.of(
+                        K8s.env("SOURCE", SOURCE),
+                        K8s.env("TARGET", SERVED + props.path().replaceAll("/+$", "")),
+                        AppConfig.ref("API_URL", props.api().configMapName(), AppConfig.API_URI)))
+                .volumeMounts(List.of(K8s.readOnlyMount("files", "/scripts"), K8s.mount("served", SERVED)))
+                .resources(K8s.resources(props.resources()))
+                .securityContext(readOnlyRestricted())
+                .build());
+    }
+
+    private static SecurityContext readOnlyRestricted() {
         return SecurityContext.builder()
                 .allowPrivilegeEscalation(false)
-                .capabilities(Capabilities.builder().drop(List.of("ALL"))
-                        .add(List.of("CHOWN", "SETUID", "SETGID", "NET_BIND_SERVICE")).build())
+                .readOnlyRootFilesystem(true)
+                .capabilities(Capabilities.builder().drop(List.of("ALL")).build())
                 .build();
     }
 }

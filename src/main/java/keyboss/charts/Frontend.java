@@ -37,24 +37,30 @@ abstract class Frontend extends Component {
             return;
         }
         Map<String, String> labels = Labels.of(props.name(), component);
-        Container container = Container.builder()
+        Container.Builder container = Container.builder()
                 .name(props.name())
                 .image(image(env).image())
                 .imagePullPolicy(image(env).pullPolicy().value())
-                .env(environment(props.api()))
                 .ports(List.of(ContainerPort.builder().name("http").containerPort(props.port()).build()))
                 .readinessProbe(probe(5, 3))
                 .livenessProbe(probe(20, 3))
                 .resources(K8s.resources(props.resources()))
-                .securityContext(containerSecurity())
-                .build();
+                .securityContext(containerSecurity());
+        List<org.cdk8s.plus25.k8s.EnvVar> settings = environment(props.api());
+        if (!settings.isEmpty()) {
+            container.env(settings);
+        }
+        org.cdk8s.plus25.k8s.PodSpec.Builder pod = org.cdk8s.plus25.k8s.PodSpec.builder()
+                .securityContext(podSecurity())
+                .automountServiceAccountToken(false)
+                .affinity(Workloads.spreadOverNodes(props.name()));
+        List<org.cdk8s.plus25.k8s.Volume> volumes = volumes();
+        if (!volumes.isEmpty()) {
+            container.volumeMounts(mounts());
+            pod.volumes(volumes).initContainers(initContainers(env));
+        }
         this.deployment = Workloads.deployment(this, "deployment", props.name(), labels, props.replicas(),
-                org.cdk8s.plus25.k8s.PodSpec.builder()
-                        .securityContext(podSecurity())
-                        .automountServiceAccountToken(false)
-                        .affinity(Workloads.spreadOverNodes(props.name()))
-                        .containers(List.of(container))
-                        .build());
+                pod.containers(List.of(container.build())).build());
         chart.dependsOn("Deployment/" + props.name(), "Deployment/" + props.api().name());
         Workloads.service(this, "service", props.name(), labels, "http", props.port());
         if (props.replicas() > 1) {
@@ -70,6 +76,21 @@ abstract class Frontend extends Component {
 
     /** How the kubelet checks the app. */
     abstract Probe probe(int periodSeconds, int failureThreshold);
+
+    /** Volumes of the pod; with none, the pod has no mounts and no init containers. */
+    List<org.cdk8s.plus25.k8s.Volume> volumes() {
+        return List.of();
+    }
+
+    /** Where the app's container mounts {@link #volumes()}. */
+    List<org.cdk8s.plus25.k8s.VolumeMount> mounts() {
+        return List.of();
+    }
+
+    /** Containers that prepare {@link #volumes()} before the app starts. */
+    List<Container> initContainers(Environment env) {
+        return List.of();
+    }
 
     PodSecurityContext podSecurity() {
         return K8s.restrictedPod(props.runAsUser(), props.runAsUser());

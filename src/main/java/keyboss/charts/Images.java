@@ -11,11 +11,13 @@ package keyboss.charts;
  * @param valkey            Valkey server and Sentinel.
  * @param storefront        the Next.js storefront, built by KeyBoss per cluster.
  * @param saleor            the Saleor API, also run as Celery worker, migrations and seed Jobs.
- * @param dashboard         the Saleor dashboard (serves itself under /dashboard/).
+ * @param dashboard         the Saleor dashboard: its built files are copied out of this image.
+ * @param dashboardServer   the unprivileged nginx that serves those files (the dashboard image's
+ *                          own nginx starts as root, which Pod Security "restricted" refuses).
  * @param monitoring        Prometheus, Alertmanager, Grafana, exporters.
  */
 public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valkey, ImageRef storefront,
-        ImageRef saleor, ImageRef dashboard, MonitoringImages monitoring) {
+        ImageRef saleor, ImageRef dashboard, ImageRef dashboardServer, MonitoringImages monitoring) {
 
     public static final String POSTGRES = "postgres:16.4-alpine";
     public static final String POSTGRES_WATCHDOG = "keyboss/postgres-watchdog:16.4-1";
@@ -23,6 +25,7 @@ public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valk
     public static final String STOREFRONT_LOCAL = "keyboss-storefront:m2";
     public static final String SALEOR = "ghcr.io/saleor/saleor:3.20.0";
     public static final String DASHBOARD = "ghcr.io/saleor/saleor-dashboard:3.20.0";
+    public static final String DASHBOARD_SERVER = "nginxinc/nginx-unprivileged:1.27.3-alpine";
 
     public Images {
         require(postgres, "postgres");
@@ -31,6 +34,7 @@ public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valk
         require(storefront, "storefront");
         require(saleor, "saleor");
         require(dashboard, "dashboard");
+        require(dashboardServer, "dashboardServer");
         if (monitoring == null) {
             throw new IllegalArgumentException("Images.monitoring is missing; use MonitoringImages.defaults()");
         }
@@ -40,31 +44,35 @@ public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valk
     public static Images defaults() {
         return new Images(ImageRef.of(POSTGRES), ImageRef.of(POSTGRES_WATCHDOG), ImageRef.of(VALKEY),
                 ImageRef.of(STOREFRONT_LOCAL), ImageRef.of(SALEOR), ImageRef.of(DASHBOARD),
-                MonitoringImages.defaults());
+                ImageRef.of(DASHBOARD_SERVER), MonitoringImages.defaults());
     }
 
     public Images withPostgres(ImageRef image) {
-        return new Images(image, postgresWatchdog, valkey, storefront, saleor, dashboard, monitoring);
+        return new Images(image, postgresWatchdog, valkey, storefront, saleor, dashboard, dashboardServer, monitoring);
     }
 
     public Images withPostgresWatchdog(ImageRef image) {
-        return new Images(postgres, image, valkey, storefront, saleor, dashboard, monitoring);
+        return new Images(postgres, image, valkey, storefront, saleor, dashboard, dashboardServer, monitoring);
     }
 
     public Images withValkey(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, image, storefront, saleor, dashboard, monitoring);
+        return new Images(postgres, postgresWatchdog, image, storefront, saleor, dashboard, dashboardServer, monitoring);
     }
 
     public Images withStorefront(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, image, saleor, dashboard, monitoring);
+        return new Images(postgres, postgresWatchdog, valkey, image, saleor, dashboard, dashboardServer, monitoring);
     }
 
     public Images withSaleor(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, storefront, image, dashboard, monitoring);
+        return new Images(postgres, postgresWatchdog, valkey, storefront, image, dashboard, dashboardServer, monitoring);
     }
 
     public Images withDashboard(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, storefront, saleor, image, monitoring);
+        return new Images(postgres, postgresWatchdog, valkey, storefront, saleor, image, dashboardServer, monitoring);
+    }
+
+    public Images withDashboardServer(ImageRef image) {
+        return new Images(postgres, postgresWatchdog, valkey, storefront, saleor, dashboard, image, monitoring);
     }
 
     private static void require(ImageRef image, String name) {

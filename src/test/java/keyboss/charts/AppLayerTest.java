@@ -6,6 +6,7 @@ import static keyboss.charts.Fixtures.env;
 import static keyboss.charts.Fixtures.find;
 import static keyboss.charts.Fixtures.problemFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,12 +144,22 @@ class AppLayerTest {
     }
 
     @Test
-    void dashboardServesItselfUnderItsPathAndRecordsItsSecurityException() {
+    void dashboardIsServedUnderItsPathByAnUnprivilegedNginx() {
         Manifest d = find(DETI, "Deployment", "saleor-dashboard");
         Map<String, Object> c = container(d, "containers", "saleor-dashboard");
-        assertEquals("/dashboard/", env(c, "APP_MOUNT_URI"));
+        assertEquals(Images.DASHBOARD_SERVER, c.get("image"));
         assertEquals("/dashboard/", new Manifest("", c).at("readinessProbe.httpGet.path"));
-        assertTrue(String.valueOf(d.metadata().get("annotations")).contains(ClusterProfile.SECURITY_EXCEPTION));
+        Map<String, Object> copy = container(d, "initContainers", "copy-files");
+        assertEquals(Images.DASHBOARD, copy.get("image"));
+        assertEquals("/srv/dashboard", env(copy, "TARGET"));
+        // No exception any more: the pod meets Pod Security "restricted" as it is.
+        assertFalse(String.valueOf(d.metadata().get("annotations")).contains(ClusterProfile.SECURITY_EXCEPTION));
+        assertEquals(true, d.at("spec.template.spec.securityContext.runAsNonRoot"));
+        assertEquals(true, new Manifest("", c).at("securityContext.readOnlyRootFilesystem"));
+        assertEquals(true, new Manifest("", copy).at("securityContext.readOnlyRootFilesystem"));
+        List<Problem> breaches = new java.util.ArrayList<>();
+        PodSecurity.check("deti", d, PodSecurity.Level.RESTRICTED, breaches);
+        assertEquals(List.of(), breaches.stream().map(Object::toString).toList());
     }
 
     @Test

@@ -70,7 +70,8 @@ class ScriptsTest {
                 Arguments.of("backup/restore-test.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
                 Arguments.of("saleor/wait-for-migrations.sh", List.of("DATABASE_URL")),
                 Arguments.of("saleor/migrate.sh", List.of("DATABASE_URL")),
-                Arguments.of("saleor/seed.sh", List.of("DATABASE_URL", "ADMIN_EMAIL", "ADMIN_PASSWORD")));
+                Arguments.of("saleor/seed.sh", List.of("DATABASE_URL", "ADMIN_EMAIL", "ADMIN_PASSWORD")),
+                Arguments.of("dashboard/prepare.sh", List.of("SOURCE", "TARGET", "API_URL")));
     }
 
     private static String busybox() {
@@ -119,5 +120,36 @@ class ScriptsTest {
             }
             assertEquals("data", Files.readString(marker));
         }
+    }
+
+    @Test
+    void theDashboardFilesAreCopiedWithTheApiAddressWritten(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        // The built dashboard as the saleor-dashboard image holds it, API address still the default.
+        Path source = Files.createDirectories(tmp.resolve("app/dashboard"));
+        String index = "<script>window.__SALEOR_CONFIG__ = { API_URL: \"http://localhost:8000/graphql/\", APP_MOUNT_URI: \"/dashboard/\" };</script>";
+        Files.writeString(source.resolve("index.html"), index);
+        Files.createDirectories(source.resolve("assets"));
+        Files.writeString(source.resolve("assets/app.js"), "console.log(1)");
+        Path target = tmp.resolve("srv/dashboard");
+        Map<String, String> env = new HashMap<>(Map.of("SOURCE", source.toString(), "TARGET", target.toString(),
+                "API_URL", "http://keyboss.deti/graphql/"));
+        Exec.Result r = Exec.run(List.of(busybox(), "sh", mounted("dashboard/prepare.sh").toString()), env, 20);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(Files.readString(target.resolve("index.html")).contains("API_URL: \"http://keyboss.deti/graphql/\""),
+                "the address is written: " + Files.readString(target.resolve("index.html")));
+        assertTrue(Files.readString(target.resolve("index.html")).contains("APP_MOUNT_URI: \"/dashboard/\""));
+        assertEquals("console.log(1)", Files.readString(target.resolve("assets/app.js")));
+        assertEquals(index, Files.readString(source.resolve("index.html")), "the image's files are not changed");
+
+        env.put("API_URL", "http://evil\"/");
+        Exec.Result bad = Exec.run(List.of(busybox(), "sh", mounted("dashboard/prepare.sh").toString()), env, 20);
+        assertNotEquals(0, bad.exitCode(), bad.output());
+        assertTrue(bad.stderr().contains("cannot be written into index.html"), bad.output());
+
+        Files.writeString(source.resolve("index.html"), "<html>no settings</html>");
+        env.put("API_URL", "http://keyboss.deti/graphql/");
+        Exec.Result none = Exec.run(List.of(busybox(), "sh", mounted("dashboard/prepare.sh").toString()), env, 20);
+        assertNotEquals(0, none.exitCode(), none.output());
+        assertTrue(none.stderr().contains("no API_URL setting to replace"), none.output());
     }
 }
