@@ -33,7 +33,7 @@ final class ConfigRules {
             key(e.getKey(), "data", f);
             if (!(e.getValue() instanceof String value)) {
                 f.add("data." + e.getKey(), e.getValue(), "ConfigMap values are strings; the API server rejects a "
-                        + typeName(e.getValue()), "quote the value in YAML (\"" + e.getValue() + "\")");
+                        + typeName(e.getValue()), Excerpt.quoteFix(e.getValue()));
                 continue;
             }
             if (binary.containsKey(e.getKey())) {

@@ -16,6 +16,11 @@ final class Excerpt {
     private Excerpt() {
     }
 
+    /** The fix for a value that must be text: quote it (the message shows at most an excerpt of it). */
+    static String quoteFix(Object value) {
+        return "quote the value in YAML (\"" + of(value) + "\")";
+    }
+
     /** {@code value} for a message: at most {@link #VALUE} characters of it. */
     static String of(Object value) {
         return of(value, VALUE);

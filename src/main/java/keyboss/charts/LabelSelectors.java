@@ -29,7 +29,7 @@ final class LabelSelectors {
             if (!(e.getValue() instanceof String value)) {
                 f.add(path + "." + e.getKey(), e.getValue(), "label values are strings; the API server rejects "
                         + (e.getValue() == null ? "null" : "a " + e.getValue().getClass().getSimpleName().toLowerCase()),
-                        "quote the value in YAML (\"" + e.getValue() + "\")");
+                        Excerpt.quoteFix(e.getValue()));
                 continue;
             }
             String valueProblem = Names.labelValueProblem(value);

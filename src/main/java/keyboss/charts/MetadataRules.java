@@ -135,7 +135,7 @@ final class MetadataRules {
             if (!(e.getValue() instanceof String value)) {
                 f.add(path + "." + e.getKey(), e.getValue(), "annotation values are strings; the API server rejects "
                         + (e.getValue() == null ? "null" : "a " + e.getValue().getClass().getSimpleName().toLowerCase()),
-                        "quote the value in YAML (\"" + e.getValue() + "\")");
+                        Excerpt.quoteFix(e.getValue()));
                 continue;
             }
             bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length + value.getBytes(StandardCharsets.UTF_8).length;

@@ -453,7 +453,7 @@ final class PodSpecRules {
             Object value = var.get("value");
             if (value != null && !(value instanceof String)) {
                 f.add(ep + ".value", value, "an environment value is a string; the API server rejects a "
-                        + value.getClass().getSimpleName().toLowerCase(), "quote the value in YAML (\"" + value + "\")");
+                        + value.getClass().getSimpleName().toLowerCase(), Excerpt.quoteFix(value));
             }
             if (var.get("valueFrom") == null) {
                 continue;

@@ -33,6 +33,12 @@ final class PgScenarios {
         if (first == null) {
             throw new AssertionError("no write reached " + standby.hostPort() + " within 60 s; watchdog: " + cluster.watchdogLog());
         }
+        // Clients reach the new primary before the watchdog has sent all its calls (the ConfigMap
+        // patch and the API restart): wait for both, then a little longer for anything extra.
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (api.requests().size() < before + 2 && System.currentTimeMillis() < deadline) {
+            PgCluster.sleep(100);
+        }
         PgCluster.sleep(500);
         List<KubeApiRecorder.Request> sent = api.requests();
         return new Failover(first.atMillis() - killedAt, writer.missingOn(standby), standby.hostPort(),
