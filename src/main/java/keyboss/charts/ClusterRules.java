@@ -122,16 +122,12 @@ public final class ClusterRules {
                     + "' provides StorageClass " + env.storageClass(), "use the environment's storage class"));
         }
         Object requested = Manifest.map(Manifest.map(spec.get("resources")).get("requests")).get("storage");
-        try {
-            Size size = Size.parse(String.valueOf(requested));
-            if (!env.admitsVolume(size)) {
-                out.add(new Problem(where, path + ".resources.requests.storage", requested, "environment '"
-                        + env.name() + "' caps every volume claim at " + env.maxVolumeSize(),
-                        "request at most " + env.maxVolumeSize()));
-            }
-        } catch (IllegalArgumentException e) {
-            out.add(new Problem(where, path + ".resources.requests.storage", requested, "a storage quantity",
-                    e.getMessage()));
+        Quantity size = Quantity.parse(requested);
+        // A missing or malformed request is the API server rules' to report.
+        if (size != null && size.value().compareTo(env.maxVolumeSize().bytes()) > 0) {
+            out.add(new Problem(where, path + ".resources.requests.storage", requested, "environment '"
+                    + env.name() + "' caps every volume claim at " + env.maxVolumeSize(),
+                    "request at most " + env.maxVolumeSize()));
         }
     }
 

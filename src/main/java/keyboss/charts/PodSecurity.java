@@ -286,7 +286,8 @@ public final class PodSecurity {
                 continue; // hostPathVolumes
             }
             List<String> types = PodSpecRules.VOLUME_SOURCES.stream().filter(t -> v.get(t) != null).toList();
-            if (types.isEmpty() || !RESTRICTED_VOLUMES.contains(types.get(0))) {
+            // A volume without a source is an emptyDir once the API server has set its defaults.
+            if (!types.isEmpty() && !RESTRICTED_VOLUMES.contains(types.get(0))) {
                 out.add(new Breach("restrictedVolumes", pod.specPath("volumes") + "[" + i + "]",
                         v.get("name") + (types.isEmpty() ? "" : " (" + types.get(0) + ")"), "volumes are of the types "
                         + new java.util.TreeSet<>(RESTRICTED_VOLUMES), "use a volume claim, emptyDir, ConfigMap or Secret"));

@@ -133,9 +133,7 @@ final class PodSpecRules {
     private static void volumeSource(Map<String, Object> v, String at, Findings f) {
         List<String> sources = VOLUME_SOURCES.stream().filter(s -> v.get(s) != null).toList();
         if (sources.isEmpty()) {
-            f.add(at, v.get("name"), "a volume names exactly one source (emptyDir, configMap, secret,"
-                    + " persistentVolumeClaim, ...)", "add the volume's source");
-            return;
+            return; // the API server makes a volume without a source an emptyDir
         }
         if (sources.size() > 1) {
             f.add(at, sources, "a volume names exactly one source", "split it into one volume per source");
@@ -350,8 +348,8 @@ final class PodSpecRules {
             f.add(at + ".restartPolicy", restart, "an init container's restartPolicy can only be Always (a sidecar)",
                     "remove restartPolicy, or set Always for a sidecar");
         } else if (!init && restart != null) {
-            f.add(at + ".restartPolicy", restart, "restartPolicy may only be set on init containers (sidecars)",
-                    "remove it; the pod's restartPolicy applies");
+            f.add(at + ".restartPolicy", restart, "restartPolicy on a regular container has no effect: Kubernetes 1.34"
+                    + " drops it (only init containers, as sidecars, take one)", "remove it; the pod's restartPolicy applies");
         }
         if ("ephemeralContainers".equals(c.list()) || (init && !sidecar)) {
             for (String forbidden : List.of("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")) {

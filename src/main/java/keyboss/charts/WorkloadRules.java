@@ -225,8 +225,10 @@ final class WorkloadRules {
         }
         Long completions = Findings.integer(spec.get("completions"));
         if (indexed) {
-            if (spec.get("completions") == null) {
-                f.add(at + ".completions", null, "an Indexed Job states its completions", "set completions");
+            if (spec.get("completions") == null && spec.get("parallelism") != null) {
+                // Without both, the API server defaults completions (and parallelism) to 1.
+                f.add(at + ".completions", null, "an Indexed Job with parallelism states its completions",
+                        "set completions");
             }
             Long parallelism = Findings.integer(spec.get("parallelism"));
             if (parallelism != null && parallelism > 100_000) {

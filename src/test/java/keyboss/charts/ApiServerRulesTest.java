@@ -155,7 +155,7 @@ class ApiServerRulesTest {
                 + " {name: data, mountPath: /d}]"), C + ".volumeMounts[1].mountPath", "unique");
         rejects(Yaml::api, deployment("volumes: [{name: data, emptyDir: {}}]", "volumeMounts: [{name: data, mountPath: /d,"
                 + " subPath: ../etc}]"), C + ".volumeMounts[0].subPath", "without '..'");
-        rejects(Yaml::api, container("restartPolicy: Always"), C + ".restartPolicy", "only be set on init containers");
+        rejects(Yaml::api, container("restartPolicy: Always"), C + ".restartPolicy", "has no effect");
         accepts(Yaml::api, pod("initContainers: [{name: proxy, image: 'envoy:1.31', restartPolicy: Always, readinessProbe:"
                 + " {tcpSocket: {port: 9901}}}]"));
         rejects(Yaml::api, pod("initContainers: [{name: setup, image: 'busybox:1.36', readinessProbe: {tcpSocket: {port: 1}}}]"),
@@ -168,7 +168,7 @@ class ApiServerRulesTest {
     void volumesNameOneSourceEach() {
         rejects(Yaml::api, pod("volumes: [{name: data, emptyDir: {}}, {name: data, emptyDir: {}}]"),
                 "spec.template.spec.volumes[1].name", "unique");
-        rejects(Yaml::api, pod("volumes: [{name: data}]"), "spec.template.spec.volumes[0]", "exactly one source");
+        accepts(Yaml::api, deployment("volumes: [{name: data}]", "volumeMounts: [{name: data, mountPath: /data}]"));
         rejects(Yaml::api, pod("volumes: [{name: data, emptyDir: {}, configMap: {name: c}}]"), "spec.template.spec.volumes[0]",
                 "exactly one source");
         rejects(Yaml::api, pod("volumes: [{name: Data, emptyDir: {}}]"), "spec.template.spec.volumes[0].name", "RFC 1123 label");
@@ -329,7 +329,9 @@ class ApiServerRulesTest {
         rejects(Yaml::api, job("", "restartPolicy: Always"), "spec.template.spec.restartPolicy", "OnFailure or Never");
         rejects(Yaml::api, job("completions: -1", "restartPolicy: Never"), "spec.completions", "not negative");
         rejects(Yaml::api, job("parallelism: -2", "restartPolicy: Never"), "spec.parallelism", "not negative");
-        rejects(Yaml::api, job("completionMode: Indexed", "restartPolicy: Never"), "spec.completions", "Indexed Job");
+        accepts(Yaml::api, job("completionMode: Indexed", "restartPolicy: Never"));
+        rejects(Yaml::api, job("completionMode: Indexed\n  parallelism: 2", "restartPolicy: Never"), "spec.completions",
+                "Indexed Job");
         rejects(Yaml::api, job("selector: {matchLabels: {app: migrate}}", "restartPolicy: Never"), "spec.selector", "generated");
         rejects(Yaml::api, job("backoffLimitPerIndex: 1", "restartPolicy: Never"), "spec.backoffLimitPerIndex",
                 "completionMode: Indexed");

@@ -41,8 +41,36 @@ final class Yaml {
         return ApiServerRules.check("t", manifests(text));
     }
 
+    /**
+     * With {@code -Dkeyboss.rules.cases=FILE}, every accepted and rejected test object is also
+     * appended to FILE (one JSON line each), so that a real API server's validation can be run on
+     * the same objects and compared.
+     */
+    private static boolean recordingStarted;
+
+    private static synchronized void record(String text, String expected, String field) {
+        String file = System.getProperty("keyboss.rules.cases");
+        if (file == null) {
+            return;
+        }
+        try {
+            if (!recordingStarted) {
+                java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file)); // one run's cases only
+                recordingStarted = true;
+            }
+            String line = new ObjectMapper().writeValueAsString(Map.of("yaml", text, "expected", expected,
+                    "field", field, "test", StackWalker.getInstance().walk(frames -> frames.skip(2).findFirst()
+                            .map(f -> f.getClassName().replaceAll(".*\\.", "") + "." + f.getMethodName()).orElse(""))));
+            java.nio.file.Files.writeString(java.nio.file.Path.of(file), line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Asserts that exactly the problems on {@code field} (and no others) are found, and that one says {@code rule}. */
     static Problem rejects(Function<String, List<Problem>> check, String text, String field, String rule) {
+        record(text, "reject", field);
         List<Problem> problems = check.apply(text);
         List<Problem> onField = problems.stream().filter(p -> p.property().equals(field)).toList();
         if (onField.isEmpty() || onField.size() != problems.size()) {
@@ -53,6 +81,7 @@ final class Yaml {
     }
 
     static void accepts(Function<String, List<Problem>> check, String text) {
+        record(text, "accept", "");
         assertEquals(List.of(), check.apply(text));
     }
 }
