@@ -5,6 +5,10 @@
 // as ApiServerRulesTest records them) and writes each case back with the verdict of every YAML
 // document: "accept", "reject: <errors>" or "decode: <error>" (the server refuses those too).
 //
+// A case with "mode": "psa" is judged instead by the pod-security-admission library (policy
+// version 1.34, at the case's "level"): its verdict lists the checks the pods fail, each under
+// the name the offline rules and the exception annotation use.
+//
 // ApiServerValidationIT builds and runs it to compare the offline rules with the server's.
 package main
 
@@ -16,6 +20,11 @@ import (
 	"os"
 	"strings"
 
+	"sort"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
@@ -58,8 +67,82 @@ import (
 	"k8s.io/kubernetes/pkg/registry/rbac/clusterrolebinding"
 	"k8s.io/kubernetes/pkg/registry/rbac/role"
 	"k8s.io/kubernetes/pkg/registry/rbac/rolebinding"
+	psaadmission "k8s.io/pod-security-admission/admission"
+	psaapi "k8s.io/pod-security-admission/api"
+	psapolicy "k8s.io/pod-security-admission/policy"
 	"sigs.k8s.io/yaml"
 )
+
+// The offline rules name a check once where upstream has a baseline and a restricted variant.
+var checkNames = map[string]string{
+	"capabilities_baseline": "capabilities", "capabilities_restricted": "capabilities",
+	"seccompProfile_baseline": "seccompProfile", "seccompProfile_restricted": "seccompProfile",
+	"procMount_restricted": "procMount",
+}
+
+// podSecurity lists the checks the pods of doc fail at level, as pod-security-admission 1.34
+// evaluates them: each check on its own, baseline checks a restricted check overrides left out.
+func podSecurity(doc []byte, level string) string {
+	jsonDoc, err := yaml.YAMLToJSON(doc)
+	if err != nil {
+		return "decode: " + err.Error()
+	}
+	obj, _, err := legacyscheme.Codecs.UniversalDecoder(corev1.SchemeGroupVersion, appsv1.SchemeGroupVersion,
+		batchv1.SchemeGroupVersion).Decode(jsonDoc, nil, nil)
+	if err != nil {
+		return "decode: " + err.Error()
+	}
+	podMeta, podSpec, err := psaadmission.DefaultPodSpecExtractor{}.ExtractPodSpec(obj)
+	if err != nil || podSpec == nil {
+		return "no pod spec"
+	}
+	version := psaapi.MajorMinorVersion(1, 34)
+	lv := psaapi.LevelVersion{Level: psaapi.Level(level), Version: version}
+	applicable := func(c psapolicy.Check) *psapolicy.VersionedCheck {
+		var found *psapolicy.VersionedCheck
+		for i := range c.Versions {
+			if !version.Older(c.Versions[i].MinimumVersion) {
+				found = &c.Versions[i]
+			}
+		}
+		return found
+	}
+	overridden := map[psapolicy.CheckID]bool{}
+	if lv.Level == psaapi.LevelRestricted {
+		for _, c := range psapolicy.DefaultChecks() {
+			if v := applicable(c); v != nil && c.Level == psaapi.LevelRestricted {
+				for _, id := range v.OverrideCheckIDs {
+					overridden[id] = true
+				}
+			}
+		}
+	}
+	failed := map[string]bool{}
+	for _, c := range psapolicy.DefaultChecks() {
+		if applicable(c) == nil || overridden[c.ID] || (c.Level == psaapi.LevelRestricted && lv.Level != psaapi.LevelRestricted) {
+			continue
+		}
+		evaluator, err := psapolicy.NewEvaluator([]psapolicy.Check{c})
+		if err != nil {
+			panic(err)
+		}
+		for _, result := range evaluator.EvaluatePod(lv, podMeta, podSpec) {
+			if !result.Allowed {
+				name := string(c.ID)
+				if n, ok := checkNames[name]; ok {
+					name = n
+				}
+				failed[name] = true
+			}
+		}
+	}
+	var names []string
+	for n := range failed {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
 
 func strategy(obj runtime.Object) rest.RESTCreateStrategy {
 	switch obj.(type) {
@@ -165,10 +248,14 @@ func main() {
 		}
 		var verdicts []string
 		for _, doc := range strings.Split(c["yaml"], "\n---\n") {
-			verdicts = append(verdicts, check([]byte(doc)))
+			if c["mode"] == "psa" {
+				verdicts = append(verdicts, podSecurity([]byte(doc), c["level"]))
+			} else {
+				verdicts = append(verdicts, check([]byte(doc)))
+			}
 		}
 		out, _ := json.Marshal(map[string]any{"test": c["test"], "expected": c["expected"], "field": c["field"],
-			"verdicts": verdicts, "yaml": c["yaml"]})
+			"mode": c["mode"], "level": c["level"], "verdicts": verdicts, "yaml": c["yaml"]})
 		fmt.Println(string(out))
 	}
 }

@@ -15,7 +15,9 @@ import java.util.Set;
  * beyond the default set, AppArmor, SELinux, /proc mount, seccomp, sysctls, Windows host
  * process, probe and lifecycle hosts) and, at "restricted", the volume type allow-list,
  * {@code allowPrivilegeEscalation: false}, non-root, no uid 0, a RuntimeDefault or Localhost
- * seccomp profile and capabilities dropped (NET_BIND_SERVICE may be added back). Pod-level
+ * seccomp profile and capabilities dropped (NET_BIND_SERVICE may be added back). Checks carry
+ * upstream's names; where a restricted check replaces a baseline one (hostPath volumes fall
+ * under restrictedVolumes), so do the breaches it reports. Pod-level
  * settings cover containers that leave them unset, as upstream resolves them; init and
  * ephemeral containers count.
  *
@@ -154,7 +156,8 @@ public final class PodSecurity {
             }
         }
         List<Object> volumes = Manifest.list(spec.get("volumes"));
-        for (int i = 0; i < volumes.size(); i++) {
+        for (int i = 0; !restricted && i < volumes.size(); i++) {
+            // At "restricted", restrictedVolumes covers hostPath (upstream overrides this check).
             if (Manifest.map(volumes.get(i)).get("hostPath") != null) {
                 out.add(new Breach("hostPathVolumes", pod.specPath("volumes") + "[" + i + "].hostPath",
                         Manifest.map(volumes.get(i)).get("name"), "no hostPath volumes",
@@ -282,9 +285,6 @@ public final class PodSecurity {
         List<Object> volumes = Manifest.list(spec.get("volumes"));
         for (int i = 0; i < volumes.size(); i++) {
             Map<String, Object> v = Manifest.map(volumes.get(i));
-            if (v.get("hostPath") != null) {
-                continue; // hostPathVolumes
-            }
             List<String> types = PodSpecRules.VOLUME_SOURCES.stream().filter(t -> v.get(t) != null).toList();
             // A volume without a source is an emptyDir once the API server has set its defaults.
             if (!types.isEmpty() && !RESTRICTED_VOLUMES.contains(types.get(0))) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * object ApiServerRulesTest accepted or rejected (recorded in target/rules-cases.jsonl by the unit
  * test run). Every object the server rejects must have been rejected offline, and every object
  * accepted offline must be accepted by the server; the only differences allowed are the rules the
- * strategies cannot see, listed in {@link #BEYOND_THE_STRATEGIES}.
+ * strategies cannot see, listed in {@link #BEYOND_THE_STRATEGIES}. Every pod PodSecurityTest
+ * judged must fail exactly the checks pod-security-admission 1.34 says it fails.
  */
 class ApiServerValidationIT {
 
@@ -52,6 +53,7 @@ class ApiServerValidationIT {
         List<String> disagreements = new ArrayList<>();
         int cases = 0;
         int serverRejects = 0;
+        int podSecurityCases = 0;
         for (String line : new String(output, StandardCharsets.UTF_8).split("\n")) {
             if (line.isBlank()) {
                 continue;
@@ -59,6 +61,14 @@ class ApiServerValidationIT {
             Map<?, ?> c = json.readValue(line, Map.class);
             cases++;
             List<?> verdicts = (List<?>) c.get("verdicts");
+            if ("psa".equals(c.get("mode"))) {
+                podSecurityCases++;
+                if (!List.of(c.get("expected")).equals(verdicts)) {
+                    disagreements.add(c.get("test") + " (Pod Security " + c.get("level") + "): offline ["
+                            + c.get("expected") + "], pod-security-admission " + verdicts + "\n" + c.get("yaml"));
+                }
+                continue;
+            }
             if (verdicts.stream().anyMatch(v -> String.valueOf(v).contains("is registered for version"))) {
                 continue; // a kind the server does not serve (a custom resource in the test)
             }
@@ -72,7 +82,8 @@ class ApiServerValidationIT {
                 disagreements.add(key + ": offline " + c.get("expected") + ", server " + verdicts + "\n" + c.get("yaml"));
             }
         }
-        assertTrue(cases > 150 && serverRejects > 100, "the recorded cases were judged: " + cases + ", " + serverRejects);
+        assertTrue(cases > 150 && serverRejects > 100 && podSecurityCases > 40, "the recorded cases were judged: " + cases
+                + ", " + serverRejects + " rejected by the server, " + podSecurityCases + " Pod Security cases");
         assertEquals(List.of(), disagreements);
     }
 

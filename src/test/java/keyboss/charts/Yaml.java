@@ -48,7 +48,22 @@ final class Yaml {
      */
     private static boolean recordingStarted;
 
-    private static synchronized void record(String text, String expected, String field) {
+    private static void record(String text, String expected, String field) {
+        record(Map.of("yaml", text, "expected", expected, "field", field, "test", caller()));
+    }
+
+    /** Records a Pod Security case: the object, the level and the checks the offline rules say it fails. */
+    static void recordPodSecurity(String text, PodSecurity.Level level, List<String> checks) {
+        record(Map.of("yaml", text, "mode", "psa", "level", level.label(), "expected",
+                String.join(",", new java.util.TreeSet<>(checks)), "field", "", "test", caller()));
+    }
+
+    private static String caller() {
+        return StackWalker.getInstance().walk(frames -> frames.filter(f -> f.getClassName().endsWith("Test"))
+                .findFirst().map(f -> f.getClassName().replaceAll(".*\\.", "") + "." + f.getMethodName()).orElse(""));
+    }
+
+    private static synchronized void record(Map<String, String> fields) {
         String file = System.getProperty("keyboss.rules.cases");
         if (file == null) {
             return;
@@ -58,9 +73,7 @@ final class Yaml {
                 java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file)); // one run's cases only
                 recordingStarted = true;
             }
-            String line = new ObjectMapper().writeValueAsString(Map.of("yaml", text, "expected", expected,
-                    "field", field, "test", StackWalker.getInstance().walk(frames -> frames.skip(2).findFirst()
-                            .map(f -> f.getClassName().replaceAll(".*\\.", "") + "." + f.getMethodName()).orElse(""))));
+            String line = new ObjectMapper().writeValueAsString(fields);
             java.nio.file.Files.writeString(java.nio.file.Path.of(file), line + "\n", java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
