@@ -213,10 +213,10 @@ func check(doc []byte) string {
 	if m, err := meta.Accessor(obj); err == nil && m.GetNamespace() != "" {
 		ns = m.GetNamespace()
 	}
-	ctx := genericapirequest.WithNamespace(context.Background(), ns)
 	if !s.NamespaceScoped() {
-		ctx = context.Background()
+		ns = "" // as the request of a cluster-scoped object carries it
 	}
+	ctx := genericapirequest.WithNamespace(context.Background(), ns)
 	if m, err := meta.Accessor(obj); err == nil {
 		rest.FillObjectMetaSystemFields(m)
 		if m.GetName() == "" && m.GetGenerateName() != "" {

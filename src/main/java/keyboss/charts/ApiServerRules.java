@@ -29,7 +29,15 @@ public final class ApiServerRules {
             ScalingRules::check,
             RbacRules::check);
 
+    /** API groups of files that tools read and never send to the API server (kustomize's). */
+    static final java.util.Set<String> CLIENT_SIDE_GROUPS = java.util.Set.of("kustomize.config.k8s.io");
+
     private ApiServerRules() {
+    }
+
+    /** Whether {@code m} is read by a client-side tool (a kustomization), not sent to the API server. */
+    static boolean isClientSide(Manifest m) {
+        return CLIENT_SIDE_GROUPS.contains(m.apiGroup());
     }
 
     /** Every rejection the API server would make of {@code manifests}, in {@code environment}'s terms. */
@@ -37,8 +45,8 @@ public final class ApiServerRules {
         List<Problem> problems = new ArrayList<>();
         Map<String, Manifest> seen = new HashMap<>();
         for (Manifest m : manifests) {
-            if (m.kind() == null || m.apiVersion() == null) {
-                continue; // the schema check reports it
+            if (m.kind() == null || m.apiVersion() == null || isClientSide(m)) {
+                continue; // the schema check reports a missing kind; a kustomization is not an API object
             }
             Findings f = Findings.of(environment, m, problems);
             for (Area area : AREAS) {

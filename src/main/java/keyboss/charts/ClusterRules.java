@@ -34,8 +34,8 @@ public final class ClusterRules {
     public static List<Problem> check(ClusterProfile profile, List<Manifest> manifests) {
         List<Problem> problems = new ArrayList<>();
         for (Manifest m : manifests) {
-            if (m.kind() == null) {
-                continue; // no kind: the schema check reports it, nothing else applies
+            if (m.kind() == null || ApiServerRules.isClientSide(m)) {
+                continue; // no kind (the schema check reports it), or a kustomization: no cluster object
             }
             checkObject(profile, m, problems);
             Findings f = Findings.of(profile.name(), m, problems);

@@ -96,6 +96,17 @@ final class MetadataRules {
             f.add("metadata.namespace", namespace, "a namespace is " + NameFormat.DNS_LABEL.description,
                     "use the environment's namespace");
         }
+        if ("/Namespace".equals(m.apiGroup() + "/" + m.kind())) {
+            for (Object finalizer : Manifest.list(m.at("spec.finalizers"))) {
+                String problem = finalizer instanceof String s ? Names.qualifiedNameProblem(s) : "a finalizer is a string";
+                if (problem == null && !s(finalizer).contains("/") && !"kubernetes".equals(finalizer)) {
+                    problem = "a finalizer without a domain prefix is one of Kubernetes' own (kubernetes)";
+                }
+                if (problem != null) {
+                    f.add("spec.finalizers", finalizer, problem, "use a domain-prefixed name such as example.com/cleanup");
+                }
+            }
+        }
         LabelSelectors.labels(meta.get("labels"), "metadata.labels", f);
         annotations(meta.get("annotations"), "metadata.annotations", f);
         for (Object finalizer : Manifest.list(meta.get("finalizers"))) {
@@ -144,6 +155,10 @@ final class MetadataRules {
             f.add(path, bytes + " bytes", "all annotations of an object together are at most 256 KiB",
                     "move large content into a ConfigMap");
         }
+    }
+
+    private static String s(Object value) {
+        return String.valueOf(value);
     }
 
     private static String suggestion(String value) {

@@ -905,6 +905,11 @@ final class PodSpecRules {
                 && !Manifest.list(spec.get("schedulingGates")).isEmpty()) {
             f.add(pod.specPath("nodeName"), n, "nodeName cannot be set while schedulingGates remain", "remove one");
         }
+        if (pod.isPod() && spec.get("priority") != null) {
+            // The Priority admission plugin (on by default) computes it from priorityClassName.
+            f.add(pod.specPath("priority"), spec.get("priority"), "a Pod does not state its priority: the API server"
+                    + " sets it from priorityClassName and refuses a given value", "remove priority, set priorityClassName");
+        }
         LabelSelectors.labels(spec.get("nodeSelector"), pod.specPath("nodeSelector"), f);
         Object deadline = spec.get("activeDeadlineSeconds");
         Long d = Findings.integer(deadline);

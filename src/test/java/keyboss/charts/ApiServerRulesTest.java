@@ -108,6 +108,20 @@ class ApiServerRulesTest {
     }
 
     @Test
+    void namespacesAndPodsOwnRules() {
+        accepts(Yaml::api, "{apiVersion: v1, kind: Namespace, metadata: {name: shop}, spec: {finalizers: [kubernetes,"
+                + " example.com/cleanup]}}");
+        rejects(Yaml::api, "{apiVersion: v1, kind: Namespace, metadata: {name: shop}, spec: {finalizers: [cleanup]}}",
+                "spec.finalizers", "Kubernetes' own");
+        String pod = "{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: 'x:1'}]%s}}";
+        accepts(Yaml::api, pod.formatted(""));
+        rejects(Yaml::api, pod.formatted(", priority: 1000"), "spec.priority", "does not state its priority");
+        rejects(Yaml::api, pod.formatted(", ephemeralContainers: [{name: d, image: 'x:1'}]"), "spec.ephemeralContainers[0]",
+                "cannot be set when a Pod is created");
+        accepts(Yaml::api, "{apiVersion: kustomize.config.k8s.io/v1beta1, kind: Kustomization, resources: [a.yaml]}");
+    }
+
+    @Test
     void duplicateObjectsAreOneTooMany() {
         String map = "{apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: shop}}";
         Problem duplicate = rejects(Yaml::api, map + "\n---\n" + map, "metadata.name", "defined once");

@@ -31,13 +31,14 @@ class ApiServerValidationIT {
 
     /**
      * Offline rejections the registry strategies cannot confirm, each for a stated reason: they
-     * come from elsewhere in the server (the node port allocator), from other objects (a
-     * duplicate), or from what a controller or the server does afterwards (a field dropped, a
-     * label too long for the StatefulSet controller).
+     * come from elsewhere in the server (the node port allocator, the Priority admission plugin),
+     * from other objects (a duplicate), or from what a controller or the server does afterwards
+     * (a field dropped, a label too long for the StatefulSet controller).
      */
     private static final Set<String> BEYOND_THE_STRATEGIES = Set.of(
             "ApiServerRulesTest.duplicateObjectsAreOneTooMany metadata.name",
             "ApiServerRulesTest.servicesHaveValidPortsForTheirType spec.ports[0].nodePort",
+            "ApiServerRulesTest.namespacesAndPodsOwnRules spec.priority",
             "ApiServerRulesTest.namesFollowTheFormatOfTheirKind metadata.name StatefulSet",
             "ApiServerRulesTest.containersAreNamedUniquelyAndReferenceWhatExists spec.template.spec.containers[0].restartPolicy");
 
