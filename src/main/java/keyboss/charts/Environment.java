@@ -36,6 +36,8 @@ import java.util.TreeSet;
  * @param secretSource         how the cluster gets the Secret's values (declared, sealed, external).
  * @param gitOps               the Argo CD settings of this environment.
  * @param monitoring           central monitoring the cluster offers besides the shop's own.
+ * @param podSpread            whether members of replicated stateful sets must be on different
+ *                             nodes (several nodes) or only preferably (a cluster that may have one).
  */
 public record Environment(
         String name,
@@ -54,7 +56,8 @@ public record Environment(
         boolean generateSecrets,
         SecretSource secretSource,
         GitOps gitOps,
-        MonitoringSettings monitoring) {
+        MonitoringSettings monitoring,
+        PodSpread podSpread) {
 
     public Environment {
         forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
@@ -96,6 +99,9 @@ public record Environment(
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
         }
+        if (podSpread == null) {
+            problems.add("podSpread is required: PodSpread.PREFERRED or PodSpread.REQUIRED");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Environment '" + name + "' is invalid:\n  - "
                     + String.join("\n  - ", problems));
@@ -117,13 +123,15 @@ public record Environment(
                 .clusterScopedAllowed(true)
                 .generateSecrets(true)
                 .gitOps(GitOps.main("argocd"))
+                .podSpread(PodSpread.PREFERRED)
                 .build();
     }
 
     /**
      * The shared k3s cluster "deti": the namespace exists, Longhorn volumes capped at 1Gi by a
      * LimitRange, nothing cluster-scoped, no Traefik CRDs, no {@code pods/exec} or
-     * {@code deployments/scale}, storefront from the cluster registry pulled on every start.
+     * {@code deployments/scale}, storefront from the cluster registry pulled on every start,
+     * replicated stateful members on different nodes (12 nodes).
      */
     public static Environment deti() {
         return builder()
@@ -145,6 +153,7 @@ public record Environment(
                 // The shared Argo CD watches Applications in tenant namespaces.
                 .gitOps(GitOps.mainInOwnNamespace())
                 .monitoring(MonitoringSettings.central())
+                .podSpread(PodSpread.REQUIRED)
                 .build();
     }
 
@@ -188,7 +197,7 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring);
+                .monitoring(monitoring).podSpread(podSpread);
     }
 
     public static Builder builder() {
@@ -214,6 +223,7 @@ public record Environment(
         private SecretSource secretSource = SecretSource.declared();
         private GitOps gitOps;
         private MonitoringSettings monitoring = MonitoringSettings.standalone();
+        private PodSpread podSpread = PodSpread.PREFERRED;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -232,11 +242,13 @@ public record Environment(
         public Builder secretSource(SecretSource value) { this.secretSource = value; return this; }
         public Builder gitOps(GitOps value) { this.gitOps = value; return this; }
         public Builder monitoring(MonitoringSettings value) { this.monitoring = value; return this; }
+        /** Default {@link PodSpread#PREFERRED}. */
+        public Builder podSpread(PodSpread value) { this.podSpread = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring);
+                    generateSecrets, secretSource, gitOps, monitoring, podSpread);
         }
     }
 }
