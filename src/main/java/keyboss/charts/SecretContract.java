@@ -31,11 +31,11 @@ public record SecretContract(String name, List<Key> keys) {
         return new SecretContract("keyboss-secrets", List.of(
                 new Key("POSTGRES_PASSWORD", Generator.RANDOM_HEX, "password of the application database role"),
                 new Key("POSTGRES_REPLICATION_PASSWORD", Generator.RANDOM_HEX, "password of the replication role"),
-                new Key("VALKEY_PASSWORD", Generator.RANDOM_HEX, "password of the Valkey servers and Sentinels (in client URLs)"),
                 new Key("SECRET_KEY", Generator.RANDOM_HEX, "Django SECRET_KEY of Saleor"),
                 new Key("RSA_PRIVATE_KEY", Generator.RSA_PRIVATE_KEY, "RSA key Saleor signs JWTs with"),
                 new Key("ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of the dashboard admin the seed Job creates"),
-                new Key("GRAFANA_ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of Grafana's admin")));
+                new Key("GRAFANA_ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of Grafana's admin"),
+                new Key("VALKEY_PASSWORD", Generator.RANDOM_HEX, "password of the Valkey servers and Sentinels (in client URLs)")));
     }
 
     public Set<String> keyNames() {

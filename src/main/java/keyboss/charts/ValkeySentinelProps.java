@@ -65,7 +65,8 @@ public record ValkeySentinelProps(
 
         /**
          * Data pods: the initial master {@code <name>-0} and replicas. Default 3 (see the class
-         * comment for why not the seed's 2), at least 2.
+         * comment for why not the seed's 2), at least 2. The disruption budget keeps
+         * {@code minReplicasToWrite + 1} pods, so with 2 a drain must wait for an operator.
          */
         public Builder replicas(int value) { this.replicas = value; return this; }
 

@@ -11,7 +11,7 @@ import java.util.function.Function;
  * pods, min-replicas-to-write 1), and two layouts for comparison: the seed's two pods (the
  * promoted replica refuses writes until the old master's pod is back, here 20 s later) and
  * Valkey's default min-replicas-to-write 0 (the guard off). Runs alone with
- * {@code java ... keyboss.charts.SentinelBench [RUNS]}.
+ * {@code java ... keyboss.charts.SentinelBench [RUNS [SCENARIO-NAME-PART]]}.
  */
 final class SentinelBench {
 
@@ -22,12 +22,19 @@ final class SentinelBench {
     }
 
     static List<SentinelScenario.Result> run(int runs) {
+        return run(runs, "");
+    }
+
+    /** The scenarios whose name contains {@code only} (all when empty). */
+    static List<SentinelScenario.Result> run(int runs, String only) {
         List<Manifest> shipped = Fixtures.builtIn("local");
         List<Manifest> twoPods = twoPods();
         Map<String, Function<ValkeyCluster, SentinelScenario.Result>> scenarios = new LinkedHashMap<>();
         scenarios.put("kill master", SentinelScenario::killMaster);
         scenarios.put("partition master from Sentinels", c -> SentinelScenario.partitionMaster(c, 15));
         scenarios.put("master + all Sentinels restart", SentinelScenario::jointRestart);
+        scenarios.put("everything restarts after a failover", SentinelScenario::fullRestartAfterFailover);
+        scenarios.keySet().removeIf(name -> !name.contains(only));
         List<SentinelScenario.Result> results = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             for (Map.Entry<String, Function<ValkeyCluster, SentinelScenario.Result>> e : scenarios.entrySet()) {
@@ -35,6 +42,9 @@ final class SentinelBench {
                 try (ValkeyCluster cluster = new ValkeyCluster("bench", shipped, Map.of()).up()) {
                     results.add(e.getValue().apply(cluster));
                 }
+            }
+            if (!only.isEmpty()) {
+                continue;
             }
             System.err.printf("run %d of %d: sentinel, 2 pods, kill master...%n", run, runs);
             try (ValkeyCluster cluster = new ValkeyCluster("bench", twoPods, Map.of()).up()) {
@@ -90,6 +100,6 @@ final class SentinelBench {
     }
 
     public static void main(String[] args) {
-        print(run(args.length > 0 ? Integer.parseInt(args[0]) : 3));
+        print(run(args.length > 0 ? Integer.parseInt(args[0]) : 3, args.length > 1 ? args[1] : ""));
     }
 }

@@ -61,4 +61,12 @@ class SentinelHaTest {
             assertTrue(r.rtoMillis() <= 10_000, "RTO " + r.rtoMillis() + " ms");
         }
     }
+
+    @Test
+    void everythingRestartingAfterAFailoverKeepsTheNewMaster() {
+        try (ValkeyCluster cluster = new ValkeyCluster("sentinel-full-restart").up()) {
+            SentinelScenario.Result r = SentinelScenario.fullRestartAfterFailover(cluster);
+            assertNothingLost(r);
+        }
+    }
 }

@@ -110,6 +110,43 @@ final class SentinelScenario {
         });
     }
 
+    /**
+     * After a failover (the old master re-joined as replica), kills every data pod and every
+     * Sentinel at once; all restart through their init scripts a second later, with nothing
+     * running to ask: each data pod has only the role it last had.
+     */
+    static Result fullRestartAfterFailover(ValkeyCluster cluster) {
+        ValkeyCluster.Server old = cluster.master();
+        old.kill();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (cluster.master() == null || cluster.master() == old) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("no failover within 30 s");
+            }
+            PgCluster.sleep(200);
+        }
+        old.configureAsData();
+        old.start();
+        cluster.awaitReplicasLinked(60_000);
+        return run(cluster, "everything restarts after a failover", (c, clients) -> {
+            List<ValkeyCluster.Server> pods = new ArrayList<>(List.of(c.sentinels));
+            pods.addAll(List.of(c.data));
+            for (ValkeyCluster.Server s : pods) {
+                s.kill();
+            }
+            PgCluster.sleep(1000);
+            ValkeyCluster.parallel(pods.toArray(new ValkeyCluster.Server[0]), s -> {
+                if (s.sentinel) {
+                    s.configureAsSentinel();
+                } else {
+                    s.configureAsData();
+                }
+                s.start();
+            });
+            clients.awaitAckAfter(System.currentTimeMillis(), 30_000);
+        });
+    }
+
     interface Fault {
         void inject(ValkeyCluster cluster, Clients clients) throws Exception;
     }
