@@ -18,34 +18,35 @@ RETRY_INTERVAL=${RETRY_INTERVAL:-2}
 REDISCLI_AUTH=$(cat "$AUTH_FILE")
 export REDISCLI_AUTH
 
-# Prints "host:port why" of the master, or nothing.
+SURVEY=$CONF.survey
+
+# One line per data pod that answers: "pod role master-host:port connected-replicas offset".
+survey() {
+  for p in $PEERS; do
+    info=$(vk "$p" info replication | tr -d '\r') || continue
+    role=$(echo "$info" | sed -n 's/^role://p')
+    [ -n "$role" ] || continue
+    host=$(echo "$info" | sed -n 's/^master_host://p')
+    port=$(echo "$info" | sed -n 's/^master_port://p')
+    replicas=$(echo "$info" | sed -n 's/^connected_slaves://p')
+    offset=$(echo "$info" | sed -n 's/^master_repl_offset://p')
+    echo "$p $role ${host:-none}:${port:-0} ${replicas:-0} ${offset:-0}"
+  done
+}
+
+# Prints "host:port why" of the master, or nothing; leaves the survey of the data pods in $SURVEY.
 find_master() {
+  survey > "$SURVEY"
   for s in $SENTINELS; do
     [ "$s" = "$SELF" ] && continue
     addr=$(vk "$s" --raw sentinel get-master-addr-by-name "$MASTER_NAME" | tr '\n' ' ') || addr=""
     set -- $addr
     if [ "$#" -eq 2 ]; then echo "$1:$2 Sentinel $s names it"; return 0; fi
   done
-  best=""
-  best_key=""
-  followed=""
-  for p in $PEERS; do
-    info=$(vk "$p" info replication | tr -d '\r') || continue
-    case "$info" in
-      *role:master*)
-        replicas=$(echo "$info" | sed -n 's/^connected_slaves://p')
-        offset=$(echo "$info" | sed -n 's/^master_repl_offset://p')
-        key=$(printf '%05d%020d' "${replicas:-0}" "${offset:-0}")
-        if [ -z "$best" ] || [ "$key" \> "$best_key" ]; then best=$p; best_key=$key; fi ;;
-      *)
-        host=$(echo "$info" | sed -n 's/^master_host://p')
-        port=$(echo "$info" | sed -n 's/^master_port://p')
-        [ -n "$host" ] && followed="$followed $host:$port" ;;
-    esac
-  done
+  best=$(awk '$2 == "master" {printf "%05d%020d %s\n", $4, $5, $1}' "$SURVEY" | sort -r | awk 'NR == 1 {print $2}')
   if [ -n "$best" ]; then echo "$best it is master"; return 0; fi
   # The master most replicas follow.
-  top=$(for m in $followed; do echo "$m"; done | sort | uniq -c | sort -rn | awk 'NR == 1 {print $2}')
+  top=$(awk '$2 == "slave" && $3 != "none:0" {print $3}' "$SURVEY" | sort | uniq -c | sort -rn | awk 'NR == 1 {print $2}')
   if [ -n "$top" ]; then echo "$top the replicas follow it (it is down now)"; fi
 }
 
@@ -73,13 +74,9 @@ umask 077
   echo "sentinel failover-timeout $MASTER_NAME $FAILOVER_TIMEOUT_MS"
   echo "sentinel parallel-syncs $MASTER_NAME 1"
   # Replicas of that master, so a failover is possible even if it never answers again.
-  for p in $PEERS; do
-    [ "$p" = "$master" ] && continue
-    info=$(vk "$p" info replication | tr -d '\r') || continue
-    host=$(echo "$info" | sed -n 's/^master_host://p')
-    port=$(echo "$info" | sed -n 's/^master_port://p')
-    if [ "$host:$port" = "$master" ]; then echo "sentinel known-replica $MASTER_NAME ${p%:*} ${p##*:}"; fi
-  done
+  awk -v master="$master" -v name="$MASTER_NAME" '$2 == "slave" && $3 == master {
+    n = split($1, hp, ":"); print "sentinel known-replica " name " " hp[1] " " hp[2] }' "$SURVEY"
 } > "$CONF.tmp"
 mv "$CONF.tmp" "$CONF"
+rm -f "$SURVEY"
 log "monitoring $MASTER_NAME at $master (quorum $QUORUM, $(grep -c known-replica "$CONF") known replicas)"
