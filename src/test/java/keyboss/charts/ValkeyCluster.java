@@ -99,16 +99,21 @@ final class ValkeyCluster implements AutoCloseable {
 
     /** Configures and starts every data server (in parallel, as the Parallel StatefulSet does), then the Sentinels. */
     ValkeyCluster up() {
-        parallel(data, s -> s.configureAsData());
-        for (Server s : data) {
-            s.start();
+        try {
+            parallel(data, s -> s.configureAsData());
+            for (Server s : data) {
+                s.start();
+            }
+            awaitReplicasLinked(30_000);
+            parallel(sentinels, s -> s.configureAsSentinel());
+            for (Server s : sentinels) {
+                s.start();
+            }
+            return this;
+        } catch (RuntimeException | Error e) {
+            close(); // try-with-resources never sees a cluster whose up() failed
+            throw e;
         }
-        awaitReplicasLinked(30_000);
-        parallel(sentinels, s -> s.configureAsSentinel());
-        for (Server s : sentinels) {
-            s.start();
-        }
-        return this;
     }
 
     interface ServerAction {
