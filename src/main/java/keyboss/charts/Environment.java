@@ -36,6 +36,7 @@ import java.util.TreeSet;
  * @param secretSource         how the cluster gets the Secret's values (declared, sealed, external).
  * @param gitOps               the Argo CD settings of this environment.
  * @param monitoring           central monitoring the cluster offers besides the shop's own.
+ * @param objectStorage        the S3-compatible bucket outside the cluster the backups go to.
  */
 public record Environment(
         String name,
@@ -54,7 +55,8 @@ public record Environment(
         boolean generateSecrets,
         SecretSource secretSource,
         GitOps gitOps,
-        MonitoringSettings monitoring) {
+        MonitoringSettings monitoring,
+        ObjectStorage objectStorage) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -109,6 +111,13 @@ public record Environment(
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
         }
+        if (objectStorage == null) {
+            problems.add("objectStorage is required: the bucket outside the cluster the backups go to,"
+                    + " e.g. new ObjectStorage(\"s3.eu-west-1.amazonaws.com\", 443, \"keyboss-backups\", \"keyboss/prod\","
+                    + " \"eu-west-1\", ObjectStorage.UriStyle.HOST, true)");
+        } else {
+            problems.addAll(objectStorage.problems());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Environment '" + name + "' is invalid:\n  - "
                     + String.join("\n  - ", problems));
@@ -130,6 +139,8 @@ public record Environment(
                 .clusterScopedAllowed(true)
                 .generateSecrets(true)
                 .gitOps(GitOps.main("argocd"))
+                // MinIO on the developer's machine: outside the disposable k3d cluster.
+                .objectStorage(ObjectStorage.localMinio())
                 .build();
     }
 
@@ -158,6 +169,9 @@ public record Environment(
                 // The shared Argo CD watches Applications in tenant namespaces.
                 .gitOps(GitOps.mainInOwnNamespace())
                 .monitoring(MonitoringSettings.central())
+                // Outside the shared cluster; the endpoint and bucket are the operator's to confirm.
+                .objectStorage(new ObjectStorage("s3.deti", 443, "keyboss-backups", "keyboss/deti", "us-east-1",
+                        ObjectStorage.UriStyle.PATH, true))
                 .build();
     }
 
@@ -201,7 +215,7 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring);
+                .monitoring(monitoring).objectStorage(objectStorage);
     }
 
     public static Builder builder() {
@@ -227,6 +241,7 @@ public record Environment(
         private SecretSource secretSource = SecretSource.declared();
         private GitOps gitOps;
         private MonitoringSettings monitoring = MonitoringSettings.standalone();
+        private ObjectStorage objectStorage;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -245,11 +260,13 @@ public record Environment(
         public Builder secretSource(SecretSource value) { this.secretSource = value; return this; }
         public Builder gitOps(GitOps value) { this.gitOps = value; return this; }
         public Builder monitoring(MonitoringSettings value) { this.monitoring = value; return this; }
+        /** Required: where the backups go (see {@link ObjectStorage}). */
+        public Builder objectStorage(ObjectStorage value) { this.objectStorage = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring);
+                    generateSecrets, secretSource, gitOps, monitoring, objectStorage);
         }
     }
 }

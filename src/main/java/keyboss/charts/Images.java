@@ -5,7 +5,9 @@ package keyboss.charts;
  * carries an {@code Images} value, so a cluster that mirrors images or builds its own
  * storefront overrides just those entries with the {@code with...} methods.
  *
- * @param postgres          PostgreSQL server, standby bootstrap, backup and restore jobs.
+ * @param postgres          PostgreSQL server with the backup tools (pgBackRest, curl, openssl):
+ *                          the members, their pgBackRest sidecar, every backup, restore and drill
+ *                          job (built from {@code images/postgres-backup/Dockerfile}).
  * @param postgresWatchdog  the failover watchdog: the postgres image plus {@code curl}
  *                          (built from {@code images/postgres-watchdog/Dockerfile}).
  * @param valkey            Valkey server and Sentinel.
@@ -17,7 +19,8 @@ package keyboss.charts;
 public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valkey, ImageRef storefront,
         ImageRef saleor, ImageRef dashboard, MonitoringImages monitoring) {
 
-    public static final String POSTGRES = "postgres:16.4-alpine";
+    /** PostgreSQL 15 (Debian bookworm's, which the tests run) with pgBackRest 2.45, curl and openssl. */
+    public static final String POSTGRES = "keyboss/postgres-backup:15.13-pgbackrest2.45-1";
     public static final String POSTGRES_WATCHDOG = "keyboss/postgres-watchdog:16.4-1";
     public static final String VALKEY = "valkey/valkey:7.2.7-alpine";
     public static final String STOREFRONT_LOCAL = "keyboss-storefront:m2";

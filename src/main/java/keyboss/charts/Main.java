@@ -93,7 +93,7 @@ public final class Main {
     /**
      * {@code secrets ENV}: the namespace and the Secret contract of a built-in environment, one
      * fact a line ({@code namespace N}, {@code secret NAME}, {@code generate true|false},
-     * {@code key KEY GENERATOR}), for
+     * {@code key KEY GENERATOR [HOST,HOST...]}), for
      * {@code bin/create-secrets}. Names only: no value exists here.
      */
     private static int secrets(String envName) {
@@ -108,7 +108,11 @@ public final class Main {
         out.append("secret ").append(KeybossChart.SECRETS.name()).append('\n');
         out.append("generate ").append(env.generateSecrets()).append('\n');
         for (SecretContract.Key key : KeybossChart.SECRETS.keys()) {
-            out.append("key ").append(key.name()).append(' ').append(key.generator()).append('\n');
+            out.append("key ").append(key.name()).append(' ').append(key.generator());
+            if (!key.hostNames().isEmpty()) {
+                out.append(' ').append(String.join(",", key.hostNames()));
+            }
+            out.append('\n');
         }
         System.out.print(out);
         return 0;

@@ -47,8 +47,10 @@ import software.constructs.Construct;
  */
 public class PostgresHA extends Component {
 
-    /** The postgres image runs as this user (uid and gid 70 in the Alpine image). */
-    static final int POSTGRES_UID = 70;
+    /** The postgres image runs as this user (uid and gid 999 in the Debian-based image). */
+    static final int POSTGRES_UID = 999;
+    /** Resources of each member's pgBackRest server (it compresses and encrypts during a backup). */
+    static final ContainerResources PGBACKREST_RESOURCES = ContainerResources.of("10m", "32Mi", "1", "256Mi");
     /** PostgreSQL's port. */
     public static final int PORT = 5432;
     /** Where the data volume is mounted; PGDATA is a folder inside it so lost+found does not disturb initdb. */
@@ -189,27 +191,30 @@ public class PostgresHA extends Component {
                 .image(image.image())
                 .imagePullPolicy(image.pullPolicy().value())
                 // Server flags rather than postgresql.conf edits: they hold for both roles on every start.
-                .args(List.of("postgres",
-                        "-c", "wal_level=replica",
-                        "-c", "max_wal_senders=" + props.maxWalSenders(),
-                        "-c", "wal_keep_size=" + props.walKeepSize(),
-                        "-c", "hot_standby=on"))
-                .env(credentials)
+                .args(serverArgs())
+                // archive_command and restore_command run pgBackRest, configured by these variables.
+                .env(K8s.envs(credentials, PgBackRest.member(environment, props.secretName(), stanza(), PGDATA, props.user())))
                 .ports(List.of(ContainerPort.builder().name("postgres").containerPort(PORT).build()))
                 .startupProbe(K8s.execProbe(ready, 5, 3, 60))
                 .readinessProbe(K8s.execProbe(ready, 5, 3, 3))
                 .livenessProbe(K8s.execProbe(ready, 10, 5, 6))
                 .resources(K8s.resources(props.resources()))
                 .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.mount("data", DATA_MOUNT), K8s.readOnlyMount("initdb", "/docker-entrypoint-initdb.d")))
+                .volumeMounts(List.of(K8s.mount("data", DATA_MOUNT), K8s.mount("run", PgBackRest.SOCKET_DIR),
+                        K8s.readOnlyMount("initdb", "/docker-entrypoint-initdb.d")))
                 .build();
+        // The seed's superuser is the application role (POSTGRES_USER of the image's entrypoint).
+        Container pgbackrest = PgBackRest.serverSidecar(environment, props.secretName(), stanza(), PGDATA, props.user(),
+                List.of(K8s.mount("data", DATA_MOUNT), K8s.mount("run", PgBackRest.SOCKET_DIR)), PGBACKREST_RESOURCES);
         return PodSpec.builder()
                 .securityContext(K8s.restrictedPod(POSTGRES_UID, POSTGRES_UID))
                 .automountServiceAccountToken(false)
                 .initContainers(List.of(bootstrap))
-                .containers(List.of(postgres))
+                .containers(List.of(postgres, pgbackrest))
                 .volumes(List.of(
                         K8s.configMapVolume("scripts", scriptsName),
+                        K8s.emptyDirVolume("run"),
+                        PgBackRest.tlsVolume(props.secretName()),
                         Volume.builder().name("initdb").configMap(ConfigMapVolumeSource.builder()
                                 .name(scriptsName)
                                 .defaultMode(K8s.SCRIPT_MODE)
@@ -281,6 +286,29 @@ public class PostgresHA extends Component {
                                 .build())
                         .build())
                 .build());
+    }
+
+    private List<String> serverArgs() {
+        List<String> args = new ArrayList<>(List.of("postgres",
+                "-c", "wal_level=replica",
+                "-c", "max_wal_senders=" + props.maxWalSenders(),
+                "-c", "wal_keep_size=" + props.walKeepSize(),
+                "-c", "hot_standby=on"));
+        // Continuous archiving: only a primary archives, so the archive follows the leader; a standby
+        // fetches from the archive what its primary no longer keeps.
+        PgBackRest.postgresParameters(stanza()).forEach((k, v) -> args.addAll(List.of("-c", k + "=" + v)));
+        args.addAll(List.of("-c", "restore_command=" + PgBackRest.restoreCommand(stanza())));
+        return List.copyOf(args);
+    }
+
+    /** pgBackRest's name for this cluster in the repository: the StatefulSet's name. */
+    public String stanza() {
+        return name;
+    }
+
+    /** The superuser pgBackRest connects as through the socket (the seed image's POSTGRES_USER). */
+    public String superuser() {
+        return props.user();
     }
 
     /** StatefulSet and headless Service name. */
