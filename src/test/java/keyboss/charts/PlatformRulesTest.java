@@ -173,7 +173,7 @@ class PlatformRulesTest {
                 if (inOps && !"Job".equals(m.kind()) && !"PersistentVolumeClaim".equals(m.kind())) {
                     return "non-Job in ops/";
                 }
-                return !inOps && m.name().startsWith("postgres-restore") ? "restore Job outside ops/" : null;
+                return !inOps && "Job".equals(m.kind()) && m.name().startsWith("postgres-restore") ? "restore Job outside ops/" : null;
             });
             Fixtures.find(env, "Job", "postgres-restore");
             Fixtures.find(env, "Job", "postgres-pitr");
