@@ -95,8 +95,14 @@ final class PgBackRest {
         return p;
     }
 
+    /**
+     * Pushes a segment; when that fails it creates the stanza (idempotent; refused when the
+     * repository belongs to another cluster) and pushes again, so a new cluster archives from its
+     * first segment, not from its first base backup.
+     */
     static String archiveCommand(String stanza) {
-        return "pgbackrest --stanza=" + stanza + " archive-push %p";
+        String pgbackrest = "pgbackrest --stanza=" + stanza;
+        return pgbackrest + " archive-push %p || { " + pgbackrest + " stanza-create && " + pgbackrest + " archive-push %p; }";
     }
 
     /** How a standby (or a recovering server) fetches WAL its primary no longer keeps. */

@@ -304,6 +304,14 @@ final class BackupLab implements AutoCloseable {
                     "-D", data.toString(), "-R", "-X", "stream", "--checkpoint=fast"), Map.of("PGPASSWORD", HaLab.PASSWORD), 120));
         }
 
+        /** The environment of the StatefulSet's postgres container, with this member's values. */
+        Map<String, String> serverEnv() {
+            Map<String, Object> container = Fixtures.container(Fixtures.find(local, "StatefulSet", "postgres"), "containers", "postgres");
+            Map<String, String> v = new HashMap<>(store("member-" + ordinal));
+            v.putAll(values());
+            return HaLab.envOf(container, v);
+        }
+
         /** The server with the flags and environment of the StatefulSet's postgres container (archive_command runs pgBackRest). */
         void start() {
             Map<String, Object> container = Fixtures.container(Fixtures.find(local, "StatefulSet", "postgres"), "containers", "postgres");
@@ -311,9 +319,7 @@ final class BackupLab implements AutoCloseable {
                     "-c", "listen_addresses=" + host, "-c", "port=" + port, "-c", "unix_socket_directories=" + sock));
             List<Object> args = Manifest.list(container.get("args"));
             args.subList(1, args.size()).forEach(a -> command.add(a.toString()));
-            Map<String, String> v = new HashMap<>(store("member-" + ordinal));
-            v.putAll(values());
-            server = lab.start(true, command, HaLab.envOf(container, v), dir.resolve("server.log"));
+            server = lab.start(true, command, serverEnv(), dir.resolve("server.log"));
             long deadline = System.currentTimeMillis() + 60_000;
             while (lab.run(false, List.of("pg_isready", "-q", "-h", host, "-p", Integer.toString(port)), Map.of(), 10).exitCode() != 0) {
                 if (System.currentTimeMillis() > deadline || !server.isAlive()) {

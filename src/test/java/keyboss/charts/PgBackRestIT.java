@@ -428,6 +428,41 @@ class PgBackRestIT {
 
     @Test
     @Order(5)
+    @SuppressWarnings("unchecked")
+    void aMemberWhoseDataIsGoneIsReseededFromTheArchiveAsPatroniWould() throws Exception {
+        BackupLab.Member standby = lab.members[1];
+        standby.stop();
+        deleteTree(standby.data);
+        try (Connection c = lab.members[0].connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO orders (id, note) SELECT g, 'while the standby was gone' FROM generate_series(3000000, 3000099) g");
+        }
+        lab.awaitArchived();
+        // The very command Patroni's create_replica_methods runs for a new member (PgBackRest.patroniPostgresql).
+        String command = (String) ((Map<String, Object>) PgBackRest.patroniPostgresql("postgres").get("pgbackrest")).get("command");
+        Exec.Result seeded = lab.lab.run(true, List.of("sh", "-c", command), standby.serverEnv(), 600);
+        assertEquals(0, seeded.exitCode(), seeded.output());
+        assertTrue(Files.exists(standby.data.resolve("standby.signal")), "it comes back as a standby");
+        standby.start();
+        standby.startServer();
+        long deadline = System.currentTimeMillis() + 120_000;
+        long seen = 0;
+        while (System.currentTimeMillis() < deadline) {
+            try (Connection c = standby.connect()) {
+                assertEquals(1, count(c, "SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END"), "a standby, not a second primary");
+                seen = count(c, "SELECT count(*) FROM orders WHERE id >= 3000000");
+                if (seen == 100) {
+                    break;
+                }
+            } catch (SQLException e) {
+                // Still starting.
+            }
+            PgCluster.sleep(500);
+        }
+        assertEquals(100, seen, "the rows written while it was gone came from the archive");
+    }
+
+    @Test
+    @Order(6)
     void theClusterLostEntirelyIsRecoveredFromTheObjectStoreAlone() throws Exception {
         List<Long> committed;
         try (Writer writer = new Writer(1_000_000)) {
