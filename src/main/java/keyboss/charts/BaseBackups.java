@@ -87,6 +87,7 @@ public class BaseBackups extends Component {
         List<EnvVar> env = K8s.envs(
                 PgBackRest.repository(environment, db.secretName(), db.stanza()),
                 PgBackRest.members(memberHosts(), PostgresHA.PGDATA, db.superuser()),
+                PgBackRest.parallel(),
                 BackupJobs.retention(props.retention()),
                 List.of(
                         // The default retention of pgBackRest's own commands (the script expires explicitly).
@@ -133,6 +134,7 @@ public class BaseBackups extends Component {
                 .build());
         List<EnvVar> vars = K8s.envs(
                 PgBackRest.repository(env, db.secretName(), db.stanza()),
+                PgBackRest.parallel(),
                 List.of(
                         K8s.env("TARGET_TIME", ""),
                         K8s.env("BACKUP_SET", ""),
@@ -158,7 +160,7 @@ public class BaseBackups extends Component {
     /** The container a {@link RestoreDrill} runs: the same image, repository and scripts. */
     List<EnvVar> repositoryEnv(Environment env) {
         PostgresHA db = props.database();
-        return PgBackRest.repository(env, db.secretName(), db.stanza());
+        return K8s.envs(PgBackRest.repository(env, db.secretName(), db.stanza()), PgBackRest.parallel());
     }
 
     public String fullName() {

@@ -215,7 +215,12 @@ final class BackupLab implements AutoCloseable {
      * recovery to a position needs the record after it, and an idle server writes none.
      */
     void awaitArchived() throws SQLException {
-        try (Connection c = members[0].connect(); Statement s = c.createStatement()) {
+        awaitArchived(members[0]);
+    }
+
+    /** {@link #awaitArchived()} on {@code primary}. */
+    void awaitArchived(Member primary) throws SQLException {
+        try (Connection c = primary.connect(); Statement s = c.createStatement()) {
             s.execute("SELECT pg_logical_emit_message(false, 'backup-lab', 'tick')");
             String segment;
             try (ResultSet r = s.executeQuery("SELECT pg_walfile_name(pg_current_wal_lsn())")) {
@@ -233,7 +238,7 @@ final class BackupLab implements AutoCloseable {
                     }
                     if (System.currentTimeMillis() > deadline) {
                         throw new AssertionError("segment " + segment + " not archived in 120 s; failures: " + r.getLong(2)
-                                + " (last " + r.getString(3) + "); server log: " + members[0].log());
+                                + " (last " + r.getString(3) + "); server log: " + primary.log());
                     }
                 }
                 PgCluster.sleep(100);

@@ -190,8 +190,9 @@ class PgBackRestIT {
         Path pgdata = lab.folder("pitr-time").resolve("pgdata");
         String targetText = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC)
                 .format(target.toInstant()) + "+00";
-        Exec.Result pitr = lab.script(SCRIPTS, "pitr.sh", pitrEnv(pgdata, targetText, "n"), 600);
+        Exec.Result pitr = lab.script(SCRIPTS, "pitr.sh", pitrEnv(pgdata, targetText, "y"), 600);
         assertTrue(pitr.output().contains("recovery stopping before commit"), pitr.output());
+        assertTrue(pitr.output().contains("stored logical/saleor-pitr_"), "a dump of the recovered database: " + pitr.output());
         List<Process> servers = new ArrayList<>();
         try (Connection restored = openRestored(pgdata, lab.folder("c1"), servers)) {
             Set<Long> ids = ids(restored);
@@ -211,9 +212,15 @@ class PgBackRestIT {
         } finally {
             servers.forEach(HaLab::kill);
         }
-        try (Connection c = lab.members[0].connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE game_key (id int PRIMARY KEY, code text NOT NULL)");
-            s.execute("INSERT INTO game_key SELECT g, md5(g::text) FROM generate_series(1, 2000) g");
+        // The dropped table back into production, from the recovery's dump, in one transaction.
+        Map<String, String> restore = lab.env("Job", "postgres-restore", "restore", "restore-pitr", Map.of(
+                "PEERS", lab.peers(), "PGPASSWORD", HaLab.PASSWORD, "WORK_DIR", lab.folder("rt").toString(),
+                "PREFIX", "saleor-pitr", "TABLES", "game_key"));
+        Exec.Result back = lab.script("postgres-backup-scripts", "restore.sh", restore, 300);
+        assertTrue(back.output().contains("(tables: game_key)"), back.output());
+        try (Connection c = lab.members[0].connect()) {
+            assertEquals(2000, count(c, "SELECT count(*) FROM game_key"), "the dropped table is back in production");
+            assertTrue(count(c, "SELECT count(*) FROM orders") > before.size(), "and nothing else was touched");
         }
     }
 
@@ -464,17 +471,36 @@ class PgBackRestIT {
     @Test
     @Order(6)
     void theClusterLostEntirelyIsRecoveredFromTheObjectStoreAlone() throws Exception {
-        List<Long> committed;
-        try (Writer writer = new Writer(1_000_000)) {
-            PgCluster.sleep(1500);
-            committed = writer.acked();
-        }
+        Writer writer = new Writer(1_000_000);
+        PgCluster.sleep(1500);
+        writer.close();
+        List<Long> committed = writer.acked();
         lab.awaitArchived();
+        // Failover: the primary dies, the standby is promoted, and from then on it archives.
+        BackupLab.Member old = lab.members[0];
+        BackupLab.Member promoted = lab.members[1];
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (true) {
+            try (Connection c = promoted.connect()) {
+                if (count(c, "SELECT count(*) FROM orders WHERE id >= 1000000 AND id < 2000000") >= committed.size()) {
+                    break;
+                }
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "the standby replays the archived writes");
+            PgCluster.sleep(500);
+        }
+        old.stop();
+        try (Connection c = promoted.connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_promote()");
+            s.execute("INSERT INTO orders (id, note) SELECT g, 'after the failover' FROM generate_series(4000000, 4000099) g");
+        }
+        lab.awaitArchived(promoted);
         Map<String, Long> counts = new HashMap<>();
-        try (Connection c = lab.members[0].connect()) {
+        try (Connection c = promoted.connect()) {
             for (String t : List.of("orders", "game_key", "product")) {
                 counts.put(t, count(c, "SELECT count(*) FROM " + t));
             }
+            assertEquals(100, count(c, "SELECT count(*) FROM orders WHERE id >= 4000000"));
         }
         for (BackupLab.Member m : lab.members) {
             m.stop();
@@ -492,6 +518,8 @@ class PgBackRestIT {
             Set<Long> ids = ids(restored);
             assertEquals(List.of(), committed.stream().filter(id -> !ids.contains(id)).toList(),
                     "every acknowledged row of the last writes is back");
+            assertEquals(100, count(restored, "SELECT count(*) FROM orders WHERE id >= 4000000"),
+                    "and the rows the promoted standby archived after the failover (timeline 2)");
             for (Map.Entry<String, Long> e : counts.entrySet()) {
                 assertEquals(e.getValue(), count(restored, "SELECT count(*) FROM " + e.getKey()), e.getKey());
             }
