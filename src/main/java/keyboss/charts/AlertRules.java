@@ -27,8 +27,8 @@ public final class AlertRules {
         rules.add(down("StorefrontDown", ns, storefront.name(), "the storefront", "the shop's pages do not load"));
         rules.add(down("CeleryWorkerDown", ns, workers.name(), "the Celery workers", "bought keys are not delivered (CUJ2)"));
         rules.add(notAllReady("PostgreSQLDown", ns, postgres.name(), "PostgreSQL",
-                "the database runs without its standby or has lost its primary. Check the postgres pods, their"
-                        + " bootstrap init container and the watchdog's log."));
+                "the database runs without its standby or has lost its primary. Check the postgres pods,"
+                        + " Patroni's log (container patroni) and the Endpoints it holds the lease in."));
         rules.add(notAllReady("RedisDown", ns, valkey.name(), "Valkey",
                 "the broker and cache run without a replica. Check the redis pods and ask a Sentinel which master"
                         + " it sees (SENTINEL get-master-addr-by-name)."));

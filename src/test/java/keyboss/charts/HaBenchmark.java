@@ -17,20 +17,8 @@ public final class HaBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         Map<String, List<long[]>> results = new LinkedHashMap<>();
-        results.put("2. Postgres failover (kill primary)", new ArrayList<>());
-        results.put("3. Postgres re-join, second failover", new ArrayList<>());
         results.put("5. Sentinel failover (kill master)", new ArrayList<>());
         for (int run = 1; run <= runs; run++) {
-            System.err.printf("run %d of %d: postgres...%n", run, runs);
-            try (PgCluster cluster = new PgCluster("bench").up(); KubeApiRecorder api = new KubeApiRecorder();
-                 Writer writer = new Writer(cluster)) {
-                cluster.startWatchdog(api, PgScenarios.shippedDefaults());
-                PgScenarios.Failover first = PgScenarios.killPrimary(cluster, api, writer, cluster.nodes[0], cluster.nodes[1]);
-                results.get("2. Postgres failover (kill primary)").add(new long[] {first.rtoMillis(), first.rpoRows()});
-                PgScenarios.rejoin(cluster.nodes[0]);
-                PgScenarios.Failover second = PgScenarios.killPrimary(cluster, api, writer, cluster.nodes[1], cluster.nodes[0]);
-                results.get("3. Postgres re-join, second failover").add(new long[] {second.rtoMillis(), second.rpoRows()});
-            }
             System.err.printf("run %d of %d: sentinel...%n", run, runs);
             try (ValkeyCluster cluster = new ValkeyCluster("bench").up()) {
                 long deadline = System.currentTimeMillis() + 15_000;

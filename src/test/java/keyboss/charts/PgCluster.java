@@ -27,9 +27,6 @@ final class PgCluster implements AutoCloseable {
     final String peers;
     private final Map<String, Object> bootstrapContainer;
     private final Map<String, Object> serverContainer;
-    private final Map<String, Object> watchdogContainer;
-    Process watchdog;
-    Path watchdogLog;
 
     PgCluster(String name) {
         this.lab = new HaLab(name);
@@ -42,7 +39,6 @@ final class PgCluster implements AutoCloseable {
         Manifest sts = Fixtures.find(local, "StatefulSet", "postgres");
         bootstrapContainer = Fixtures.container(sts, "initContainers", "bootstrap");
         serverContainer = Fixtures.container(sts, "containers", "postgres");
-        watchdogContainer = Fixtures.container(Fixtures.find(local, "Deployment", "postgres-watchdog"), "containers", "watchdog");
     }
 
 
@@ -58,34 +54,6 @@ final class PgCluster implements AutoCloseable {
         nodes[1].bootstrap();
         nodes[1].start();
         return this;
-    }
-
-    /** Starts the watchdog with the manifest's settings, its API calls going to {@code api}. */
-    void startWatchdog(KubeApiRecorder api, Map<String, String> overrides) {
-        Map<String, String> values = new HashMap<>(Map.of(
-                "PEERS", peers,
-                "POSTGRES_PASSWORD", HaLab.PASSWORD,
-                "NAMESPACE", "keyboss",
-                "KUBE_API", api.url(),
-                "KUBE_TOKEN_FILE", lab.root.resolve("no-token").toString(),
-                "KUBE_CA_FILE", lab.root.resolve("no-ca").toString()));
-        values.putAll(overrides);
-        watchdogLog = lab.root.resolve("watchdog.log");
-        watchdog = lab.start(false, List.of("busybox", "sh", lab.mount("postgres-scripts").resolve("watchdog.sh").toString()),
-                HaLab.envOf(watchdogContainer, values), watchdogLog);
-    }
-
-    String watchdogLog() {
-        try {
-            return watchdogLog == null ? "" : Files.readString(watchdogLog);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /** The watchdog's own setting, as the manifest gives it. */
-    int watchdogSetting(String name) {
-        return Integer.parseInt(Fixtures.env(watchdogContainer, name));
     }
 
     /** The nodes answering as writable primaries now. */
