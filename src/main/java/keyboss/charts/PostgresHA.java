@@ -270,6 +270,8 @@ public class PostgresHA extends Component {
         postgresql.put("data_dir", PGDATA);
         postgresql.put("pgpass", "/tmp/pgpass");
         postgresql.put("use_unix_socket", true);
+        // A new member copies the leader at once instead of waiting for a spread checkpoint.
+        postgresql.put("basebackup", List.of(Map.of("checkpoint", "fast")));
         // Never delete a data directory: a member whose rewind fails stays stopped with its data.
         postgresql.put("remove_data_directory_on_rewind_failure", false);
         postgresql.put("remove_data_directory_on_diverged_timelines", false);

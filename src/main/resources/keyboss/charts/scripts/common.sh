@@ -13,8 +13,8 @@ need() {
   done
 }
 
-# pg_role HOST:PORT: prints primary, standby, fenced (a primary made read-only by the watchdog
-# after its standby was promoted) or down. Connects as PGUSER/PGPASSWORD.
+# pg_role HOST:PORT: prints primary, standby, fenced (a primary whose transactions are
+# read-only by default) or down. Connects as PGUSER/PGPASSWORD.
 pg_role() {
   r=$(PGCONNECT_TIMEOUT="${CONNECT_TIMEOUT:-3}" psql -h "${1%:*}" -p "${1##*:}" -d "${PGDATABASE:-postgres}" \
       -tAXc "select case when pg_is_in_recovery() then 'standby'
