@@ -41,6 +41,11 @@ final class PgBenchmark {
         return results;
     }
 
+    /** {@code RUNS [failover|partition|stale]}: one chain or all of them, printed as bin/bench-ha prints them. */
+    public static void main(String[] args) throws Exception {
+        print(run(args.length > 0 ? Integer.parseInt(args[0]) : 1, args.length > 1 ? args[1] : null));
+    }
+
     static void print(Map<String, List<PgScenarios.Result>> results) {
         System.out.printf("%-40s %4s %10s %9s %5s %11s  %s%n", "PostgreSQL (Patroni) scenario", "runs", "RTO median",
                 "RTO worst", "lost", "split-brain", "note");

@@ -138,7 +138,8 @@ final class PgCluster implements AutoCloseable {
         for (Map.Entry<String, Object> e : Manifest.map(cm.object().get("data")).entrySet()) {
             String text = (String) e.getValue();
             if (e.getKey().equals("patroni.yml")) {
-                text = text.replace(PostgresHA.CONFIG_DIR + "/", dir + "/");
+                // Each member sees these files at /run/etc-patroni (copied there in its namespace, as /tmp is its own).
+                text = text.replace(PostgresHA.CONFIG_DIR + "/", "/run/etc-patroni/");
             }
             Path file = dir.resolve(e.getKey());
             Files.writeString(file, text);
@@ -241,6 +242,17 @@ final class PgCluster implements AutoCloseable {
         }
     }
 
+    private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Records a fault the scenario injects, with its time, for the failure messages. */
+    void event(String what) {
+        events.add(System.currentTimeMillis() + " " + what);
+    }
+
+    List<String> events() {
+        return events;
+    }
+
     /** The tail of every member's Patroni log, for failure messages. */
     String logs() {
         StringBuilder b = new StringBuilder();
@@ -254,6 +266,16 @@ final class PgCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        // The members' logs stay in target/ha-logs for whoever reads a failure.
+        try {
+            Path keep = Files.createDirectories(Path.of("target", "ha-logs", namespace));
+            for (Node n : nodes) {
+                Files.writeString(keep.resolve(n.name + ".log"), n.log());
+            }
+            Files.write(keep.resolve("events.log"), events);
+        } catch (IOException ignored) {
+            // Logs are a convenience.
+        }
         primary.close();
         for (Node n : nodes) {
             if (n != null) {
@@ -311,6 +333,7 @@ final class PgCluster implements AutoCloseable {
 
         /** Starts the container: Patroni, which starts PostgreSQL. */
         void start() {
+            event("start " + name);
             Map<String, String> values = new HashMap<>(PASSWORDS);
             values.put("PATRONI_NAME", name);
             values.put("PATRONI_KUBERNETES_NAMESPACE", namespace);
@@ -339,24 +362,30 @@ final class PgCluster implements AutoCloseable {
                     "chmod 644 /run/secrets/kubernetes.io/serviceaccount/*",
                     "chown postgres:postgres /run/postgresql",
                     "mount --bind \"$1\" /var/lib/postgresql",
-                    "exec setpriv --reuid=postgres --regid=postgres --init-groups -- patroni \"$3\"");
-            patroni = lab.start(false, List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", sh, "member",
+                    "mkdir /run/etc-patroni && cp \"$(dirname \"$3\")\"/* /run/etc-patroni/",
+                    // A /tmp of its own, as in a pod (Patroni writes its pgpass there).
+                    "mount -t tmpfs -o mode=1777 tmpfs /tmp",
+                    "exec setpriv --reuid=postgres --regid=postgres --init-groups -- patroni /run/etc-patroni/patroni.yml");
+            // A PID namespace as a container has: Patroni is its PID 1, and when it dies the kernel ends
+            // everything else in it (the postmaster Patroni started detached), as when a container dies.
+            patroni = lab.start(false, List.of("unshare", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private",
+                    "sh", "-c", sh, "member",
                     home.toString(), serviceAccount.toString(), config.toString()), env, log);
         }
 
         /** SIGKILL to Patroni and PostgreSQL at once: a node or container that dies. */
         void kill() {
+            event("kill " + name);
             if (patroni != null) {
                 HaLab.kill(patroni);
-                // Orphaned postgres children, if any, die with their postmaster.
-                sleep(200);
             }
         }
 
         /** SIGTERM, as the kubelet sends when a pod is deleted; waits until it has stopped. */
         void stop() {
             if (patroni != null && patroni.isAlive()) {
-                patroni.destroy();
+                // SIGTERM to Patroni, the namespace's PID 1 (the first process unshare forked).
+                patroni.children().forEach(ProcessHandle::destroy);
                 try {
                     if (!patroni.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                         kill();
@@ -385,11 +414,13 @@ final class PgCluster implements AutoCloseable {
 
         /** Cuts (or heals) this member's path to the API server. */
         void apiPath(Relay.Mode mode) {
+            event("api path of " + name + " " + mode);
             apiPath.set(mode);
         }
 
         /** Cuts (or heals) the paths by which its peers reach this member's PostgreSQL and REST API. */
         void peerPaths(Relay.Mode mode) {
+            event("peer paths of " + name + " " + mode);
             pgPath.set(mode);
             restPath.set(mode);
         }

@@ -54,7 +54,12 @@ final class PgScenarios {
             throw new AssertionError(scenario + ": no leader at the end\n" + c.logs());
         }
         PgCluster.sleep(1000);
-        return new Result(scenario, rto, w.missingOn(leader), w.splitBrainWrites(), note);
+        List<Writer.Ack> missing = w.missingAcks(leader);
+        if (!missing.isEmpty()) {
+            System.err.println(scenario + ": acknowledged commits missing on " + leader.name + " (" + leader.hostPort() + "): "
+                    + missing.subList(0, Math.min(20, missing.size())) + "\nevents: " + c.events());
+        }
+        return new Result(scenario, rto, missing.size(), w.splitBrainWrites(), note);
     }
 
     /** Waits until {@code standby} streams from the primary and is its synchronous standby. */

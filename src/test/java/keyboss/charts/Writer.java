@@ -119,6 +119,13 @@ final class Writer implements AutoCloseable {
 
     /** Acknowledged commits that {@code survivor} does not hold. */
     long missingOn(PgCluster.Node survivor) throws SQLException {
+        return missingAcks(survivor).size();
+    }
+
+    /** The acknowledged commits that {@code survivor} does not hold. */
+    List<Ack> missingAcks(PgCluster.Node survivor) throws SQLException {
+        // The acknowledgements first: a commit acknowledged after the table was read is not missing.
+        List<Ack> acknowledged = acks();
         Set<Long> present = new HashSet<>();
         try (Connection c = survivor.connect(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT id FROM ha_test")) {
@@ -126,7 +133,7 @@ final class Writer implements AutoCloseable {
                 present.add(r.getLong(1));
             }
         }
-        return acks().stream().filter(a -> !present.contains(a.id())).count();
+        return acknowledged.stream().filter(a -> !present.contains(a.id())).toList();
     }
 
     /**
