@@ -29,8 +29,11 @@ final class Exec {
     /** {@link #run(List, Map, int)} in the folder {@code dir}. */
     static Result run(List<String> command, Map<String, String> env, Path dir, int seconds) {
         try {
-            Path out = Files.createTempFile("exec", ".out");
-            Path err = Files.createTempFile("exec", ".err");
+            // java.io.tmpdir as the pom sets it (target/tmp): Files.createTempFile alone would use
+            // the folder the JVM started with.
+            Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+            Path out = Files.createTempFile(tmp, "exec", ".out");
+            Path err = Files.createTempFile(tmp, "exec", ".err");
             ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .directory(dir.toAbsolutePath().toFile());
