@@ -147,6 +147,8 @@ final class KubeApi implements AutoCloseable {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         processes.add(p);
+        // A lab stopped from outside (a timeout, ^C) must not leave the control plane running.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
     }
 
     private static void waitUntil(String what, java.util.function.BooleanSupplier ready) {
