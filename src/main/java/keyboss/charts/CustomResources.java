@@ -1,19 +1,25 @@
 package keyboss.charts;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.cdk8s.ApiObject;
 import org.cdk8s.ApiObjectMetadata;
 import org.cdk8s.ApiObjectProps;
 import org.cdk8s.JsonPatch;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 import software.constructs.Construct;
 
 /**
- * The custom resources the library writes (Argo CD Application, SealedSecret, ExternalSecret):
- * how they are made over cdk8s's ApiObject, and the schema each is checked against, since
- * {@code cdk8s import} cannot fetch their CRDs here.
+ * The custom resources the library writes (Argo CD Application, ServiceMonitor, SealedSecret,
+ * ExternalSecret): how they are made over cdk8s's ApiObject, and the schema each is checked
+ * against: the structural schemas of {@value #DEFINITIONS}, which the API-server oracle installs
+ * too, so bin/validate and the real server judge a custom resource by the same schema.
  */
 final class CustomResources {
 
@@ -25,24 +31,22 @@ final class CustomResources {
     private CustomResources() {
     }
 
+    /** The definitions of every custom kind the library writes, with their schemas; the API-server oracle installs the same file. */
+    static final String DEFINITIONS = "crds.yaml";
+
     static {
-        SchemaValidator.customResource(ARGO_APPLICATION, "Application", o -> check(o, Map.of(
-                "spec", Set.of("project", "source", "destination", "syncPolicy", "ignoreDifferences", "revisionHistoryLimit"),
-                "spec.source", Set.of("repoURL", "path", "targetRevision", "directory", "kustomize", "helm", "plugin", "chart", "ref"),
-                "spec.destination", Set.of("server", "namespace", "name"),
-                "spec.syncPolicy", Set.of("automated", "syncOptions", "retry", "managedNamespaceMetadata"),
-                "spec.syncPolicy.automated", Set.of("prune", "selfHeal", "allowEmpty")),
-                List.of("spec.project", "spec.source.repoURL", "spec.source.path", "spec.destination.namespace")));
-        SchemaValidator.customResource(SEALED_SECRET, "SealedSecret", o -> check(o, Map.of(
-                "spec", Set.of("encryptedData", "template")), List.of("spec.encryptedData")));
-        SchemaValidator.customResource(SERVICE_MONITOR, "ServiceMonitor", o -> check(o, Map.of(
-                "spec", Set.of("selector", "endpoints", "namespaceSelector", "jobLabel", "targetLabels", "podTargetLabels")),
-                List.of("spec.selector", "spec.endpoints")));
-        SchemaValidator.customResource(EXTERNAL_SECRET, "ExternalSecret", o -> check(o, Map.of(
-                "spec", Set.of("secretStoreRef", "target", "data", "dataFrom", "refreshInterval"),
-                "spec.secretStoreRef", Set.of("name", "kind"),
-                "spec.target", Set.of("name", "creationPolicy", "deletionPolicy", "template")),
-                List.of("spec.secretStoreRef.name", "spec.secretStoreRef.kind", "spec.target.name", "spec.data")));
+        for (Map<String, Object> crd : definitions()) {
+            Manifest m = new Manifest(DEFINITIONS, crd);
+            String group = String.valueOf(m.at("spec.group"));
+            String kind = String.valueOf(m.at("spec.names.kind"));
+            for (Object v : Manifest.list(m.at("spec.versions"))) {
+                Manifest version = new Manifest(DEFINITIONS, Manifest.map(v));
+                String apiVersion = group + "/" + version.at("name");
+                StructuralSchema schema = StructuralSchema.of(Manifest.map(version.at("schema.openAPIV3Schema")),
+                        DEFINITIONS + " " + apiVersion + " " + kind);
+                SchemaValidator.customResource(apiVersion, kind, o -> check(schema, o));
+            }
+        }
     }
 
     /** Makes sure the schemas above are registered. */
@@ -50,29 +54,28 @@ final class CustomResources {
         // Loading the class runs the static block.
     }
 
-    /** Unknown fields under the listed paths and missing required fields, as for core kinds. */
-    private static List<String> check(Map<String, Object> o, Map<String, Set<String>> allowed, List<String> required) {
-        Manifest m = new Manifest("", o);
-        List<String> errors = new ArrayList<>();
-        for (String top : o.keySet()) {
-            if (!Set.of("apiVersion", "kind", "metadata", "spec").contains(top)) {
-                errors.add("the field `" + top + "` is not defined for " + m.kind());
+    /** The CustomResourceDefinitions in {@value #DEFINITIONS}, read from the classpath. */
+    static List<Map<String, Object>> definitions() {
+        try (InputStream in = CustomResources.class.getResourceAsStream(DEFINITIONS)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFINITIONS + " is missing from the classpath (keyboss/charts/" + DEFINITIONS + ")");
             }
-        }
-        allowed.forEach((path, fields) -> {
-            for (String field : Manifest.map(m.at(path)).keySet()) {
-                if (!fields.contains(field)) {
-                    errors.add("the field `" + field + "` is not defined in " + m.kind() + " " + path);
+            List<Map<String, Object>> result = new ArrayList<>();
+            for (Object document : new Yaml(new LoaderOptions()).loadAll(new String(in.readAllBytes(), StandardCharsets.UTF_8))) {
+                if (document != null) {
+                    result.add(Manifest.map(document));
                 }
             }
-        });
-        for (String path : required) {
-            if (m.at(path) == null) {
-                errors.add("the required field `" + path + "` is missing in " + m.kind());
-            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (Manifest.map(m.metadata()).get("name") == null) {
-            errors.add("the required field `metadata.name` is missing in " + m.kind());
+    }
+
+    private static List<String> check(StructuralSchema schema, Map<String, Object> o) {
+        List<String> errors = new ArrayList<>(schema.errors(o));
+        if (Manifest.map(o.get("metadata")).get("name") == null) {
+            errors.add("the required field `metadata.name` is missing");
         }
         return errors;
     }

@@ -1,5 +1,6 @@
 package keyboss.charts;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -442,6 +443,7 @@ final class PodSpecRules {
 
     private static void env(Map<String, Object> fields, String at, Findings f) {
         List<Object> env = Manifest.list(fields.get("env"));
+        Map<Object, Integer> first = new HashMap<>();
         for (int i = 0; i < env.size(); i++) {
             Map<String, Object> var = Manifest.map(env.get(i));
             String ep = at + ".env[" + i + "]";
@@ -449,6 +451,11 @@ final class PodSpecRules {
             String problem = Names.envVarNameProblem(name instanceof String s ? s : null);
             if (problem != null) {
                 f.add(ep + ".name", name, problem, "name the variable");
+            } else if (first.putIfAbsent(name, i) != null) {
+                // Only the last value takes effect, and server-side apply (as Argo CD syncs) refuses the
+                // duplicate merge key outright.
+                f.add(ep + ".name", name, "the variable is already set by env[" + first.get(name) + "]; server-side"
+                        + " apply refuses a duplicate name", "set it once");
             }
             Object value = var.get("value");
             if (value != null && !(value instanceof String)) {

@@ -45,7 +45,8 @@ public final class SchemaValidator {
      * are decoded by the JDK: the client's own adapter needs okio, which comes with the HTTP
      * client this project leaves out.
      */
-    private static final Gson GSON = JSON.getGson().newBuilder().registerTypeAdapter(byte[].class, new Base64Bytes()).create();
+    private static final Gson GSON = JSON.getGson().newBuilder().registerTypeAdapter(byte[].class, new Base64Bytes())
+            .registerTypeAdapter(io.kubernetes.client.custom.Quantity.class, new Quantities()).create();
 
     private static final Map<String, Function<Map<String, Object>, List<String>>> CUSTOM = new ConcurrentHashMap<>();
     private static final Map<String, Method> VALIDATORS = new ConcurrentHashMap<>();
@@ -111,7 +112,7 @@ public final class SchemaValidator {
             validate.invoke(null, json);
             GSON.fromJson(json, validate.getDeclaringClass());
             return List.of();
-        } catch (NotBase64 e) {
+        } catch (BadValue e) {
             return List.of(e.getMessage());
         } catch (InvocationTargetException e) {
             return List.of(shorten(e.getCause().getMessage()));
@@ -119,6 +120,10 @@ public final class SchemaValidator {
             return List.of("a value has the wrong type: " + shorten(e.getMessage()));
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            // The models' own parsers throw their own exceptions; a value they cannot read is a
+            // problem of the input, never a crash of the validator.
+            return List.of("a value cannot be read: " + shorten(e.getMessage()));
         }
     }
 
@@ -164,16 +169,50 @@ public final class SchemaValidator {
                 }
                 return Base64.getDecoder().decode(text);
             } catch (IllegalArgumentException e) {
-                throw new NotBase64("`" + path + "` holds a value that is not base64 (standard alphabet, padded with =),"
+                throw new BadValue("`" + path + "` holds a value that is not base64 (standard alphabet, padded with =),"
                         + " which the API server decodes it as; a Secret takes plain text under stringData");
             }
         }
     }
 
-    private static final class NotBase64 extends JsonParseException {
+    /**
+     * Quantities as the API server parses them ({@link Quantity}): the client's parser accepts
+     * some the server refuses and throws its own exception on others.
+     */
+    private static final class Quantities extends TypeAdapter<io.kubernetes.client.custom.Quantity> {
+        @Override
+        public void write(JsonWriter out, io.kubernetes.client.custom.Quantity value) throws IOException {
+            if (value == null) {
+                out.nullValue();
+            } else {
+                out.value(value.toSuffixedString());
+            }
+        }
+
+        @Override
+        public io.kubernetes.client.custom.Quantity read(JsonReader in) throws IOException {
+            if (in.peek() == JsonToken.NULL) {
+                in.nextNull();
+                return null;
+            }
+            // Gson's path ends at the map (`$.limits.`) and starts at the model the client parses
+            // on its own (resources): the message names what it can, the rules name the whole path.
+            String path = in.getPath().replaceFirst("^\\$\\.", "").replaceFirst("\\.$", "");
+            String text = in.nextString();
+            Quantity parsed = Quantity.parse(text);
+            if (parsed == null) {
+                throw new BadValue("a value of `" + path + "` is " + Excerpt.of(text) + ", not " + Quantity.FORMAT_HELP);
+            }
+            // The value only matters to the checks that read the map; the model needs an instance.
+            return new io.kubernetes.client.custom.Quantity(parsed.value(), io.kubernetes.client.custom.Quantity.Format.DECIMAL_SI);
+        }
+    }
+
+    /** A value the API server would refuse to decode; the message names the field and the form it takes. */
+    private static final class BadValue extends JsonParseException {
         private static final long serialVersionUID = 1L;
 
-        NotBase64(String message) {
+        BadValue(String message) {
             super(message);
         }
     }

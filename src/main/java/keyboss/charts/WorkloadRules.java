@@ -50,6 +50,12 @@ final class WorkloadRules {
     }
 
     private static void longRunning(Manifest m, String key, Map<String, Object> spec, PodTemplates.Pod pod, Findings f) {
+        if (!"apps/StatefulSet".equals(key) && m.name() != null && Names.isDnsSubdomain(m.name()) && !Names.isDnsLabel(m.name())) {
+            // The API server admits it with a warning: the name starts every pod's name and host name.
+            f.add("metadata.name", m.name(), "a " + m.kind() + " name is used in its pods' names and host names; the API"
+                    + " server warns unless it is " + MetadataRules.NameFormat.DNS_LABEL.description,
+                    "rename it, at most " + Names.MAX_LABEL + " characters without dots");
+        }
         nonNegative(spec, "replicas", "spec", f);
         nonNegative(spec, "minReadySeconds", "spec", f);
         nonNegative(spec, "revisionHistoryLimit", "spec", f);

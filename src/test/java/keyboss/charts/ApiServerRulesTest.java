@@ -47,6 +47,25 @@ class ApiServerRulesTest {
         }
     }
 
+    /** The server admits these with a warning (pods take the name); Argo CD's sync shows it, so it is a problem. */
+    @Test
+    void aPodMakingWorkloadNameIsALabelNotJustASubdomain() {
+        accepts(Yaml::api, deployment("", "").replace("name: web, namespace", "name: " + "d".repeat(63) + ", namespace"));
+        rejects(Yaml::api, deployment("", "").replace("name: web, namespace", "name: " + "d".repeat(64) + ", namespace"),
+                "metadata.name", "host names");
+        rejects(Yaml::api, deployment("", "").replace("name: web, namespace", "name: web.v2, namespace"), "metadata.name",
+                "RFC 1123 label");
+        rejects(Yaml::api, deployment("", "").replace("kind: Deployment", "kind: DaemonSet").replace("name: web, namespace",
+                "name: " + "d".repeat(64) + ", namespace"), "metadata.name", "host names");
+    }
+
+    @Test
+    void anEnvironmentVariableIsSetOnce() {
+        accepts(Yaml::api, container("env: [{name: A, value: '1'}, {name: B, value: '2'}]"));
+        assertContainsAll(rejects(Yaml::api, container("env: [{name: A, value: '1'}, {name: B, value: '2'}, {name: A, value: '3'}]"),
+                C + ".env[2].name", "already set by env[0]").toString(), "server-side apply", "set it once");
+    }
+
     @Test
     void namesFollowTheFormatOfTheirKind() {
         accepts(Yaml::api, "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 80}]}}");

@@ -144,7 +144,7 @@ class GitOpsTest {
         spec.remove("destination");
         broken.put("spec", spec);
         String errors = SchemaValidator.errors(new Manifest("f", broken)).toString();
-        assertContainsAll(errors, "`syncPolicies` is not defined", "`spec.destination.namespace` is missing");
+        assertContainsAll(errors, "`spec.syncPolicies` is not defined", "`spec.destination` is missing");
     }
 
     @Test

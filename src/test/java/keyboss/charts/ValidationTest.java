@@ -118,6 +118,25 @@ class ValidationTest {
         assertContainsAll(only(rules(rootNginx)), "capabilities.add = CHOWN", "(capabilities)");
     }
 
+    /** The fuzzer found `2c56` crashing the client's parser; `1Gx` it parsed although the API server refuses it. */
+    @Test
+    void aQuantityTheApiServerCannotParseIsAProblemNotACrash() {
+        for (String bad : List.of("1Gx", "2c56", "1.2.3", "Gi", "1 Gi")) {
+            Map<String, Object> d = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+            Map<String, Object> c = Manifest.map(Manifest.list(new Manifest("", d).at("spec.template.spec.containers")).get(0));
+            c.put("resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi"), "limits", Map.of("cpu", "1", "memory", bad)));
+            assertContainsAll(SchemaValidator.errors(new Manifest("f", d)).toString(), "`limits`", bad, "a quantity");
+            List<Problem> all = Validator.check(DETI, List.of(new Manifest("web.yaml", d)), List.of(KeybossChart.SECRETS));
+            assertTrue(all.stream().anyMatch(p -> p.toString().contains("limits.memory")), bad + ": " + all);
+        }
+        for (String good : List.of("1Gi", "1.5G", "500m", "2e3", "1E3", ".5Gi")) {
+            Map<String, Object> d = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+            Map<String, Object> c = Manifest.map(Manifest.list(new Manifest("", d).at("spec.template.spec.containers")).get(0));
+            c.put("resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi"), "limits", Map.of("cpu", "1", "memory", good)));
+            assertEquals(List.of(), SchemaValidator.errors(new Manifest("f", d)), good);
+        }
+    }
+
     @Test
     void everyContainerStatesItsResources() {
         Map<String, Object> d = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);

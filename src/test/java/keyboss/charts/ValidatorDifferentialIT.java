@@ -119,31 +119,11 @@ class ValidatorDifferentialIT {
         List<Outcome> onlyServer = outcomes.stream().filter(o -> o.serverRejects() && !o.validatorRejects()).toList();
         assertTrue(corpus.size() > 100, "the corpus is large enough: " + corpus.size());
         assertTrue(outcomes.stream().anyMatch(o -> o.serverRejects() && o.validatorRejects()), "some mutants are rejected by both");
-        // Known gaps are listed, each with its reason, in a reviewed file; the list may only shrink:
-        // a gap not listed fails, and so does a listed one that is closed (remove it from the list).
-        java.util.Set<String> known = knownGaps();
+        // Every object the real server rejects, bin/validate rejects too: no known gaps.
         java.util.Set<String> missed = new java.util.TreeSet<>();
         onlyServer.forEach(o -> missed.add(o.mutant().id()));
-        java.util.Set<String> unlisted = new java.util.TreeSet<>(missed);
-        unlisted.removeAll(known);
-        java.util.Set<String> closed = new java.util.TreeSet<>(known);
-        closed.removeAll(missed);
-        assertEquals(java.util.Set.of(), unlisted, unlisted.size() + " broken objects only the server rejects and "
-                + KNOWN_GAPS + " does not list (see the report above): teach bin/validate to catch them");
-        assertEquals(java.util.Set.of(), closed, "bin/validate catches these now: remove them from " + KNOWN_GAPS);
-    }
-
-    /** The reviewed list of objects only the server rejects today, one mutant id a line. */
-    static final Path KNOWN_GAPS = Path.of("src/test/resources/kube-oracle/validator-known-gaps.txt");
-
-    static java.util.Set<String> knownGaps() throws IOException {
-        java.util.Set<String> ids = new java.util.TreeSet<>();
-        for (String line : Files.readAllLines(KNOWN_GAPS)) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                ids.add(line.strip());
-            }
-        }
-        return ids;
+        assertEquals(java.util.Set.of(), missed, missed.size() + " broken objects only the server rejects (see the report"
+                + " above and target/validator-differential.txt): teach bin/validate to catch them");
     }
 
     static String report(List<Outcome> outcomes, long millis) {
