@@ -30,8 +30,8 @@ public final class AlertRules {
         rules.add(down("StorefrontDown", ns, storefront.name(), "the storefront", "the shop's pages do not load"));
         rules.add(down("CeleryWorkerDown", ns, workers.name(), "the Celery workers", "bought keys are not delivered (CUJ2)"));
         rules.add(notAllReady("PostgreSQLDown", ns, postgres.name(), "PostgreSQL",
-                "the database runs without its standby or has lost its primary. Check the postgres pods, their"
-                        + " bootstrap init container and the watchdog's log."));
+                "the database runs without its standby or has lost its primary. Check the postgres pods,"
+                        + " Patroni's log (container patroni) and the Endpoints it holds the lease in."));
         rules.add(notAllReady("RedisDown", ns, valkey.name(), "Valkey",
                 "the broker and cache run without a replica. Check the redis pods and ask a Sentinel which master"
                         + " it sees (SENTINEL get-master-addr-by-name)."));
@@ -120,9 +120,10 @@ public final class AlertRules {
                 "count(" + primaryUp + ") > 1",
                 "1m", AlertRule.Severity.CRITICAL, postgres.name(),
                 "Two PostgreSQL servers accept writes as primary",
-                "Both postgres pods are out of recovery: writes may land on either (split brain). Check which one"
-                        + " POSTGRES_HOST in keyboss-config names, fence the other (the watchdog makes it read-only)"
-                        + " and restart it so it re-joins as standby."));
+                "Both postgres pods are out of recovery: writes may land on either (split brain). Patroni's"
+                        + " lease should make this impossible. Check which member holds the leader lease (the"
+                        + " Endpoints `" + postgres.name() + "`, annotation leader) and Patroni's log on the other,"
+                        + " which must demote itself or be stopped."));
         rules.add(new AlertRule("ValkeySentinelMasterSwitched",
                 "count by (master_name) (count by (master_name, master_address) (max_over_time(redis_sentinel_master_status{"
                         + ns + ",job=\"redis-sentinel\"}[10m]))) > 1",

@@ -235,8 +235,8 @@ public class MonitoringStack extends Component {
             exporter(name, images.postgresExporter(), 9187, NOBODY, List.of(
                     K8s.env("DATA_SOURCE_URI", props.postgres().podHost(i) + ":" + props.postgres().port() + "/"
                             + props.postgres().database() + "?sslmode=disable"),
-                    K8s.env("DATA_SOURCE_USER", props.postgres().user()),
-                    K8s.envFromSecret("DATA_SOURCE_PASS", props.secrets().name(), props.secrets().key(props.postgres().passwordKey()))));
+                    K8s.env("DATA_SOURCE_USER", props.postgres().monitorUser()),
+                    K8s.envFromSecret("DATA_SOURCE_PASS", props.secrets().name(), props.secrets().key(props.postgres().monitorPasswordKey()))));
             chart.dependsOn("Deployment/" + name, "StatefulSet/" + props.postgres().name());
         }
         exporter("redis-exporter", images.redisExporter(), 9121, 59000, List.of(
