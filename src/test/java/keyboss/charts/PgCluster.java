@@ -327,6 +327,11 @@ final class PgCluster implements AutoCloseable {
             this.restPath = new Relay(relayHost, new InetSocketAddress(ip, restPort), null);
         }
 
+        /** The port Patroni's REST API listens on at {@link #ip}. */
+        int restPort() {
+            return restPort;
+        }
+
         String hostPort() {
             return ip + ":" + pgPort;
         }

@@ -103,14 +103,50 @@ final class PgScenarios {
         return now() - t0;
     }
 
+    /** A member's Patroni metrics ({@code GET /metrics} on its REST API, which needs no password). */
+    static String metrics(PgCluster.Node n) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("http://" + n.ip + ":" + n.restPort() + "/metrics"))
+                    .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError(n.name + " /metrics: HTTP " + r.statusCode());
+            }
+            return r.body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int timeline(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("patroni_postgres_timeline{")).map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                .mapToInt(v -> (int) Double.parseDouble(v)).findFirst().orElse(-1);
+    }
+
     /** Chain 1 on one cluster: kill, old primary re-joins, second failover, both restart together. */
     static List<Result> failoverChain(KubeLab api, Consumer<String> progress) throws SQLException {
         List<Result> results = new ArrayList<>();
         try (PgCluster c = new PgCluster("failover", api).up(); Writer w = new Writer(c)) {
             progress.accept(KILL);
             PgCluster.Node first = c.leader();
+            String metricsBefore = metrics(first);
             long rto = killPrimary(c, w);
             results.add(result(KILL, c, w, rto, ""));
+            // What the alerts read (MetricSets.patroni): the new leader's own /metrics, as Prometheus scrapes it.
+            String after = metrics(c.leader());
+            String member = "{scope=\"" + PgCluster.NAME + "\",name=\"" + c.leader().name + "\"}";
+            for (String series : List.of("patroni_primary" + member + " 1", "patroni_cluster_unlocked" + member + " 0",
+                    "patroni_postgres_running" + member + " 1")) {
+                if (!after.lines().anyMatch(l -> l.equals(series))) {
+                    throw new AssertionError("Patroni's /metrics lacks `" + series + "`:\n" + after);
+                }
+            }
+            if (timeline(after) != timeline(metricsBefore) + 1) {
+                throw new AssertionError("the promotion raised the timeline from " + timeline(metricsBefore) + " to " + timeline(after));
+            }
 
             progress.accept(REJOIN);
             int before = first.log().length();
