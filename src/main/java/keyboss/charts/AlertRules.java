@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The shop's alerting rules (seed 4.4, tables 8-9), the multi-window burn-rate alerts of the
  * CUJ SLOs (table 6), the synthetic-probe alert, and the HA and backup failure modes (replication
- * lag, no streaming standby, two primaries, Sentinel master switch, WAL archiving, failed or old
+ * lag, no streaming standby, two primaries, no leader, a failover, the HA manager down,
+ * Sentinel master switch, WAL archiving, failed or old
  * backups), built from the constructs they watch so that a renamed Deployment cannot leave an
  * alert looking at nothing. Every metric they read is produced by an exporter of
  * {@link MonitoringStack} or declared by the environment ({@link MetricCatalog}).
@@ -30,8 +31,8 @@ public final class AlertRules {
         rules.add(down("StorefrontDown", ns, storefront.name(), "the storefront", "the shop's pages do not load"));
         rules.add(down("CeleryWorkerDown", ns, workers.name(), "the Celery workers", "bought keys are not delivered (CUJ2)"));
         rules.add(notAllReady("PostgreSQLDown", ns, postgres.name(), "PostgreSQL",
-                "the database runs without its standby or has lost its primary. Check the postgres pods, their"
-                        + " bootstrap init container and the watchdog's log."));
+                "the database runs without its standby or has lost its primary. Check the postgres pods,"
+                        + " Patroni's log (container patroni) and the Endpoints it holds the lease in."));
         rules.add(notAllReady("RedisDown", ns, valkey.name(), "Valkey",
                 "the broker and cache run without a replica. Check the redis pods and ask a Sentinel which master"
                         + " it sees (SENTINEL get-master-addr-by-name)."));
@@ -120,9 +121,33 @@ public final class AlertRules {
                 "count(" + primaryUp + ") > 1",
                 "1m", AlertRule.Severity.CRITICAL, postgres.name(),
                 "Two PostgreSQL servers accept writes as primary",
-                "Both postgres pods are out of recovery: writes may land on either (split brain). Check which one"
-                        + " POSTGRES_HOST in keyboss-config names, fence the other (the watchdog makes it read-only)"
-                        + " and restart it so it re-joins as standby."));
+                "Both postgres pods are out of recovery: writes may land on either (split brain). Patroni's"
+                        + " lease should make this impossible. Check which member holds the leader lease (the"
+                        + " Endpoints `" + postgres.name() + "`, annotation leader) and Patroni's log on the other,"
+                        + " which must demote itself or be stopped."));
+        String patroni = ns + ",job=\"patroni\"";
+        rules.add(new AlertRule("PostgresLeaderMissing",
+                "max by (scope) (patroni_cluster_unlocked{" + patroni + "}) == 1",
+                "1m", AlertRule.Severity.CRITICAL, postgres.name(),
+                "No PostgreSQL member holds the leader lease of {{ $labels.scope }}",
+                "Patroni reports the cluster unlocked for over a minute: no primary accepts writes. A failover"
+                        + " takes at most the lease's ttl plus a loop, so this is more. Check that a member is"
+                        + " healthy enough to be promoted (synchronous, not lagging), Patroni's log on each"
+                        + " and whether the members reach the API server."));
+        rules.add(new AlertRule("PostgresLeaderChanged",
+                // The cluster's timeline is its leader's (a replica may report 0 until it knows it): a
+                // promotion raises the maximum, a replica's restart or a full restart does not.
+                "changes((max by (scope) (patroni_postgres_timeline{" + patroni + "}))[10m:1m]) > 0",
+                "0s", AlertRule.Severity.WARNING, postgres.name(),
+                "PostgreSQL {{ $labels.scope }} failed over in the last 10 minutes",
+                "A member was promoted (the timeline changed). Check why the old primary lost the lease (its"
+                        + " Patroni log, the node, the API server) and that it re-joined as standby with pg_rewind."));
+        rules.add(new AlertRule("PatroniDown",
+                "up{" + patroni + "} == 0",
+                "2m", AlertRule.Severity.CRITICAL, postgres.name(),
+                "Patroni on {{ $labels.instance }} does not answer",
+                "The HA manager of this member is not running or not reachable, so the member can neither"
+                        + " take over nor be watched. Check the postgres pod's patroni container and its log."));
         rules.add(new AlertRule("ValkeySentinelMasterSwitched",
                 "count by (master_name) (count by (master_name, master_address) (max_over_time(redis_sentinel_master_status{"
                         + ns + ",job=\"redis-sentinel\"}[10m]))) > 1",

@@ -12,8 +12,9 @@ import software.constructs.Construct;
 
 /**
  * The shop's non-secret configuration, ConfigMap {@code keyboss-config} (seed 2.7), derived
- * from the constructs it describes and the environment: nothing in it is typed by hand. Its
- * name is the one the {@link PostgresHA} watchdog rewrites {@code POSTGRES_HOST} in.
+ * from the constructs it describes and the environment: nothing in it is typed by hand. Nothing
+ * rewrites it at run time: {@code POSTGRES_HOST} is the primary Service of {@link PostgresHA},
+ * whose endpoints follow the leader.
  *
  * <p>Objects (ids are public API): {@code configmap}.
  */
@@ -38,6 +39,9 @@ public class AppConfig extends Component {
     public static final String ALLOWED_CLIENT_HOSTS = "ALLOWED_CLIENT_HOSTS";
     public static final String JWT_COOKIE_SECURE = "JWT_COOKIE_SECURE";
 
+    /** The ConfigMap's name (seed 2.7). */
+    public static final String NAME = "keyboss-config";
+
     /** Valkey databases (seed 3.3.4): cache 0, Celery broker 1, Celery results 2. */
     public static final int CACHE_DATABASE = 0;
     public static final int BROKER_DATABASE = 1;
@@ -47,7 +51,7 @@ public class AppConfig extends Component {
     private final Map<String, String> data;
 
     /**
-     * @param database  the database: its primary host and the ConfigMap name the watchdog patches.
+     * @param database  the database: its primary Service.
      * @param cache     Valkey with Sentinel: broker, results and cache URLs.
      * @param api       the API: public and in-cluster GraphQL URLs.
      * @param dashboard the dashboard: its public URL.
@@ -56,7 +60,7 @@ public class AppConfig extends Component {
             Dashboard dashboard) {
         super(scope, id);
         Environment env = environment;
-        this.name = database.configMapName();
+        this.name = NAME;
         Map<String, String> d = new LinkedHashMap<>();
         d.put(POSTGRES_HOST, database.primaryHost());
         d.put(POSTGRES_PORT, Integer.toString(database.port()));

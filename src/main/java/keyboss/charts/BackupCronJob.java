@@ -103,10 +103,12 @@ public class BackupCronJob extends Component {
     private JobSpec jobSpec(Environment environment, Map<String, String> labels, String script, int backoffLimit) {
         PostgresHA db = props.database();
         ImageRef image = environment.images().postgres();
+        // The backup reads as the read-only backup role; the restores write as the database's owner.
+        boolean backup = "backup.sh".equals(script);
         List<EnvVar> env = List.of(
                 K8s.env("PEERS", String.join(" ", db.peers())),
-                K8s.env("PGUSER", db.user()),
-                K8s.envFromSecret("PGPASSWORD", db.secretName(), db.passwordKey()),
+                K8s.env("PGUSER", backup ? db.backupUser() : db.user()),
+                K8s.envFromSecret("PGPASSWORD", db.secretName(), backup ? db.backupPasswordKey() : db.passwordKey()),
                 K8s.env("PGDATABASE", db.database()),
                 K8s.env("BACKUP_DIR", "/backups"),
                 K8s.env("KEEP", Integer.toString(props.keep())));

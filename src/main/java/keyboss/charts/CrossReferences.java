@@ -93,6 +93,25 @@ public final class CrossReferences {
         return pod == null ? Map.of() : Manifest.map(pod.metadata().get("labels"));
     }
 
+    /**
+     * Pod template annotation naming the label keys the workload's pods set on themselves at run
+     * time (Patroni's {@code role}); a Service may select on them.
+     */
+    public static final String RUN_TIME_LABELS = "keyboss.io/run-time-labels";
+
+    /** {@code selector} without the keys {@code workload}'s pods label themselves with at run time. */
+    private static Map<String, Object> withoutRunTimeLabels(Map<String, Object> selector, Manifest workload) {
+        Object declared = Manifest.map(workload.at("spec.template.metadata.annotations")).get(RUN_TIME_LABELS);
+        if (declared == null) {
+            return selector;
+        }
+        Map<String, Object> rest = new java.util.LinkedHashMap<>(selector);
+        for (String key : declared.toString().split(",")) {
+            rest.remove(key.trim());
+        }
+        return rest;
+    }
+
     private static boolean selects(Map<String, Object> selector, Map<String, Object> labels) {
         return !selector.isEmpty() && labels.entrySet().containsAll(selector.entrySet());
     }
@@ -234,7 +253,12 @@ public final class CrossReferences {
 
     private static void checkService(Index index, String where, Manifest m, List<Problem> out) {
         Map<String, Object> selector = Manifest.map(m.at("spec.selector"));
-        List<Manifest> targets = selected(index, selector);
+        if (selector.isEmpty()) {
+            // A Service without a selector: its endpoints are written by someone else (Patroni's leader).
+            return;
+        }
+        List<Manifest> targets = index.workloads.stream()
+                .filter(w -> selects(withoutRunTimeLabels(selector, w), podLabels(w))).toList();
         if (targets.isEmpty()) {
             out.add(new Problem(where, "spec.selector", selector, "labels of a workload's pods in this environment",
                     "select the labels the workload's pod template carries"));

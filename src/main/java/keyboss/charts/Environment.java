@@ -36,6 +36,9 @@ import java.util.TreeSet;
  * @param secretSource         how the cluster gets the Secret's values (declared, sealed, external).
  * @param gitOps               the Argo CD settings of this environment.
  * @param monitoring           central monitoring the cluster offers besides the shop's own.
+ * @param nodeSpread           whether the members of a replicated store must be on different
+ *                             nodes (a cluster with enough nodes) or only should be (one that may
+ *                             have a single node).
  */
 public record Environment(
         String name,
@@ -54,7 +57,8 @@ public record Environment(
         boolean generateSecrets,
         SecretSource secretSource,
         GitOps gitOps,
-        MonitoringSettings monitoring) {
+        MonitoringSettings monitoring,
+        NodeSpread nodeSpread) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -106,6 +110,9 @@ public record Environment(
         if (monitoring == null) {
             problems.add("monitoring is required: MonitoringSettings.standalone() or central()");
         }
+        if (nodeSpread == null) {
+            problems.add("nodeSpread is required: NodeSpread.REQUIRED (enough nodes) or NodeSpread.PREFERRED");
+        }
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
         }
@@ -130,6 +137,8 @@ public record Environment(
                 .clusterScopedAllowed(true)
                 .generateSecrets(true)
                 .gitOps(GitOps.main("argocd"))
+                // k3d may run on a single node: members prefer, but do not need, separate nodes.
+                .nodeSpread(NodeSpread.PREFERRED)
                 .build();
     }
 
@@ -159,6 +168,8 @@ public record Environment(
                 // own AppProject, named after its namespace.
                 .gitOps(GitOps.mainInOwnNamespace("tenant-keyboss"))
                 .monitoring(MonitoringSettings.central())
+                // Twelve nodes: two members never share one.
+                .nodeSpread(NodeSpread.REQUIRED)
                 .build();
     }
 
@@ -202,7 +213,7 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring);
+                .monitoring(monitoring).nodeSpread(nodeSpread);
     }
 
     public static Builder builder() {
@@ -228,6 +239,7 @@ public record Environment(
         private SecretSource secretSource = SecretSource.declared();
         private GitOps gitOps;
         private MonitoringSettings monitoring = MonitoringSettings.standalone();
+        private NodeSpread nodeSpread = NodeSpread.PREFERRED;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -246,11 +258,13 @@ public record Environment(
         public Builder secretSource(SecretSource value) { this.secretSource = value; return this; }
         public Builder gitOps(GitOps value) { this.gitOps = value; return this; }
         public Builder monitoring(MonitoringSettings value) { this.monitoring = value; return this; }
+        /** Default {@link NodeSpread#PREFERRED}, which schedules on any cluster. */
+        public Builder nodeSpread(NodeSpread value) { this.nodeSpread = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring);
+                    generateSecrets, secretSource, gitOps, monitoring, nodeSpread);
         }
     }
 }

@@ -5,9 +5,11 @@ package keyboss.charts;
  * carries an {@code Images} value, so a cluster that mirrors images or builds its own
  * storefront overrides just those entries with the {@code with...} methods.
  *
- * @param postgres          PostgreSQL server, standby bootstrap, backup and restore jobs.
- * @param postgresWatchdog  the failover watchdog: the postgres image plus {@code curl}
- *                          (built from {@code images/postgres-watchdog/Dockerfile}).
+ * @param postgres          PostgreSQL client tools of the backup and restore jobs (the same major
+ *                          version as the server).
+ * @param postgresHa        the database members: the postgres image of {@link #POSTGRES} plus
+ *                          Patroni, pinned in {@code images/postgres-ha/requirements.txt} (built
+ *                          from {@code images/postgres-ha/Dockerfile}).
  * @param valkey            Valkey server and Sentinel.
  * @param storefront        the Next.js storefront, built by KeyBoss per cluster.
  * @param saleor            the Saleor API, also run as Celery worker, migrations and seed Jobs.
@@ -16,11 +18,15 @@ package keyboss.charts;
  *                          own nginx starts as root, which Pod Security "restricted" refuses).
  * @param monitoring        Prometheus, Alertmanager, Grafana, exporters.
  */
-public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valkey, ImageRef storefront,
+public record Images(ImageRef postgres, ImageRef postgresHa, ImageRef valkey, ImageRef storefront,
         ImageRef saleor, ImageRef dashboard, ImageRef dashboardServer, MonitoringImages monitoring) {
 
-    public static final String POSTGRES = "postgres:16.4-alpine";
-    public static final String POSTGRES_WATCHDOG = "keyboss/postgres-watchdog:16.4-1";
+    /** PostgreSQL 15: the major version Debian bookworm ships, so the tests run the same server. */
+    public static final String POSTGRES = "postgres:15.13-bookworm";
+    /** {@link #POSTGRES} plus Patroni 4.1.5; the tag names both versions and the build. */
+    public static final String POSTGRES_HA = "keyboss/postgres-ha:15.13-patroni4.1.5-1";
+    /** The Patroni version of {@link #POSTGRES_HA}, as images/postgres-ha/requirements.txt pins it. */
+    public static final String PATRONI_VERSION = "4.1.5";
     public static final String VALKEY = "valkey/valkey:7.2.7-alpine";
     public static final String STOREFRONT_LOCAL = "keyboss-storefront:m2";
     public static final String SALEOR = "ghcr.io/saleor/saleor:3.20.0";
@@ -29,7 +35,7 @@ public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valk
 
     public Images {
         require(postgres, "postgres");
-        require(postgresWatchdog, "postgresWatchdog");
+        require(postgresHa, "postgresHa");
         require(valkey, "valkey");
         require(storefront, "storefront");
         require(saleor, "saleor");
@@ -42,37 +48,37 @@ public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valk
 
     /** The pinned defaults, with the locally built storefront image. */
     public static Images defaults() {
-        return new Images(ImageRef.of(POSTGRES), ImageRef.of(POSTGRES_WATCHDOG), ImageRef.of(VALKEY),
+        return new Images(ImageRef.of(POSTGRES), ImageRef.of(POSTGRES_HA), ImageRef.of(VALKEY),
                 ImageRef.of(STOREFRONT_LOCAL), ImageRef.of(SALEOR), ImageRef.of(DASHBOARD),
                 ImageRef.of(DASHBOARD_SERVER), MonitoringImages.defaults());
     }
 
     public Images withPostgres(ImageRef image) {
-        return new Images(image, postgresWatchdog, valkey, storefront, saleor, dashboard, dashboardServer, monitoring);
+        return new Images(image, postgresHa, valkey, storefront, saleor, dashboard, dashboardServer, monitoring);
     }
 
-    public Images withPostgresWatchdog(ImageRef image) {
+    public Images withPostgresHa(ImageRef image) {
         return new Images(postgres, image, valkey, storefront, saleor, dashboard, dashboardServer, monitoring);
     }
 
     public Images withValkey(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, image, storefront, saleor, dashboard, dashboardServer, monitoring);
+        return new Images(postgres, postgresHa, image, storefront, saleor, dashboard, dashboardServer, monitoring);
     }
 
     public Images withStorefront(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, image, saleor, dashboard, dashboardServer, monitoring);
+        return new Images(postgres, postgresHa, valkey, image, saleor, dashboard, dashboardServer, monitoring);
     }
 
     public Images withSaleor(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, storefront, image, dashboard, dashboardServer, monitoring);
+        return new Images(postgres, postgresHa, valkey, storefront, image, dashboard, dashboardServer, monitoring);
     }
 
     public Images withDashboard(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, storefront, saleor, image, dashboardServer, monitoring);
+        return new Images(postgres, postgresHa, valkey, storefront, saleor, image, dashboardServer, monitoring);
     }
 
     public Images withDashboardServer(ImageRef image) {
-        return new Images(postgres, postgresWatchdog, valkey, storefront, saleor, dashboard, image, monitoring);
+        return new Images(postgres, postgresHa, valkey, storefront, saleor, dashboard, image, monitoring);
     }
 
     private static void require(ImageRef image, String name) {

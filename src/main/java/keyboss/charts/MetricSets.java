@@ -38,6 +38,26 @@ public final class MetricSets {
                 Map.entry("pg_stat_database_xact_rollback", List.of("datid", "datname")));
     }
 
+    /**
+     * Patroni 4.1.5's own {@code GET /metrics} on its REST API (port {@value PostgresHA#API_PORT},
+     * no authentication for reads), every family labelled {@code scope} (the cluster) and
+     * {@code name} (the member): patroni/api.py, {@code do_GET_metrics}.
+     */
+    public static Map<String, List<String>> patroni() {
+        List<String> member = List.of("scope", "name");
+        return Map.ofEntries(
+                Map.entry("patroni_primary", member),
+                Map.entry("patroni_replica", member),
+                Map.entry("patroni_sync_standby", member),
+                Map.entry("patroni_postgres_running", member),
+                Map.entry("patroni_postgres_streaming", member),
+                Map.entry("patroni_postgres_timeline", member),
+                Map.entry("patroni_cluster_unlocked", member),
+                Map.entry("patroni_dcs_last_seen", member),
+                Map.entry("patroni_xlog_location", member),
+                Map.entry("patroni_is_paused", member));
+    }
+
     /** redis_exporter v1.62.0 scraping a Valkey server. */
     public static Map<String, List<String>> redisExporter() {
         return Map.of(

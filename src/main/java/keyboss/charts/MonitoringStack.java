@@ -235,8 +235,8 @@ public class MonitoringStack extends Component {
             exporter(name, images.postgresExporter(), 9187, NOBODY, List.of(
                     K8s.env("DATA_SOURCE_URI", props.postgres().podHost(i) + ":" + props.postgres().port() + "/"
                             + props.postgres().database() + "?sslmode=disable"),
-                    K8s.env("DATA_SOURCE_USER", props.postgres().user()),
-                    K8s.envFromSecret("DATA_SOURCE_PASS", props.secrets().name(), props.secrets().key(props.postgres().passwordKey()))));
+                    K8s.env("DATA_SOURCE_USER", props.postgres().monitorUser()),
+                    K8s.envFromSecret("DATA_SOURCE_PASS", props.secrets().name(), props.secrets().key(props.postgres().monitorPasswordKey()))));
             chart.dependsOn("Deployment/" + name, "StatefulSet/" + props.postgres().name());
         }
         exporter("redis-exporter", images.redisExporter(), 9121, 59000, List.of(
@@ -396,6 +396,15 @@ public class MonitoringStack extends Component {
         c.scraped("job kube-state-metrics", MetricSets.kubeStateMetrics(), List.of("job", "instance"));
         scrapeJobs.add(exporterJob("postgres-exporter", List.of("postgres-exporter-0", "postgres-exporter-1"), 9187));
         c.scraped("job postgres-exporter", MetricSets.postgresExporter(), EXPORTER_TARGET_LABELS);
+        // Each member's Patroni: who holds the lease, the timeline, whether the manager runs at all.
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < props.postgres().replicas(); i++) {
+            members.add(props.postgres().podHost(i) + ":" + PostgresHA.API_PORT);
+        }
+        scrapeJobs.add(Map.of("job_name", "patroni",
+                "static_configs", List.of(Map.of("targets", List.copyOf(members),
+                        "labels", Map.of("namespace", namespace, "service", props.postgres().name())))));
+        c.scraped("job patroni", MetricSets.patroni(), List.of("job", "instance", "namespace", "service"));
         scrapeJobs.add(exporterJob("redis-exporter", List.of("redis-exporter"), 9121));
         c.scraped("job redis-exporter", MetricSets.redisExporter(), EXPORTER_TARGET_LABELS);
         scrapeJobs.add(exporterJob("keyboss-exporter", List.of("keyboss-exporter"), 9100));

@@ -1,19 +1,19 @@
 package keyboss.charts;
 
-import java.util.ArrayList;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
-import org.cdk8s.plus25.k8s.DeploymentSpec;
-import org.cdk8s.plus25.k8s.DeploymentStrategy;
 import org.cdk8s.plus25.k8s.EnvVar;
-import org.cdk8s.plus25.k8s.KeyToPath;
+import org.cdk8s.plus25.k8s.HttpGetAction;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
 import org.cdk8s.plus25.k8s.KubeConfigMapProps;
-import org.cdk8s.plus25.k8s.KubeDeployment;
-import org.cdk8s.plus25.k8s.KubeDeploymentProps;
 import org.cdk8s.plus25.k8s.KubeRole;
 import org.cdk8s.plus25.k8s.KubeRoleBinding;
 import org.cdk8s.plus25.k8s.KubeRoleBindingProps;
@@ -27,41 +27,70 @@ import org.cdk8s.plus25.k8s.KubeStatefulSetProps;
 import org.cdk8s.plus25.k8s.PodSpec;
 import org.cdk8s.plus25.k8s.PodTemplateSpec;
 import org.cdk8s.plus25.k8s.PolicyRule;
+import org.cdk8s.plus25.k8s.Probe;
 import org.cdk8s.plus25.k8s.RoleRef;
 import org.cdk8s.plus25.k8s.ServicePort;
 import org.cdk8s.plus25.k8s.ServiceSpec;
 import org.cdk8s.plus25.k8s.StatefulSetSpec;
 import org.cdk8s.plus25.k8s.Subject;
-import org.cdk8s.plus25.k8s.Volume;
-import org.cdk8s.plus25.k8s.ConfigMapVolumeSource;
 import software.constructs.Construct;
 
 /**
- * PostgreSQL with streaming replication: a StatefulSet of two pods ({@code postgres-0} starts
- * as primary, {@code postgres-1} as hot standby) behind the headless Service {@code postgres},
- * and a failover watchdog that promotes the standby when the primary stops answering.
+ * PostgreSQL members managed by Patroni, with the leader lease held in the Kubernetes API.
  *
- * <p>Objects (ids are public API): {@code scripts} ConfigMap, {@code service}, {@code statefulset},
- * {@code pdb}, and {@code watchdog-sa}, {@code watchdog-role}, {@code watchdog-binding},
- * {@code watchdog} for the watchdog Deployment with only the RBAC verbs it uses.
+ * <p>Each pod of the StatefulSet runs Patroni, which starts PostgreSQL as primary or standby.
+ * The leader holds a lease: the annotations of the Endpoints {@code <name>}, renewed every
+ * {@code loop_wait} seconds with a compare-and-swap on {@code resourceVersion}; a leader that
+ * cannot renew within {@code retry_timeout} demotes itself, before the {@code ttl} runs out and
+ * a standby may take the lease. Synchronous mode makes every commit wait for one standby and
+ * only that standby may be promoted, so a failover never loses an acknowledged commit; while no
+ * standby is healthy the primary commits alone and no standby may be promoted. A returning old
+ * primary is rewound with pg_rewind (a failed rewind leaves its data in place, never deleted);
+ * an empty volume is copied from the leader, and never initialised while the cluster exists
+ * (Patroni runs initdb only while the cluster has no {@code initialize} key).
+ *
+ * <p>Clients reach the primary at the Service {@code <name>}, which has no selector: the leader
+ * writes its own address into the Endpoints of that name. Read-only clients use
+ * {@code <name>-replica}, which selects the pods Patroni labels {@code role=replica}. Nothing
+ * patches a ConfigMap or restarts a client. Patroni's objects ({@code Endpoints <name>},
+ * {@code <name>-config}, {@code <name>-sync}, {@code <name>-failover}) are written at run time
+ * and are not in the synthesized output, so Argo CD neither owns nor reverts them.
+ *
+ * <p>Objects (ids are public API): {@code patroni} ConfigMap (patroni.yml and its scripts),
+ * {@code service} (primary), {@code replica-service}, {@code members-service} (headless, the
+ * StatefulSet's), {@code config-service} (keeps Patroni's config Endpoints from being garbage
+ * collected), {@code statefulset}, {@code pdb}, and {@code sa}, {@code role}, {@code binding}.
  */
 public class PostgresHA extends Component {
 
-    /** The postgres image runs as this user (uid and gid 70 in the Alpine image). */
-    static final int POSTGRES_UID = 70;
+    /** The postgres user of the Debian-based official image (uid and gid 999). */
+    static final int POSTGRES_UID = 999;
     /** PostgreSQL's port. */
     public static final int PORT = 5432;
+    /** Patroni's REST API port. */
+    public static final int API_PORT = 8008;
     /** Where the data volume is mounted; PGDATA is a folder inside it so lost+found does not disturb initdb. */
     static final String DATA_MOUNT = "/var/lib/postgresql/data";
     static final String PGDATA = DATA_MOUNT + "/pgdata";
+    /** Where the ConfigMap with patroni.yml and the scripts is mounted. */
+    static final String CONFIG_DIR = "/etc/patroni";
+    /** Patroni's label naming the cluster (its default), and the role label it sets on each pod. */
+    static final String SCOPE_LABEL = "cluster-name";
+    static final String ROLE_LABEL = "role";
     /** Longest StatefulSet name whose controller-revision-hash label still fits in 63 characters. */
     static final int MAX_STATEFULSET_NAME = 52;
+    /** The user name guarding Patroni's REST API writes. */
+    static final String API_USER = "patroni";
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .build();
 
     private final PostgresHAProps props;
     private final String name;
     private final KubeStatefulSet statefulSet;
     private final KubeService service;
-    private final KubeDeployment watchdog;
 
     public PostgresHA(Construct scope, String id, PostgresHAProps props) {
         super(scope, id);
@@ -72,235 +101,332 @@ public class PostgresHA extends Component {
             // Synthesis will refuse and list the problems; build nothing from invalid input.
             this.statefulSet = null;
             this.service = null;
-            this.watchdog = null;
             return;
         }
 
         Map<String, String> labels = Labels.of(name, "database");
-        String scriptsName = name + "-scripts";
-        new KubeConfigMap(this, "scripts", KubeConfigMapProps.builder()
-                .metadata(K8s.meta(scriptsName, labels))
-                .data(Scripts.configMapData("postgres", "bootstrap.sh", "init-primary.sh", "watchdog.sh"))
+        new KubeConfigMap(this, "patroni", KubeConfigMapProps.builder()
+                .metadata(K8s.meta(configMapName(), labels))
+                .data(configMapData())
                 .build());
 
+        // The primary: no selector; the leader writes its address into the Endpoints of this name.
         this.service = new KubeService(this, "service", KubeServiceProps.builder()
                 .metadata(K8s.meta(name, labels))
                 .spec(ServiceSpec.builder()
-                        .clusterIp("None")
-                        // Pods must resolve each other before they are ready: the standby copies the primary
-                        // while starting, and a restarting pod looks for a promoted peer.
-                        .publishNotReadyAddresses(true)
-                        .selector(Labels.selector(name))
-                        .ports(List.of(ServicePort.builder().name("postgres").port(PORT)
-                                .targetPort(K8s.intOrString("postgres")).build()))
+                        .ports(List.of(ServicePort.builder().name("postgresql").port(PORT).targetPort(K8s.intOrString(PORT)).build()))
                         .build())
                 .build());
+        new KubeService(this, "replica-service", KubeServiceProps.builder()
+                .metadata(K8s.meta(replicaServiceName(), labels))
+                .spec(ServiceSpec.builder()
+                        .selector(new TreeMap<>(Map.of(Labels.NAME, name, SCOPE_LABEL, name, ROLE_LABEL, "replica")))
+                        .ports(List.of(ServicePort.builder().name("postgresql").port(PORT)
+                                .targetPort(K8s.intOrString("postgresql")).build()))
+                        .build())
+                .build());
+        new KubeService(this, "members-service", KubeServiceProps.builder()
+                .metadata(K8s.meta(membersServiceName(), labels))
+                .spec(ServiceSpec.builder()
+                        .clusterIp("None")
+                        // Members and exporters find each pod by name whether or not it is ready.
+                        .publishNotReadyAddresses(true)
+                        .selector(Labels.selector(name))
+                        .ports(List.of(
+                                ServicePort.builder().name("postgresql").port(PORT).targetPort(K8s.intOrString("postgresql")).build(),
+                                ServicePort.builder().name("patroni").port(API_PORT).targetPort(K8s.intOrString("patroni")).build()))
+                        .build())
+                .build());
+        // Patroni keeps its settings in the Endpoints <name>-config; a Service of that name stops the
+        // endpoints controller from deleting them as orphans (Patroni would create it, which would
+        // need the right to create Services).
+        new KubeService(this, "config-service", KubeServiceProps.builder()
+                .metadata(K8s.meta(name + "-config", labels))
+                .spec(ServiceSpec.builder().clusterIp("None").build())
+                .build());
 
+        Map<String, String> podLabels = new TreeMap<>(Map.of(Labels.NAME, name, Labels.COMPONENT, "database", SCOPE_LABEL, name));
         this.statefulSet = new KubeStatefulSet(this, "statefulset", KubeStatefulSetProps.builder()
                 .metadata(K8s.meta(name, labels))
                 .spec(StatefulSetSpec.builder()
-                        .serviceName(name)
-                        .replicas(2)
+                        .serviceName(membersServiceName())
+                        .replicas(props.replicas())
+                        // Patroni decides who leads; members need not wait for each other to start.
+                        .podManagementPolicy("Parallel")
                         .selector(K8s.selector(Labels.selector(name)))
                         .template(PodTemplateSpec.builder()
-                                .metadata(K8s.meta(null, labels))
-                                .spec(podSpec(environment, scriptsName))
+                                .metadata(org.cdk8s.plus25.k8s.ObjectMeta.builder().labels(podLabels)
+                                        // Patroni labels each pod with its role; the replica Service selects on it.
+                                        .annotations(Map.of(CrossReferences.RUN_TIME_LABELS, ROLE_LABEL)).build())
+                                .spec(podSpec(environment))
                                 .build())
                         .volumeClaimTemplates(List.of(K8s.claimTemplate("data", labels, environment, storage)))
                         .build())
                 .build());
 
-        Workloads.disruptionBudget(this, "pdb", name, labels, 1);
-
-        this.watchdog = addWatchdog(environment, scriptsName);
+        Workloads.disruptionBudget(this, "pdb", name, labels, props.replicas() - 1);
+        addRbac(environment, labels);
     }
 
     private boolean validate(Environment environment) {
         boolean nameOk = Checks.dnsLabel(this, "name", props.name(), MAX_STATEFULSET_NAME,
                 " (pods are named <name>-N and the StatefulSet adds an 11-character revision hash)");
-        Checks.between(this, "replicas", props.replicas(), 2, 2,
-                "(a primary and one hot standby; the watchdog fails over between exactly two pods)",
+        Checks.between(this, "replicas", props.replicas(), 2, 5,
+                "(a primary and at least one standby, which synchronous replication needs)",
                 "set replicas to 2, or leave it unset");
         String sqlName = "lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters"
                 + " (it is written unquoted into SQL, pg_hba.conf and the connection URL)";
-        Checks.format(this, "database", props.database(), Checks.SQL_NAME, sqlName, "\"saleor\"");
-        Checks.format(this, "user", props.user(), Checks.SQL_NAME, sqlName, "\"saleor\"");
-        Checks.format(this, "replicationUser", props.replicationUser(), Checks.SQL_NAME, sqlName, "\"replicator\"");
+        for (String[] role : new String[][] {
+                {"database", props.database(), "\"saleor\""}, {"user", props.user(), "\"saleor\""},
+                {"superuser", props.superuser(), "\"postgres\""}, {"replicationUser", props.replicationUser(), "\"replicator\""},
+                {"rewindUser", props.rewindUser(), "\"rewinder\""}, {"monitorUser", props.monitorUser(), "\"monitor\""},
+                {"backupUser", props.backupUser(), "\"backup\""}}) {
+            Checks.format(this, role[0], role[1], Checks.SQL_NAME, sqlName, role[2]);
+        }
         Checks.required(this, "secretName", props.secretName(), "\"keyboss-secrets\"");
         String secretKey = "a Secret key: letters, digits, '-', '_' and '.'";
-        Checks.format(this, "passwordKey", props.passwordKey(), Checks.DATA_KEY, secretKey, "\"POSTGRES_PASSWORD\"");
-        Checks.format(this, "replicationPasswordKey", props.replicationPasswordKey(), Checks.DATA_KEY, secretKey,
-                "\"POSTGRES_REPLICATION_PASSWORD\"");
-        Checks.required(this, "configMapName", props.configMapName(), "\"keyboss-config\"");
-        Checks.required(this, "hostKey", props.hostKey(), "\"POSTGRES_HOST\"");
-        Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"250m\", \"512Mi\", \"1\", \"1Gi\")");
-        Checks.required(this, "watchdogResources", props.watchdogResources(), "ContainerResources.of(\"10m\", \"32Mi\", \"100m\", \"64Mi\")");
-        Checks.between(this, "maxWalSenders", props.maxWalSenders(), 2, 100,
-                "(the standby and pg_basebackup each hold a WAL sender)", "set maxWalSenders to 5, or leave it unset");
-        Checks.between(this, "checkIntervalSeconds", props.checkIntervalSeconds(), 1, 60,
-                "seconds between the watchdog's checks", "use 3, or leave it unset");
-        Checks.between(this, "failureThreshold", props.failureThreshold(), 2, 20,
-                "failed checks in a row (1 would fail over on a single slow answer)", "use 3, or leave it unset");
-        Checks.between(this, "connectTimeoutSeconds", props.connectTimeoutSeconds(), 1, 30,
-                "seconds one check waits", "use 2, or leave it unset");
-        int detection = props.checkIntervalSeconds() * props.failureThreshold() + props.connectTimeoutSeconds();
-        Checks.between(this, "rejoinWindowSeconds", props.rejoinWindowSeconds(), detection + 1, 600,
-                "(a restarting primary must wait longer than the watchdog takes to promote its peer,"
-                        + " checkIntervalSeconds x failureThreshold + connectTimeoutSeconds = " + detection + " s,"
-                        + " or two primaries could run)",
-                "raise rejoinWindowSeconds above " + detection + " or lower the watchdog's detection time");
-        if (props.restartDeployments() == null) {
-            Checks.required(this, "restartDeployments", null, "List.of(\"saleor-api\")");
-        } else {
-            for (String deployment : props.restartDeployments()) {
-                Checks.dnsLabel(this, "restartDeployments", deployment, Names.MAX_LABEL, "");
-            }
+        for (String[] key : new String[][] {
+                {"passwordKey", props.passwordKey(), "\"POSTGRES_PASSWORD\""},
+                {"superuserPasswordKey", props.superuserPasswordKey(), "\"POSTGRES_SUPERUSER_PASSWORD\""},
+                {"replicationPasswordKey", props.replicationPasswordKey(), "\"POSTGRES_REPLICATION_PASSWORD\""},
+                {"rewindPasswordKey", props.rewindPasswordKey(), "\"POSTGRES_REWIND_PASSWORD\""},
+                {"monitorPasswordKey", props.monitorPasswordKey(), "\"POSTGRES_MONITOR_PASSWORD\""},
+                {"backupPasswordKey", props.backupPasswordKey(), "\"POSTGRES_BACKUP_PASSWORD\""},
+                {"apiPasswordKey", props.apiPasswordKey(), "\"PATRONI_API_PASSWORD\""}}) {
+            Checks.format(this, key[0], key[1], Checks.DATA_KEY, secretKey, key[2]);
         }
-        Checks.image(this, "images.postgres", environment.images().postgres());
+        if (props.user() != null && props.user().equals(props.superuser())) {
+            Problems.report(this, "user", props.user(), "a role other than the superuser '" + props.superuser() + "'",
+                    "give the application its own role, e.g. \"saleor\"");
+        }
+        Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"250m\", \"512Mi\", \"1\", \"1Gi\")");
+        Checks.between(this, "maxWalSenders", props.maxWalSenders(), props.replicas() + 1, 100,
+                "(each standby and a pg_basebackup hold a WAL sender)", "set maxWalSenders to 5, or leave it unset");
+        Checks.between(this, "loopWaitSeconds", props.loopWaitSeconds(), 1, 60, "seconds between Patroni's HA loops",
+                "use 5, or leave it unset");
+        Checks.between(this, "retryTimeoutSeconds", props.retryTimeoutSeconds(), 1, 60,
+                "seconds Patroni retries the API before the primary demotes itself", "use 5, or leave it unset");
+        int floor = props.loopWaitSeconds() + 2 * props.retryTimeoutSeconds();
+        Checks.between(this, "ttlSeconds", props.ttlSeconds(), Math.max(floor, 10), 600,
+                "(the lease must outlast loopWaitSeconds + 2 x retryTimeoutSeconds = " + floor
+                        + " s, or a standby could be promoted while the primary still accepts writes)",
+                "raise ttlSeconds to at least " + Math.max(floor, 10) + " or lower loopWaitSeconds/retryTimeoutSeconds");
+        if (props.maximumLagOnFailoverBytes() < 0) {
+            Problems.report(this, "maximumLagOnFailoverBytes", props.maximumLagOnFailoverBytes(), "0 or more bytes",
+                    "use 1048576 (1 MiB), or leave it unset");
+        }
+        Checks.image(this, "images.postgresHa", environment.images().postgresHa());
         return nameOk;
     }
 
-    private PodSpec podSpec(Environment environment, String scriptsName) {
-        ImageRef image = environment.images().postgres();
-        List<EnvVar> credentials = List.of(
-                K8s.env("PGDATA", PGDATA),
-                K8s.env("POSTGRES_USER", props.user()),
-                K8s.envFromSecret("POSTGRES_PASSWORD", props.secretName(), props.passwordKey()),
+    /** patroni.yml, post-init.sh and the helpers it sources. */
+    private Map<String, String> configMapData() {
+        Map<String, String> data = new LinkedHashMap<>(Scripts.configMapData("postgres", "post-init.sh"));
+        try {
+            data.put("patroni.yml", "# Patroni settings of PostgresHA '" + name + "'. Per-pod values (name, address,"
+                    + " passwords) come from PATRONI_* environment variables.\n" + YAML.writeValueAsString(K8s.stable(patroniConfig())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new TreeMap<>(data);
+    }
+
+    /** Patroni's configuration; see each comment for why. */
+    Map<String, Object> patroniConfig() {
+        Map<String, Object> dcs = new LinkedHashMap<>();
+        dcs.put("ttl", props.ttlSeconds());
+        dcs.put("loop_wait", props.loopWaitSeconds());
+        dcs.put("retry_timeout", props.retryTimeoutSeconds());
+        dcs.put("maximum_lag_on_failover", props.maximumLagOnFailoverBytes());
+        dcs.put("synchronous_mode", props.synchronousMode());
+        // Not strict: with no healthy standby the primary keeps committing, and no standby may be promoted.
+        dcs.put("synchronous_mode_strict", false);
+        // A primary that cannot reach the API demotes itself (no failsafe hand-over between members).
+        dcs.put("failsafe_mode", false);
+        dcs.put("postgresql", Map.of(
+                "use_pg_rewind", true,
+                "use_slots", true,
+                "parameters", new TreeMap<>(Map.of(
+                        "wal_level", "replica",
+                        "hot_standby", "on",
+                        "max_wal_senders", props.maxWalSenders(),
+                        "max_replication_slots", props.maxWalSenders(),
+                        "wal_keep_size", props.walKeepSize(),
+                        // pg_rewind needs hint bits in WAL (or data checksums, which initdb also enables).
+                        "wal_log_hints", "on",
+                        "password_encryption", "scram-sha-256"))));
+
+        Map<String, Object> bootstrap = new LinkedHashMap<>();
+        bootstrap.put("dcs", dcs);
+        bootstrap.put("initdb", List.of(Map.of("encoding", "UTF8"), "data-checksums", Map.of("auth-local", "peer"),
+                Map.of("auth-host", "scram-sha-256")));
+        bootstrap.put("post_bootstrap", CONFIG_DIR + "/post-init.sh");
+
+        Map<String, Object> kubernetes = new LinkedHashMap<>();
+        // The lease and Patroni's state live in Endpoints, so the leader's Endpoints are also the primary Service's.
+        kubernetes.put("use_endpoints", true);
+        kubernetes.put("labels", Map.of(Labels.NAME, name));
+        kubernetes.put("scope_label", SCOPE_LABEL);
+        kubernetes.put("role_label", ROLE_LABEL);
+        kubernetes.put("leader_label_value", "primary");
+        kubernetes.put("follower_label_value", "replica");
+        kubernetes.put("ports", List.of(Map.of("name", "postgresql", "port", PORT)));
+
+        Map<String, Object> postgresql = new LinkedHashMap<>();
+        postgresql.put("listen", "0.0.0.0:" + PORT);
+        postgresql.put("data_dir", PGDATA);
+        postgresql.put("pgpass", "/tmp/pgpass");
+        postgresql.put("use_unix_socket", true);
+        // A new member copies the leader at once instead of waiting for a spread checkpoint.
+        postgresql.put("basebackup", List.of(Map.of("checkpoint", "fast")));
+        // Never delete a data directory: a member whose rewind fails stays stopped with its data.
+        postgresql.put("remove_data_directory_on_rewind_failure", false);
+        postgresql.put("remove_data_directory_on_diverged_timelines", false);
+        postgresql.put("authentication", Map.of(
+                "superuser", Map.of("username", props.superuser()),
+                "replication", Map.of("username", props.replicationUser()),
+                "rewind", Map.of("username", props.rewindUser())));
+        postgresql.put("pg_hba", List.of(
+                "local all all peer",
+                "host all " + props.superuser() + " all reject",
+                "host replication " + props.replicationUser() + " all scram-sha-256",
+                "host all all all scram-sha-256"));
+        postgresql.put("parameters", Map.of("unix_socket_directories", "/var/run/postgresql"));
+
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("scope", name);
+        config.put("kubernetes", kubernetes);
+        config.put("restapi", Map.of("listen", "0.0.0.0:" + API_PORT, "authentication", Map.of("username", API_USER)));
+        config.put("bootstrap", bootstrap);
+        config.put("postgresql", postgresql);
+        // No softdog in a pod; fencing is Patroni demoting the primary it runs next to.
+        config.put("watchdog", Map.of("mode", "off"));
+        return config;
+    }
+
+    private PodSpec podSpec(Environment environment) {
+        ImageRef image = environment.images().postgresHa();
+        String secret = props.secretName();
+        List<EnvVar> env = List.of(
+                K8s.envFromField("PATRONI_NAME", "metadata.name"),
+                K8s.envFromField("PATRONI_KUBERNETES_NAMESPACE", "metadata.namespace"),
+                K8s.envFromField("PATRONI_KUBERNETES_POD_IP", "status.podIP"),
+                K8s.env("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "$(PATRONI_KUBERNETES_POD_IP):" + PORT),
+                K8s.env("PATRONI_RESTAPI_CONNECT_ADDRESS", "$(PATRONI_KUBERNETES_POD_IP):" + API_PORT),
+                K8s.envFromSecret("PATRONI_SUPERUSER_PASSWORD", secret, props.superuserPasswordKey()),
+                K8s.envFromSecret("PATRONI_REPLICATION_PASSWORD", secret, props.replicationPasswordKey()),
+                K8s.envFromSecret("PATRONI_REWIND_PASSWORD", secret, props.rewindPasswordKey()),
+                K8s.envFromSecret("PATRONI_RESTAPI_PASSWORD", secret, props.apiPasswordKey()),
+                // Read by post-init.sh when the cluster is first initialised.
                 K8s.env("POSTGRES_DB", props.database()),
-                K8s.env("POSTGRES_REPLICATION_USER", props.replicationUser()),
-                K8s.envFromSecret("POSTGRES_REPLICATION_PASSWORD", props.secretName(), props.replicationPasswordKey()));
-        Container bootstrap = Container.builder()
-                .name("bootstrap")
+                K8s.env("POSTGRES_USER", props.user()),
+                K8s.envFromSecret("POSTGRES_PASSWORD", secret, props.passwordKey()),
+                K8s.env("MONITOR_USER", props.monitorUser()),
+                K8s.envFromSecret("MONITOR_PASSWORD", secret, props.monitorPasswordKey()),
+                K8s.env("BACKUP_USER", props.backupUser()),
+                K8s.envFromSecret("BACKUP_PASSWORD", secret, props.backupPasswordKey()));
+        Container patroni = Container.builder()
+                .name("patroni")
                 .image(image.image())
                 .imagePullPolicy(image.pullPolicy().value())
-                .command(List.of("/scripts/bootstrap.sh"))
-                .env(K8s.envs(List.of(K8s.envFromField("POD_NAME", "metadata.name")), credentials, List.of(
-                        K8s.env("SELF", "$(POD_NAME)." + name + ":" + PORT),
-                        K8s.env("PEERS", String.join(" ", peers())),
-                        K8s.env("REJOIN_WINDOW", Integer.toString(props.rejoinWindowSeconds())))))
+                .command(List.of("patroni", CONFIG_DIR + "/patroni.yml"))
+                .env(env)
+                .ports(List.of(
+                        ContainerPort.builder().name("postgresql").containerPort(PORT).build(),
+                        ContainerPort.builder().name("patroni").containerPort(API_PORT).build()))
+                // Ready: the leader, or a standby that streams (what the replica Service may send reads to).
+                .readinessProbe(httpProbe("/readiness", 5, 3))
+                // Alive: Patroni's loop runs. A hung Patroni is restarted; PostgreSQL stays fenced by
+                // synchronous replication meanwhile (its commits wait for a standby that left).
+                .livenessProbe(httpProbe("/liveness", 10, 6))
                 .resources(K8s.resources(props.resources()))
                 .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.mount("data", DATA_MOUNT), K8s.readOnlyMount("scripts", "/scripts")))
-                .build();
-        List<String> ready = List.of("pg_isready", "-q", "-h", "127.0.0.1", "-p", Integer.toString(PORT),
-                "-U", props.user());
-        Container postgres = Container.builder()
-                .name("postgres")
-                .image(image.image())
-                .imagePullPolicy(image.pullPolicy().value())
-                // Server flags rather than postgresql.conf edits: they hold for both roles on every start.
-                .args(List.of("postgres",
-                        "-c", "wal_level=replica",
-                        "-c", "max_wal_senders=" + props.maxWalSenders(),
-                        "-c", "wal_keep_size=" + props.walKeepSize(),
-                        "-c", "hot_standby=on"))
-                .env(credentials)
-                .ports(List.of(ContainerPort.builder().name("postgres").containerPort(PORT).build()))
-                .startupProbe(K8s.execProbe(ready, 5, 3, 60))
-                .readinessProbe(K8s.execProbe(ready, 5, 3, 3))
-                .livenessProbe(K8s.execProbe(ready, 10, 5, 6))
-                .resources(K8s.resources(props.resources()))
-                .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.mount("data", DATA_MOUNT), K8s.readOnlyMount("initdb", "/docker-entrypoint-initdb.d")))
+                .volumeMounts(List.of(K8s.mount("data", DATA_MOUNT), K8s.readOnlyMount("patroni", CONFIG_DIR)))
                 .build();
         return PodSpec.builder()
+                .serviceAccountName(name)
+                // Patroni holds the lease with this ServiceAccount's token.
+                .automountServiceAccountToken(true)
                 .securityContext(K8s.restrictedPod(POSTGRES_UID, POSTGRES_UID))
-                .automountServiceAccountToken(false)
-                .initContainers(List.of(bootstrap))
-                .containers(List.of(postgres))
-                .volumes(List.of(
-                        K8s.configMapVolume("scripts", scriptsName),
-                        Volume.builder().name("initdb").configMap(ConfigMapVolumeSource.builder()
-                                .name(scriptsName)
-                                .defaultMode(K8s.SCRIPT_MODE)
-                                .items(List.of(KeyToPath.builder().key("init-primary.sh").path("init-primary.sh").build()))
-                                .build()).build()))
+                .affinity(Workloads.separateMembers(Labels.selector(name), environment.nodeSpread()))
+                // Patroni stops PostgreSQL and hands the lease over on SIGTERM.
+                .terminationGracePeriodSeconds(60)
+                .containers(List.of(patroni))
+                .volumes(List.of(K8s.configMapVolume("patroni", configMapName())))
                 .build();
     }
 
-    private KubeDeployment addWatchdog(Environment environment, String scriptsName) {
-        String watchdogName = name + "-watchdog";
-        Map<String, String> labels = Labels.of(watchdogName, "failover-watchdog");
-        new KubeServiceAccount(this, "watchdog-sa", KubeServiceAccountProps.builder()
-                .metadata(K8s.meta(watchdogName, labels))
+    private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+        return Probe.builder()
+                .httpGet(HttpGetAction.builder().path(path).port(K8s.intOrString("patroni")).build())
+                .periodSeconds(periodSeconds).timeoutSeconds(3).failureThreshold(failureThreshold).build();
+    }
+
+    /**
+     * What Patroni calls, and nothing more: it lists and watches its pods and Endpoints, creates
+     * its Endpoints on first start, reads and compare-and-swaps them (patch with a
+     * resourceVersion), and labels its own pod with its role.
+     */
+    private void addRbac(Environment environment, Map<String, String> labels) {
+        new KubeServiceAccount(this, "sa", KubeServiceAccountProps.builder()
+                .metadata(K8s.meta(name, labels))
                 .build());
-        List<PolicyRule> rules = new ArrayList<>();
-        rules.add(PolicyRule.builder().apiGroups(List.of("")).resources(List.of("configmaps"))
-                .resourceNames(List.of(props.configMapName())).verbs(List.of("patch")).build());
-        if (!props.restartDeployments().isEmpty()) {
-            rules.add(PolicyRule.builder().apiGroups(List.of("apps")).resources(List.of("deployments"))
-                    .resourceNames(props.restartDeployments()).verbs(List.of("patch")).build());
-        }
-        new KubeRole(this, "watchdog-role", KubeRoleProps.builder()
-                .metadata(K8s.meta(watchdogName, labels))
-                .rules(List.copyOf(rules))
+        List<String> patroniObjects = List.of(name, name + "-config", name + "-failover", name + "-sync");
+        new KubeRole(this, "role", KubeRoleProps.builder()
+                .metadata(K8s.meta(name, labels))
+                .rules(List.of(
+                        PolicyRule.builder().apiGroups(List.of("")).resources(List.of("endpoints"))
+                                .verbs(List.of("create", "list", "watch")).build(),
+                        PolicyRule.builder().apiGroups(List.of("")).resources(List.of("endpoints"))
+                                .resourceNames(patroniObjects).verbs(List.of("get", "patch")).build(),
+                        PolicyRule.builder().apiGroups(List.of("")).resources(List.of("pods"))
+                                .verbs(List.of("get", "list", "watch", "patch")).build()))
                 .build());
-        new KubeRoleBinding(this, "watchdog-binding", KubeRoleBindingProps.builder()
-                .metadata(K8s.meta(watchdogName, labels))
-                .roleRef(RoleRef.builder().apiGroup("rbac.authorization.k8s.io").kind("Role").name(watchdogName).build())
-                .subjects(List.of(Subject.builder().kind("ServiceAccount").name(watchdogName)
+        new KubeRoleBinding(this, "binding", KubeRoleBindingProps.builder()
+                .metadata(K8s.meta(name, labels))
+                .roleRef(RoleRef.builder().apiGroup("rbac.authorization.k8s.io").kind("Role").name(name).build())
+                .subjects(List.of(Subject.builder().kind("ServiceAccount").name(name)
                         .namespace(environment.namespace()).build()))
                 .build());
-
-        ImageRef image = environment.images().postgresWatchdog();
-        Container container = Container.builder()
-                .name("watchdog")
-                .image(image.image())
-                .imagePullPolicy(image.pullPolicy().value())
-                .command(List.of("/scripts/watchdog.sh"))
-                .env(List.of(
-                        K8s.env("PEERS", String.join(" ", peers())),
-                        K8s.env("POSTGRES_USER", props.user()),
-                        K8s.envFromSecret("POSTGRES_PASSWORD", props.secretName(), props.passwordKey()),
-                        K8s.envFromField("NAMESPACE", "metadata.namespace"),
-                        K8s.env("CONFIGMAP", props.configMapName()),
-                        K8s.env("CONFIGMAP_KEY", props.hostKey()),
-                        K8s.env("RESTART_DEPLOYMENTS", String.join(" ", props.restartDeployments())),
-                        K8s.env("CHECK_INTERVAL", Integer.toString(props.checkIntervalSeconds())),
-                        K8s.env("FAILURE_THRESHOLD", Integer.toString(props.failureThreshold())),
-                        K8s.env("CONNECT_TIMEOUT", Integer.toString(props.connectTimeoutSeconds()))))
-                .resources(K8s.resources(props.watchdogResources()))
-                .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.readOnlyMount("scripts", "/scripts")))
-                .build();
-        return new KubeDeployment(this, "watchdog", KubeDeploymentProps.builder()
-                .metadata(K8s.meta(watchdogName, labels))
-                .spec(DeploymentSpec.builder()
-                        .replicas(1)
-                        // Never two watchdogs at once: both could promote.
-                        .strategy(DeploymentStrategy.builder().type("Recreate").build())
-                        .selector(K8s.selector(Labels.selector(watchdogName)))
-                        .template(PodTemplateSpec.builder()
-                                .metadata(K8s.meta(null, labels))
-                                .spec(PodSpec.builder()
-                                        .serviceAccountName(watchdogName)
-                                        .securityContext(K8s.restrictedPod(POSTGRES_UID, POSTGRES_UID))
-                                        .containers(List.of(container))
-                                        .volumes(List.of(K8s.configMapVolume("scripts", scriptsName)))
-                                        .build())
-                                .build())
-                        .build())
-                .build());
     }
 
-    /** StatefulSet and headless Service name. */
+    /** StatefulSet name and Patroni scope. */
     public String name() {
         return name;
     }
 
-    /** Stable DNS name of pod {@code ordinal}, e.g. {@code postgres-0.postgres}. */
-    public String podHost(int ordinal) {
-        return name + "-" + ordinal + "." + name;
-    }
-
-    /** The pod that starts as primary; the watchdog moves clients elsewhere after a failover. */
+    /** The Service clients write through: its endpoints are always the current primary. */
     public String primaryHost() {
-        return podHost(0);
+        return name;
     }
 
-    /** {@code host:port} of each pod, the initial primary first (the scripts' PEERS). */
+    /** The Service of the streaming standbys, for read-only clients. */
+    public String replicaServiceName() {
+        return name + "-replica";
+    }
+
+    /** The StatefulSet's headless Service, which gives each pod a stable name. */
+    public String membersServiceName() {
+        return name + "-members";
+    }
+
+    /** ConfigMap holding patroni.yml and the post-init script. */
+    public String configMapName() {
+        return name + "-patroni";
+    }
+
+    /** Stable DNS name of pod {@code ordinal}, e.g. {@code postgres-0.postgres-members}. */
+    public String podHost(int ordinal) {
+        return name + "-" + ordinal + "." + membersServiceName();
+    }
+
+    /** {@code host:port} of each member. */
     public List<String> peers() {
-        return List.of(podHost(0) + ":" + PORT, podHost(1) + ":" + PORT);
+        return java.util.stream.IntStream.range(0, props.replicas()).mapToObj(i -> podHost(i) + ":" + PORT).toList();
+    }
+
+    public int replicas() {
+        return props.replicas();
     }
 
     public int port() {
@@ -311,8 +437,17 @@ public class PostgresHA extends Component {
         return props.database();
     }
 
+    /** The application role (owner of {@link #database()}, not a superuser). */
     public String user() {
         return props.user();
+    }
+
+    public String monitorUser() {
+        return props.monitorUser();
+    }
+
+    public String backupUser() {
+        return props.backupUser();
     }
 
     public String secretName() {
@@ -323,13 +458,21 @@ public class PostgresHA extends Component {
         return props.passwordKey();
     }
 
-    /** ConfigMap and key the watchdog rewrites on failover. */
-    public String configMapName() {
-        return props.configMapName();
+    public String monitorPasswordKey() {
+        return props.monitorPasswordKey();
     }
 
-    public String hostKey() {
-        return props.hostKey();
+    public String backupPasswordKey() {
+        return props.backupPasswordKey();
+    }
+
+    /** Patroni's lease timing, as written to the cluster's configuration at initialisation. */
+    public int ttlSeconds() {
+        return props.ttlSeconds();
+    }
+
+    public int loopWaitSeconds() {
+        return props.loopWaitSeconds();
     }
 
     public KubeStatefulSet statefulSet() {
@@ -338,9 +481,5 @@ public class PostgresHA extends Component {
 
     public KubeService service() {
         return service;
-    }
-
-    public KubeDeployment watchdog() {
-        return watchdog;
     }
 }

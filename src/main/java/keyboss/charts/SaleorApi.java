@@ -58,7 +58,7 @@ public class SaleorApi extends Component {
         validate(env);
         this.name = props.name();
         this.namespace = env.namespace();
-        this.configMapName = props.database() == null ? null : props.database().configMapName();
+        this.configMapName = AppConfig.NAME;
         if (hasProblems()) {
             this.deployment = null;
             return;
@@ -146,8 +146,8 @@ public class SaleorApi extends Component {
         PostgresHA db = props.database();
         SecretContract secrets = props.secrets();
         return List.of(
-                // Read explicitly (it is also in envFrom) so DATABASE_URL below can expand it; the
-                // watchdog rewrites it on failover and restarts the API.
+                // Read explicitly (it is also in envFrom) so DATABASE_URL below can expand it. It names
+                // the primary Service, whose endpoints follow the leader: nothing changes on failover.
                 AppConfig.ref("POSTGRES_HOST", configMapName, AppConfig.POSTGRES_HOST),
                 K8s.envFromSecret("POSTGRES_PASSWORD", secrets.name(), secrets.urlKey(db.passwordKey())),
                 K8s.env("DATABASE_URL", "postgres://" + db.user() + ":$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):"
@@ -286,7 +286,7 @@ public class SaleorApi extends Component {
         return PORT;
     }
 
-    /** The ConfigMap every Saleor pod and the frontends read (the one the database watchdog patches). */
+    /** The ConfigMap every Saleor pod and the frontends read. */
     public String configMapName() {
         return configMapName;
     }

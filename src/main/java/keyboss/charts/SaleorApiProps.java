@@ -31,7 +31,7 @@ public record SaleorApiProps(
         private String adminEmail = "admin@admin.com";
         private ContainerResources resources = ContainerResources.of("250m", "512Mi", "1", "1Gi");
 
-        /** The database; its primary host comes from the ConfigMap its watchdog keeps current. Required. */
+        /** The database; the API writes through its primary Service. Required. */
         public Builder database(PostgresHA value) { this.database = value; return this; }
 
         /** Valkey behind Sentinel: Celery broker (db 1), results (db 2), cache (db 0). Required. */

@@ -53,7 +53,12 @@ public record SecretContract(String name, List<Key> keys) {
         return new SecretContract("keyboss-secrets", List.of(
                 new Key("POSTGRES_PASSWORD", Generator.RANDOM_HEX, Characters.URL_UNRESERVED,
                         "password of the application database role (Saleor's DATABASE_URL holds it)"),
+                new Key("POSTGRES_SUPERUSER_PASSWORD", Generator.RANDOM_HEX, "password of the database superuser (Patroni's)"),
                 new Key("POSTGRES_REPLICATION_PASSWORD", Generator.RANDOM_HEX, "password of the replication role"),
+                new Key("POSTGRES_REWIND_PASSWORD", Generator.RANDOM_HEX, "password of the role pg_rewind connects as"),
+                new Key("POSTGRES_MONITOR_PASSWORD", Generator.RANDOM_HEX, "password of the exporters' pg_monitor role"),
+                new Key("POSTGRES_BACKUP_PASSWORD", Generator.RANDOM_HEX, "password of the backup job's read-only role"),
+                new Key("PATRONI_API_PASSWORD", Generator.RANDOM_HEX, "password guarding writes to Patroni's REST API"),
                 new Key("SECRET_KEY", Generator.RANDOM_HEX, "Django SECRET_KEY of Saleor"),
                 new Key("RSA_PRIVATE_KEY", Generator.RSA_PRIVATE_KEY, "RSA key Saleor signs JWTs with"),
                 new Key("ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of the dashboard admin the seed Job creates"),

@@ -56,6 +56,25 @@ final class Workloads {
     }
 
     /**
+     * Keeps the members of {@code name} (the pods selected by {@code selector}) on different
+     * nodes: required or preferred as the environment's {@link NodeSpread} says.
+     */
+    static Affinity separateMembers(Map<String, String> selector, NodeSpread spread) {
+        PodAffinityTerm term = PodAffinityTerm.builder()
+                .labelSelector(K8s.selector(selector))
+                .topologyKey(HOSTNAME_TOPOLOGY)
+                .build();
+        PodAntiAffinity.Builder anti = PodAntiAffinity.builder();
+        if (spread == NodeSpread.REQUIRED) {
+            anti.requiredDuringSchedulingIgnoredDuringExecution(List.of(term));
+        } else {
+            anti.preferredDuringSchedulingIgnoredDuringExecution(List.of(
+                    WeightedPodAffinityTerm.builder().weight(100).podAffinityTerm(term).build()));
+        }
+        return Affinity.builder().podAntiAffinity(anti.build()).build();
+    }
+
+    /**
      * A Deployment of pods labelled {@code labels}. {@code replicas} is null when an autoscaler
      * owns the count, so that re-applying the manifest never resets what the autoscaler chose.
      */

@@ -71,22 +71,21 @@ class AppLayerTest {
     }
 
     @Test
-    void apiReachesTheDatabaseThroughTheWatchdogsConfigMap() {
+    void apiReachesTheDatabaseThroughThePrimaryService() {
         Map<String, Object> c = container(find(DETI, "Deployment", "saleor-api"), "containers", "saleor-api");
         assertEquals(Map.of("configMapKeyRef", Map.of("name", "keyboss-config", "key", "POSTGRES_HOST")), valueFrom(c, "POSTGRES_HOST"));
         assertEquals("postgres://saleor:$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):5432/saleor", env(c, "DATABASE_URL"));
         assertEquals("keyboss_settings", env(c, "DJANGO_SETTINGS_MODULE"));
-        // The watchdog rewrites that very key and restarts that very Deployment.
-        Map<String, Object> watchdog = container(find(DETI, "Deployment", "postgres-watchdog"), "containers", "watchdog");
-        assertEquals("keyboss-config", env(watchdog, "CONFIGMAP"));
-        assertEquals("POSTGRES_HOST", env(watchdog, "CONFIGMAP_KEY"));
-        assertEquals("saleor-api", env(watchdog, "RESTART_DEPLOYMENTS"));
+        // That host is the primary Service, which selects no pods: Patroni's leader writes its endpoints,
+        // so nothing rewrites the ConfigMap or restarts the API on failover.
+        assertEquals("postgres", Manifest.map(find(DETI, "ConfigMap", "keyboss-config").object().get("data")).get("POSTGRES_HOST"));
+        assertEquals(null, find(DETI, "Service", "postgres").at("spec.selector"));
     }
 
     @Test
     void configIsDerivedFromTheWiringAndTheEnvironment() {
         Map<String, Object> deti = Manifest.map(find(DETI, "ConfigMap", "keyboss-config").object().get("data"));
-        assertEquals("postgres-0.postgres", deti.get("POSTGRES_HOST"));
+        assertEquals("postgres", deti.get("POSTGRES_HOST"));
         assertEquals("http://keyboss.deti/graphql/", deti.get("API_URI"));
         assertEquals("http://keyboss.deti/", deti.get("PUBLIC_URL"));
         assertEquals("http://saleor-api.tenant-keyboss.svc:8000/graphql/", deti.get("SALEOR_API_URL_INTERNAL"));

@@ -36,8 +36,11 @@ class BackupCronJobTest {
         Map<String, Object> c = container(cron, "containers", "backup");
         assertEquals(List.of("/scripts/backup.sh"), c.get("command"));
         assertEquals("7", env(c, "KEEP"));
-        assertEquals("postgres-0.postgres:5432 postgres-1.postgres:5432", env(c, "PEERS"));
+        assertEquals("postgres-0.postgres-members:5432 postgres-1.postgres-members:5432", env(c, "PEERS"));
         assertEquals("/backups", env(c, "BACKUP_DIR"));
+        // The backup reads as the read-only role; the restores write as the database's owner.
+        assertEquals("backup", env(c, "PGUSER"));
+        assertEquals("saleor", env(container(find(deti, "Job", "postgres-restore"), "containers", "restore"), "PGUSER"));
         assertContainsAll(Scripts.read("backup/backup.sh"), "pg_dump", "| gzip", "gzip -t", "tail -n +\"$((KEEP + 1))\"");
     }
 

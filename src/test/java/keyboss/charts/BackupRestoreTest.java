@@ -46,8 +46,9 @@ class BackupRestoreTest {
 
     @Test
     void backupRetentionRestoreAndRestoreTest() throws Exception {
-        try (PgCluster cluster = new PgCluster("backup").up()) {
-            PgCluster.Node primary = cluster.nodes[0];
+        try (KubeLab api = new KubeLab(); PgCluster cluster = new PgCluster("backup", api).up()) {
+            PgCluster.Node primary = cluster.leader();
+            String peers = String.join(" ", java.util.Arrays.stream(cluster.nodes).map(PgCluster.Node::hostPort).toList());
             try (Connection c = primary.connect(); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE product (id serial PRIMARY KEY, name text NOT NULL)");
                 s.execute("CREATE TABLE game_key (id serial PRIMARY KEY, product int REFERENCES product, code text)");
@@ -58,8 +59,22 @@ class BackupRestoreTest {
                     "containers", "backup");
             int keep = Integer.parseInt(Fixtures.env(container, "KEEP"));
             Path backups = Files.createDirectories(cluster.lab.root.resolve("backups"));
+            // The backup runs as the read-only backup role, the restores as the database's owner, as the Jobs say.
+            assertEquals("backup", Fixtures.env(container, "PGUSER"));
             Map<String, String> env = new HashMap<>(HaLab.envOf(container, Map.of(
-                    "PEERS", cluster.peers, "PGPASSWORD", HaLab.PASSWORD, "BACKUP_DIR", backups.toString())));
+                    "PEERS", peers, "PGPASSWORD", PgCluster.PASSWORDS.get("BACKUP_PASSWORD"), "BACKUP_DIR", backups.toString())));
+            Map<String, Object> restoreContainer = Fixtures.container(Fixtures.find(Fixtures.builtIn("local"), "Job", "postgres-restore"),
+                    "containers", "restore");
+            Map<String, String> ownerEnv = new HashMap<>(HaLab.envOf(restoreContainer, Map.of(
+                    "PEERS", peers, "PGPASSWORD", HaLab.PASSWORD, "BACKUP_DIR", backups.toString())));
+            java.sql.SQLException readOnly = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> {
+                try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + primary.hostPort() + "/saleor",
+                        "backup", PgCluster.PASSWORDS.get("BACKUP_PASSWORD")); Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO product (name) VALUES ('not by the backup role')");
+                }
+            });
+            assertTrue(readOnly.getMessage().contains("read-only") || readOnly.getMessage().contains("permission denied"),
+                    readOnly.getMessage());
             Path scripts = cluster.lab.mount("postgres-backup-scripts");
 
             for (int run = 0; run < keep + 2; run++) {
@@ -80,7 +95,7 @@ class BackupRestoreTest {
             try (Connection c = primary.connect(); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE restored");
             }
-            Map<String, String> restoreEnv = new HashMap<>(env);
+            Map<String, String> restoreEnv = new HashMap<>(ownerEnv);
             restoreEnv.put("PGDATABASE", "restored");
             restoreEnv.put("PREFIX", "saleor");
             Exec.Result restored = cluster.lab.script(false, scripts.resolve("restore.sh"), restoreEnv, 120);
@@ -89,14 +104,14 @@ class BackupRestoreTest {
             assertEquals(Map.of("game_key", 500L, "ha_test", 0L, "product", 50L), original);
             assertEquals(original, rowCounts(primary, "restored"), "every table, every row");
 
-            Exec.Result good = cluster.lab.script(false, scripts.resolve("restore-test.sh"), env, 120);
+            Exec.Result good = cluster.lab.script(false, scripts.resolve("restore-test.sh"), ownerEnv, 120);
             assertTrue(good.output().contains("PASSED"), good.output());
 
             Path newest = files.get(files.size() - 1);
             byte[] bytes = Files.readAllBytes(newest);
             Path truncated = backups.resolve("saleor_20000101_000000.sql.gz");
             Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-            Map<String, String> truncatedEnv = new HashMap<>(env);
+            Map<String, String> truncatedEnv = new HashMap<>(ownerEnv);
             truncatedEnv.put("BACKUP_FILE", truncated.getFileName().toString());
             Exec.Result bad = cluster.lab.run(false, List.of("busybox", "sh", scripts.resolve("restore-test.sh").toString()), truncatedEnv, 120);
             assertNotEquals(0, bad.exitCode(), bad.output());

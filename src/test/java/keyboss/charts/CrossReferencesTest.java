@@ -91,7 +91,7 @@ class CrossReferencesTest {
         assertContainsAll(only(breaking("CronJob", "postgres-backup", o -> Manifest.map(Manifest.list(
                         at(o, "spec.jobTemplate.spec.template.spec").get("volumes")).get(0)).put("persistentVolumeClaim", Map.of("claimName", "gone")))),
                 "volumes.backups = gone", "an existing PersistentVolumeClaim");
-        assertContainsAll(only(breaking("Deployment", "postgres-watchdog", o -> at(o, "spec.template.spec").put("serviceAccountName", "ghost"))),
+        assertContainsAll(only(breaking("StatefulSet", "postgres", o -> at(o, "spec.template.spec").put("serviceAccountName", "ghost"))),
                 "serviceAccountName = ghost");
     }
 
@@ -132,10 +132,12 @@ class CrossReferencesTest {
 
     @Test
     void roleBindingsAndResourceNamesMustExist() {
-        assertContainsAll(only(breaking("RoleBinding", "postgres-watchdog", o -> Manifest.map(o.get("roleRef")).put("name", "admin"))),
+        assertContainsAll(only(breaking("RoleBinding", "postgres", o -> Manifest.map(o.get("roleRef")).put("name", "admin"))),
                 "roleRef = Role/admin");
-        assertContainsAll(only(breaking("Role", "postgres-watchdog", o -> Manifest.map(Manifest.list(o.get("rules")).get(1))
-                        .put("resourceNames", List.of("saleor-apii")))),
+        assertContainsAll(only(breaking("Role", "postgres", o -> {
+                    Manifest.map(Manifest.list(o.get("rules")).get(1)).put("resources", List.of("deployments"));
+                    Manifest.map(Manifest.list(o.get("rules")).get(1)).put("resourceNames", List.of("saleor-apii"));
+                })),
                 "rules.resourceNames = deployments/saleor-apii");
     }
 }

@@ -87,7 +87,7 @@ class GitOpsTest {
             int migrations = wave(all, "Job", migrate);
             int api = wave(all, "Deployment", "saleor-api");
             assertTrue(config < data && data < migrations && migrations < api, config + " " + data + " " + migrations + " " + api);
-            for (String app : List.of("celery-worker", "saleor-storefront", "saleor-dashboard", "postgres-watchdog")) {
+            for (String app : List.of("celery-worker", "saleor-storefront", "saleor-dashboard")) {
                 assertTrue(wave(all, "Deployment", app) > api, app + " after the API");
             }
             assertTrue(wave(all, "HorizontalPodAutoscaler", "saleor-api-hpa") > api);

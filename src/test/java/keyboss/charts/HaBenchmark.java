@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Benchmark (not a test): repeats the failover scenarios with real servers and prints median
- * and worst RTO and RPO per scenario. Run with {@code bin/bench-ha [RUNS]}.
+ * and worst RTO and RPO per scenario. Run with {@code bin/bench-ha [RUNS] [postgres|sentinel]};
+ * the PostgreSQL scenarios are {@link PgBenchmark}'s.
  */
 public final class HaBenchmark {
 
@@ -16,21 +17,18 @@ public final class HaBenchmark {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        String part = args.length > 1 ? args[1] : "all";
+        if (!part.equals("sentinel")) {
+            Map<String, List<PgScenarios.Result>> postgres = PgBenchmark.run(runs, null);
+            System.out.println();
+            PgBenchmark.print(postgres);
+            if (part.equals("postgres")) {
+                return;
+            }
+        }
         Map<String, List<long[]>> results = new LinkedHashMap<>();
-        results.put("2. Postgres failover (kill primary)", new ArrayList<>());
-        results.put("3. Postgres re-join, second failover", new ArrayList<>());
         results.put("5. Sentinel failover (kill master)", new ArrayList<>());
         for (int run = 1; run <= runs; run++) {
-            System.err.printf("run %d of %d: postgres...%n", run, runs);
-            try (PgCluster cluster = new PgCluster("bench").up(); KubeApiRecorder api = new KubeApiRecorder();
-                 Writer writer = new Writer(cluster)) {
-                cluster.startWatchdog(api, PgScenarios.shippedDefaults());
-                PgScenarios.Failover first = PgScenarios.killPrimary(cluster, api, writer, cluster.nodes[0], cluster.nodes[1]);
-                results.get("2. Postgres failover (kill primary)").add(new long[] {first.rtoMillis(), first.rpoRows()});
-                PgScenarios.rejoin(cluster.nodes[0]);
-                PgScenarios.Failover second = PgScenarios.killPrimary(cluster, api, writer, cluster.nodes[1], cluster.nodes[0]);
-                results.get("3. Postgres re-join, second failover").add(new long[] {second.rtoMillis(), second.rpoRows()});
-            }
             System.err.printf("run %d of %d: sentinel...%n", run, runs);
             try (ValkeyCluster cluster = new ValkeyCluster("bench").up()) {
                 long deadline = System.currentTimeMillis() + 15_000;
@@ -50,6 +48,6 @@ public final class HaBenchmark {
                     rto[rto.length / 2] / 1000.0, rto[rto.length - 1] / 1000.0, rpo[rpo.length / 2], rpo[rpo.length - 1]);
         }
         System.out.println("(RTO: kill to the first write accepted by the new primary; RPO: acknowledged writes missing"
-                + " on it. Watchdog: the shipped defaults.)");
+                + " on it.)");
     }
 }

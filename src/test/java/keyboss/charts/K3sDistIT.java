@@ -82,7 +82,7 @@ class K3sDistIT {
         Files.writeString(tmp.resolve("inert.yaml"), inert);
         apply(tmp.resolve("inert.yaml"), "/tmp/inert.yaml");
         ExecResult config = kubectl("get", "configmap", "keyboss-config", "-n", "keyboss", "-o", "jsonpath={.data.POSTGRES_HOST}");
-        assertEquals("postgres-0.postgres", config.getStdout().trim());
+        assertEquals("postgres", config.getStdout().trim());
         ExecResult ingress = kubectl("get", "ingress", "keyboss", "-n", "keyboss", "-o", "jsonpath={.spec.rules[0].http.paths[*].path}");
         assertTrue(ingress.getStdout().contains("/graphql/"), ingress.getStdout());
     }

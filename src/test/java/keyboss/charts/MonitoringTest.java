@@ -24,7 +24,7 @@ class MonitoringTest {
 
     private static final String NS = "tenant-keyboss";
     /** The seed's 11, four burn-rate alerts, backup age, the probe alert and six HA and backup failure modes. */
-    private static final int RULES = 23;
+    private static final int RULES = 26;
 
     private static String data(String env, String configMap, String key) {
         return (String) Manifest.map(find(Fixtures.builtIn(env), "ConfigMap", configMap).object().get("data")).get(key);
@@ -48,7 +48,8 @@ class MonitoringTest {
                 "HighAPIErrorRate", "HighAPILatency", "PodCrashLooping", "HighMemoryUsage", "HighCPUUsage", "HPAMaxedOut",
                 "CheckoutErrorBudgetBurnFast", "CheckoutErrorBudgetBurnSlow", "KeyDeliveryAvailabilityBurnFast",
                 "KeyDeliveryAvailabilityBurnSlow", "BackupTooOld", "KeybossEndpointDown", "PostgresReplicationLagHigh",
-                "PostgresNoStreamingStandby", "PostgresTwoPrimaries", "ValkeySentinelMasterSwitched",
+                "PostgresNoStreamingStandby", "PostgresTwoPrimaries", "PostgresLeaderMissing", "PostgresLeaderChanged",
+                "PatroniDown", "ValkeySentinelMasterSwitched",
                 "PostgresWALArchiveFailing", "BackupFailed")) {
             AlertRule rule = stack.rules().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
             assertTrue(rule.summary().length() > 10 && rule.description().contains("Check"), name + " says what to check");
@@ -159,6 +160,25 @@ class MonitoringTest {
                 m("pg_replication_is_replica" + pg0, "0x40", "pg_up" + pg0, "1x40", "pg_replication_is_replica" + pg1, "0x40", "pg_up" + pg1, "1x40"),
                 m("pg_replication_is_replica" + pg0, "0x40", "pg_up" + pg0, "1x40", "pg_replication_is_replica" + pg1, "1x40", "pg_up" + pg1, "1x40"),
                 "30s", "2m", m("severity", "critical", "service", "postgres")));
+        // Patroni's own metrics, as the patroni job labels them (one series per member).
+        String member0 = "{namespace=\"" + NS + "\",job=\"patroni\",service=\"postgres\",instance=\"postgres-0.postgres-members:8008\","
+                + "scope=\"postgres\",name=\"postgres-0\"}";
+        String member1 = "{namespace=\"" + NS + "\",job=\"patroni\",service=\"postgres\",instance=\"postgres-1.postgres-members:8008\","
+                + "scope=\"postgres\",name=\"postgres-1\"}";
+        c.add(new Case("PostgresLeaderMissing",
+                m("patroni_cluster_unlocked" + member0, "1x40", "patroni_cluster_unlocked" + member1, "1x40"),
+                m("patroni_cluster_unlocked" + member0, "0x40", "patroni_cluster_unlocked" + member1, "0x40"), "30s", "2m",
+                m("severity", "critical", "service", "postgres", "scope", "postgres")));
+        // The leader (timeline 1) dies at 6m and the replica, which reported 0, is promoted onto timeline 2.
+        // Healthy: a replica that reports 0 until it learns the timeline changes nothing.
+        c.add(new Case("PostgresLeaderChanged",
+                m("patroni_postgres_timeline" + member0, "1x5 _x35", "patroni_postgres_timeline" + member1, "0x5 2x35"),
+                m("patroni_postgres_timeline" + member0, "1x40", "patroni_postgres_timeline" + member1, "0x3 1x37"), "3m", "7m",
+                m("severity", "warning", "service", "postgres", "scope", "postgres")));
+        String up1 = "up{namespace=\"" + NS + "\",job=\"patroni\",service=\"postgres\",instance=\"postgres-1.postgres-members:8008\"}";
+        c.add(new Case("PatroniDown", m(up1, "0x40"), m(up1, "1x40"), "1m", "3m",
+                m("severity", "critical", "service", "postgres", "namespace", NS, "job", "patroni",
+                        "instance", "postgres-1.postgres-members:8008")));
         String sentinel = "redis_sentinel_master_status{namespace=\"" + NS + "\",job=\"redis-sentinel\",master_name=\"mymaster\","
                 + "master_status=\"ok\",master_address=";
         // The first master until 5m, then the promoted replica: both within the 10-minute window from 5m on.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,80 +16,212 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /**
- * Two PostgreSQL "pods" on 127.0.0.2 and 127.0.0.3, set up by the PostgresHA scripts and
- * started with the server flags of the synthesized StatefulSet, plus the failover watchdog.
+ * The PostgresHA members of dist/local, run for real: the objects of {@code dist/local/postgres.k8s.yaml}
+ * are created in a namespace of a real API server ({@link KubeLab}), whose StatefulSet
+ * controller makes the pods; each member is real Patroni (the pinned version, from
+ * target/patroni-venv) running real PostgreSQL with the synthesized patroni.yml and the
+ * container's environment, holding the lease with a TokenRequest token of the ServiceAccount
+ * and Role from dist/. Each member runs in a mount namespace of its own where, as in its pod,
+ * the token is at /var/run/secrets/kubernetes.io/serviceaccount and its volume at
+ * /var/lib/postgresql/data. Addresses are loopback ones: member i listens on 127.0.X.(2+i) and
+ * reports the pod IP 10.244.X.(2+i), which the lab's {@link ServiceProxy} maps back; what it says to the API server and to its peer goes through {@link Relay}s a scenario
+ * can cut; clients write through {@link ServiceProxy}, which follows the Service's endpoints.
  */
 final class PgCluster implements AutoCloseable {
 
-    final HaLab lab;
-    final Node[] nodes = new Node[2];
-    final String peers;
-    private final Map<String, Object> bootstrapContainer;
-    private final Map<String, Object> serverContainer;
-    private final Map<String, Object> watchdogContainer;
-    Process watchdog;
-    Path watchdogLog;
+    static final String NAME = "postgres";
+    static final Map<String, String> PASSWORDS = Map.of(
+            "POSTGRES_PASSWORD", HaLab.PASSWORD,
+            "PATRONI_SUPERUSER_PASSWORD", "super-pw",
+            "PATRONI_REPLICATION_PASSWORD", HaLab.REPLICATION_PASSWORD,
+            "PATRONI_REWIND_PASSWORD", "rewind-pw",
+            "PATRONI_RESTAPI_PASSWORD", "api-pw",
+            "MONITOR_PASSWORD", "monitor-pw",
+            "BACKUP_PASSWORD", "backup-pw");
 
-    PgCluster(String name) {
-        this.lab = new HaLab(name);
-        int port = HaLab.freePort();
-        for (int i = 0; i < 2; i++) {
-            nodes[i] = new Node(i, "127.0.0." + (2 + i), port);
-        }
-        peers = nodes[0].hostPort() + " " + nodes[1].hostPort();
-        List<Manifest> local = Fixtures.builtIn("local");
-        Manifest sts = Fixtures.find(local, "StatefulSet", "postgres");
-        bootstrapContainer = Fixtures.container(sts, "initContainers", "bootstrap");
-        serverContainer = Fixtures.container(sts, "containers", "postgres");
-        watchdogContainer = Fixtures.container(Fixtures.find(local, "Deployment", "postgres-watchdog"), "containers", "watchdog");
+    final HaLab lab;
+    final KubeLab api;
+    final String namespace;
+    final Node[] nodes;
+    final int pgPort;
+    final int restPort;
+    final ServiceProxy primary;
+    private final Map<String, Object> container;
+    private final Path config;
+    private final Path serviceAccount;
+
+    /** The dist/local objects of PostgresHA, as Argo CD would apply them. */
+    static List<Manifest> distObjects() {
+        return Fixtures.readYaml(Path.of("dist", "local")).stream()
+                .filter(m -> NAME.equals(Manifest.map(m.metadata().get("labels")).get(Labels.NAME))).toList();
     }
 
+    PgCluster(String name, KubeLab api) {
+        this(name, api, 2);
+    }
 
-    /** Bootstraps and starts node 0 (new primary), then node 1 (standby), as the StatefulSet would. */
+    PgCluster(String name, KubeLab api, int members) {
+        if (!HaLab.runningAsRoot()) {
+            throw new AssertionError("the Postgres HA lab runs each member in a mount namespace of its own, which needs root");
+        }
+        this.lab = new HaLab(name);
+        this.api = api;
+        this.namespace = "lab-" + name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + Long.toString(System.nanoTime() % 100000, 36);
+        List<Manifest> objects = distObjects();
+        Manifest sts = objects.stream().filter(m -> m.kind().equals("StatefulSet")).findFirst().orElseThrow();
+        this.container = Fixtures.container(sts, "containers", "patroni");
+        this.pgPort = HaLab.freePort();
+        this.restPort = HaLab.freePort();
+        int block = 100 + ThreadLocalRandom.current().nextInt(150);
+        try {
+            api.create(null, Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", namespace)));
+            for (String kind : List.of("ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Service", "PodDisruptionBudget", "StatefulSet")) {
+                for (Manifest m : objects) {
+                    if (m.kind().equals(kind)) {
+                        Map<String, Object> o = relocate(m.object());
+                        api.create(namespace, o);
+                    }
+                }
+            }
+            this.config = configFiles(objects);
+            String token = api.token(namespace, NAME);
+            this.serviceAccount = Files.createDirectories(lab.root.resolve("serviceaccount"));
+            Files.writeString(serviceAccount.resolve("token"), token);
+            Files.copy(api.ca, serviceAccount.resolve("ca.crt"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.nodes = new Node[members];
+        for (int i = 0; i < members; i++) {
+            nodes[i] = new Node(i, "127.0." + block + "." + (2 + i));
+        }
+        this.primary = new ServiceProxy(api, namespace, NAME, podIp -> podIp.replaceFirst("^10\\.244\\.", "127.0."));
+        // A lab stopped from outside (a timeout, ^C) must not leave members running.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Node n : nodes) {
+                if (n.patroni != null && n.patroni.isAlive()) {
+                    HaLab.kill(n.patroni);
+                }
+            }
+        }));
+    }
+
+    /** A copy of {@code object} moved to this lab's namespace (metadata and RoleBinding subjects). */
+    private Map<String, Object> relocate(Map<String, Object> object) {
+        Map<String, Object> o = deepCopy(object);
+        Manifest.map(o.get("metadata")).put("namespace", namespace);
+        for (Object s : Manifest.list(o.get("subjects"))) {
+            Manifest.map(s).put("namespace", namespace);
+        }
+        return o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> deepCopy(Map<String, Object> o) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            return json.readValue(json.writeValueAsString(o), Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The ConfigMap's files as the pod mounts them; patroni.yml names this folder instead of /etc/patroni. */
+    private Path configFiles(List<Manifest> objects) throws IOException {
+        Manifest cm = objects.stream().filter(m -> m.kind().equals("ConfigMap") && m.name().equals(NAME + "-patroni"))
+                .findFirst().orElseThrow();
+        Path dir = Files.createDirectories(lab.root.resolve("etc-patroni"));
+        for (Map.Entry<String, Object> e : Manifest.map(cm.object().get("data")).entrySet()) {
+            String text = (String) e.getValue();
+            if (e.getKey().equals("patroni.yml")) {
+                // Each member sees these files at /run/etc-patroni (copied there in its namespace, as /tmp is its own).
+                text = text.replace(PostgresHA.CONFIG_DIR + "/", "/run/etc-patroni/");
+            }
+            Path file = dir.resolve(e.getKey());
+            Files.writeString(file, text);
+            file.toFile().setExecutable(true, false);
+            file.toFile().setReadable(true, false);
+        }
+        return dir.resolve("patroni.yml");
+    }
+
+    /** Starts every member at once (the StatefulSet is Parallel) and waits for a primary and a streaming standby. */
     PgCluster up() {
-        nodes[0].bootstrap();
-        nodes[0].start();
-        try (Connection c = nodes[0].connect(); Statement s = c.createStatement()) {
+        for (Node n : nodes) {
+            n.start();
+        }
+        waitFor("a leader and " + (nodes.length - 1) + " streaming standbys", 180,
+                () -> leader() != null && leader().role().equals("primary") && streamingStandbys() == nodes.length - 1);
+        try (Connection c = connectService(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE ha_test (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
-        nodes[1].bootstrap();
-        nodes[1].start();
         return this;
     }
 
-    /** Starts the watchdog with the manifest's settings, its API calls going to {@code api}. */
-    void startWatchdog(KubeApiRecorder api, Map<String, String> overrides) {
-        Map<String, String> values = new HashMap<>(Map.of(
-                "PEERS", peers,
-                "POSTGRES_PASSWORD", HaLab.PASSWORD,
-                "NAMESPACE", "keyboss",
-                "KUBE_API", api.url(),
-                "KUBE_TOKEN_FILE", lab.root.resolve("no-token").toString(),
-                "KUBE_CA_FILE", lab.root.resolve("no-ca").toString()));
-        values.putAll(overrides);
-        watchdogLog = lab.root.resolve("watchdog.log");
-        watchdog = lab.start(false, List.of("busybox", "sh", lab.mount("postgres-scripts").resolve("watchdog.sh").toString()),
-                HaLab.envOf(watchdogContainer, values), watchdogLog);
-    }
-
-    String watchdogLog() {
+    /** Patroni's ttl as dist/ configures it (bootstrap.dcs.ttl of patroni.yml). */
+    int ttlSeconds() {
         try {
-            return watchdogLog == null ? "" : Files.readString(watchdogLog);
+            Map<String, Object> yml = Manifest.map(new com.fasterxml.jackson.databind.ObjectMapper(
+                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readValue(config.toFile(), Map.class));
+            return ((Number) Manifest.map(Manifest.map(yml.get("bootstrap")).get("dcs")).get("ttl")).intValue();
         } catch (IOException e) {
-            return "";
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** The watchdog's own setting, as the manifest gives it. */
-    int watchdogSetting(String name) {
-        return Integer.parseInt(Fixtures.env(watchdogContainer, name));
+    /** A connection through the primary Service, as the application makes it. */
+    Connection connectService() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + primary.port()
+                + "/saleor?connectTimeout=2&socketTimeout=5", "saleor", HaLab.PASSWORD);
     }
 
-    /** The nodes answering as writable primaries now. */
+    /** The member whose name the lease (the annotations of Endpoints postgres) holds, or null. */
+    Node leader() {
+        Map<String, Object> ep = api.get("/api/v1/namespaces/" + namespace + "/endpoints/" + NAME);
+        if (ep == null) {
+            return null;
+        }
+        Object holder = Manifest.map(Manifest.map(ep.get("metadata")).get("annotations")).get("leader");
+        for (Node n : nodes) {
+            if (n.name.equals(holder)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** Annotations of Patroni's object {@code suffix} ("-sync", "-config"), or an empty map. */
+    Map<String, Object> annotations(String suffix) {
+        Map<String, Object> ep = api.get("/api/v1/namespaces/" + namespace + "/endpoints/" + NAME + suffix);
+        return ep == null ? Map.of() : Manifest.map(Manifest.map(ep.get("metadata")).get("annotations"));
+    }
+
+    /** Standbys the primary streams to now. */
+    int streamingStandbys() {
+        for (Node n : nodes) {
+            if (n.role().equals("primary")) {
+                // As the monitoring role: pg_stat_replication shows the state only to pg_read_all_stats.
+                try (Connection m = DriverManager.getConnection("jdbc:postgresql://" + n.hostPort()
+                        + "/saleor?connectTimeout=2&socketTimeout=5", "monitor", PASSWORDS.get("MONITOR_PASSWORD"));
+                     Statement s = m.createStatement();
+                     ResultSet r = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
+                    r.next();
+                    return r.getInt(1);
+                } catch (SQLException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The members answering as writable primaries now. */
     List<Node> writablePrimaries() {
         List<Node> primaries = new ArrayList<>();
         for (Node n : nodes) {
@@ -99,130 +232,223 @@ final class PgCluster implements AutoCloseable {
         return primaries;
     }
 
-    @Override
-    public void close() {
-        lab.close();
+    void waitFor(String what, int seconds, BooleanSupplier condition) {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("no " + what + " within " + seconds + " s\n" + logs());
+            }
+            sleep(250);
+        }
     }
 
-    /** One PostgreSQL "pod". */
-    final class Node {
-        final int ordinal;
-        final String host;
-        final int port;
-        final Path dir;
-        final Path data;
-        final Path sock;
-        Process server;
+    private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        Node(int ordinal, String host, int port) {
+    /** Records a fault the scenario injects, with its time, for the failure messages. */
+    void event(String what) {
+        events.add(System.currentTimeMillis() + " " + what);
+    }
+
+    List<String> events() {
+        return events;
+    }
+
+    /** The tail of every member's Patroni log, for failure messages. */
+    String logs() {
+        StringBuilder b = new StringBuilder();
+        for (Node n : nodes) {
+            String log = n.log();
+            b.append("--- ").append(n.name).append(" (").append(n.ip).append(")\n")
+                    .append(log.substring(Math.max(0, log.length() - 4000))).append('\n');
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        // The members' logs stay in target/ha-logs for whoever reads a failure.
+        try {
+            Path keep = Files.createDirectories(Path.of("target", "ha-logs", namespace));
+            for (Node n : nodes) {
+                Files.writeString(keep.resolve(n.name + ".log"), n.log());
+            }
+            Files.write(keep.resolve("events.log"), events);
+        } catch (IOException ignored) {
+            // Logs are a convenience.
+        }
+        primary.close();
+        for (Node n : nodes) {
+            if (n != null) {
+                n.close();
+            }
+        }
+        lab.close();
+        if (api.get("/api/v1/namespaces/" + namespace) != null) {
+            api.status("DELETE", "/api/v1/namespaces/" + namespace, null);
+        }
+    }
+
+    /** One member: a pod's Patroni container, its volume and its network paths. */
+    final class Node implements AutoCloseable {
+        final int ordinal;
+        final String name;
+        final String ip;
+        /** The pod IP the member reports (Endpoints refuse loopback addresses); the lab's pod network maps it to {@link #ip}. */
+        final String podIp;
+        final Path home;
+        final Path volume;
+        final Path data;
+        final Relay apiPath;
+        final Relay pgPath;
+        final Relay restPath;
+        private final Path log;
+        Process patroni;
+
+        Node(int ordinal, String ip) {
             this.ordinal = ordinal;
-            this.host = host;
-            this.port = port;
-            this.dir = lab.root.resolve("postgres-" + ordinal);
-            this.data = dir.resolve("pgdata");
-            this.sock = dir.resolve("sock");
+            this.name = NAME + "-" + ordinal;
+            this.ip = ip;
+            this.podIp = ip.replaceFirst("^127\\.0\\.", "10.244.");
+            this.home = lab.root.resolve(name);
+            this.volume = home.resolve("data");
+            this.data = volume.resolve("pgdata");
+            this.log = lab.root.resolve(name + ".log");
             try {
-                Files.createDirectories(sock);
-                HaLab.giveToPostgres(dir);
-                HaLab.giveToPostgres(sock);
+                Files.createDirectories(volume);
+                HaLab.giveToPostgres(home);
+                HaLab.giveToPostgres(volume);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            this.apiPath = new Relay("127.0.0.1", new InetSocketAddress("127.0.0.1", api.port), api.relayKeystore());
+            // Peers reach the member at an address of its own (Patroni refuses 127.0.0.1 as a connect address).
+            String relayHost = ip.substring(0, ip.lastIndexOf('.') + 1) + (100 + ordinal);
+            this.pgPath = new Relay(relayHost, new InetSocketAddress(ip, pgPort), null);
+            this.restPath = new Relay(relayHost, new InetSocketAddress(ip, restPort), null);
+        }
+
+        /** The port Patroni's REST API listens on at {@link #ip}. */
+        int restPort() {
+            return restPort;
         }
 
         String hostPort() {
-            return host + ":" + port;
+            return ip + ":" + pgPort;
         }
 
-        /** Runs the init container's bootstrap.sh; where it leaves the data empty, does what the image's entrypoint does. */
-        Exec.Result bootstrap() {
-            Exec.Result r = lab.script(true, lab.mount("postgres-scripts").resolve("bootstrap.sh"),
-                    HaLab.envOf(bootstrapContainer, Map.of(
-                            "PGDATA", data.toString(), "SELF", hostPort(), "PEERS", peers,
-                            "POSTGRES_PASSWORD", HaLab.PASSWORD, "POSTGRES_REPLICATION_PASSWORD", HaLab.REPLICATION_PASSWORD)),
-                    180);
-            if (!Files.exists(data.resolve("PG_VERSION"))) {
-                initLikeTheEntrypoint();
+        /** Starts the container: Patroni, which starts PostgreSQL. */
+        void start() {
+            event("start " + name);
+            Map<String, String> values = new HashMap<>(PASSWORDS);
+            values.put("PATRONI_NAME", name);
+            values.put("PATRONI_KUBERNETES_NAMESPACE", namespace);
+            values.put("PATRONI_KUBERNETES_POD_IP", podIp);
+            // Peers reach this member's PostgreSQL and REST API through relays a scenario can cut.
+            values.put("PATRONI_POSTGRESQL_CONNECT_ADDRESS", pgPath.host() + ":" + pgPath.port());
+            values.put("PATRONI_RESTAPI_CONNECT_ADDRESS", restPath.host() + ":" + restPath.port());
+            // The pod's ports are this lab's ports (one loopback address per member).
+            values.put("PATRONI_POSTGRESQL_LISTEN", ip + ":" + pgPort);
+            values.put("PATRONI_RESTAPI_LISTEN", ip + ":" + restPort);
+            values.put("PATRONI_KUBERNETES_PORTS", "[{\"name\": \"postgresql\", \"port\": " + pgPort + "}]");
+            // In a pod, the kubelet sets these to the API Service; here, this member's path to the API server.
+            values.put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
+            values.put("KUBERNETES_SERVICE_PORT", Integer.toString(apiPath.port()));
+            values.put("HOME", "/var/lib/postgresql");
+            values.put("PATH", patroniBin() + ":" + HaLab.pgBin() + ":/usr/sbin:/usr/bin:/sbin:/bin");
+            if (System.getenv("PATRONI_LOG_LEVEL") != null) {
+                values.put("PATRONI_LOG_LEVEL", System.getenv("PATRONI_LOG_LEVEL"));
             }
-            return r;
+            Map<String, String> env = HaLab.envOf(container, values);
+            String sh = String.join("\n",
+                    "set -e",
+                    "mount -t tmpfs -o mode=755 tmpfs /run",
+                    "mkdir -p /run/secrets/kubernetes.io/serviceaccount /run/postgresql",
+                    "cp \"$2\"/token \"$2\"/ca.crt /run/secrets/kubernetes.io/serviceaccount/",
+                    "chmod 644 /run/secrets/kubernetes.io/serviceaccount/*",
+                    "chown postgres:postgres /run/postgresql",
+                    "mount --bind \"$1\" /var/lib/postgresql",
+                    "mkdir /run/etc-patroni && cp \"$(dirname \"$3\")\"/* /run/etc-patroni/",
+                    // A /tmp of its own, as in a pod (Patroni writes its pgpass there).
+                    "mount -t tmpfs -o mode=1777 tmpfs /tmp",
+                    "exec setpriv --reuid=postgres --regid=postgres --init-groups -- patroni /run/etc-patroni/patroni.yml");
+            // A PID namespace as a container has: Patroni is its PID 1, and when it dies the kernel ends
+            // everything else in it (the postmaster Patroni started detached), as when a container dies.
+            patroni = lab.start(false, List.of("unshare", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private",
+                    "sh", "-c", sh, "member",
+                    home.toString(), serviceAccount.toString(), config.toString()), env, log);
         }
 
-        /** initdb, the entrypoint's pg_hba line, the database, then init-primary.sh on a socket-only server. */
-        private void initLikeTheEntrypoint() {
-            try {
-                Path pw = dir.resolve("pwfile");
-                Files.writeString(pw, HaLab.PASSWORD);
-                HaLab.giveToPostgres(pw);
-                must(lab.run(true, List.of("initdb", "-D", data.toString(), "-U", "saleor", "--pwfile=" + pw,
-                        "--auth-local=trust", "--auth-host=scram-sha-256"), Map.of(), 120));
-                Files.writeString(data.resolve("pg_hba.conf"), "host all all all scram-sha-256\n",
-                        java.nio.file.StandardOpenOption.APPEND);
-                must(lab.run(true, List.of("pg_ctl", "-D", data.toString(), "-o",
-                        "-c listen_addresses='' -c unix_socket_directories='" + sock + "'", "-w", "start"), Map.of(), 60));
-                must(lab.run(true, List.of("psql", "-h", sock.toString(), "-U", "saleor", "-d", "postgres", "-c",
-                        "CREATE DATABASE saleor"), Map.of(), 30));
-                lab.script(true, lab.mount("postgres-scripts").resolve("init-primary.sh"), HaLab.envOf(serverContainer, Map.of(
-                        "PGDATA", data.toString(), "PGHOST", sock.toString(),
-                        "POSTGRES_PASSWORD", HaLab.PASSWORD, "POSTGRES_REPLICATION_PASSWORD", HaLab.REPLICATION_PASSWORD)), 60);
-                must(lab.run(true, List.of("pg_ctl", "-D", data.toString(), "-m", "fast", "-w", "stop"), Map.of(), 60));
+        /** SIGKILL to Patroni and PostgreSQL at once: a node or container that dies. */
+        void kill() {
+            event("kill " + name);
+            if (patroni != null) {
+                HaLab.kill(patroni);
+            }
+        }
+
+        /** SIGTERM, as the kubelet sends when a pod is deleted; waits until it has stopped. */
+        void stop() {
+            if (patroni != null && patroni.isAlive()) {
+                // SIGTERM to Patroni, the namespace's PID 1 (the first process unshare forked).
+                patroni.children().forEach(ProcessHandle::destroy);
+                try {
+                    if (!patroni.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        kill();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        boolean running() {
+            return patroni != null && patroni.isAlive();
+        }
+
+        /** The volume is replaced by an empty one (only while the member is down). */
+        void loseVolume() {
+            if (running()) {
+                throw new IllegalStateException(name + " is running");
+            }
+            try (var files = Files.walk(volume)) {
+                files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(volume)).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
-        private static void must(Exec.Result r) {
-            if (r.exitCode() != 0) {
-                throw new AssertionError(r.output());
-            }
+        /** Cuts (or heals) this member's path to the API server. */
+        void apiPath(Relay.Mode mode) {
+            event("api path of " + name + " " + mode);
+            apiPath.set(mode);
         }
 
-        /** Starts the server with the manifest's flags, on this node's address. */
-        void start() {
-            List<String> command = new ArrayList<>(List.of(HaLab.pgBin() + "/postgres", "-D", data.toString(),
-                    "-c", "listen_addresses=" + host, "-c", "port=" + port, "-c", "unix_socket_directories=" + sock));
-            List<Object> args = Manifest.list(serverContainer.get("args"));
-            args.subList(1, args.size()).forEach(a -> command.add(a.toString()));
-            server = lab.start(true, command, Map.of(), dir.resolve("server.log"));
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (lab.run(false, List.of("pg_isready", "-q", "-h", host, "-p", Integer.toString(port)), Map.of(), 10).exitCode() != 0) {
-                if (System.currentTimeMillis() > deadline || !server.isAlive()) {
-                    throw new AssertionError("postgres " + hostPort() + " did not start: " + log());
-                }
-                sleep(200);
-            }
+        /** Cuts (or heals) the paths by which its peers reach this member's PostgreSQL and REST API. */
+        void peerPaths(Relay.Mode mode) {
+            event("peer paths of " + name + " " + mode);
+            pgPath.set(mode);
+            restPath.set(mode);
         }
 
         String log() {
             try {
-                return Files.readString(dir.resolve("server.log"));
+                return Files.exists(log) ? Files.readString(log) : "";
             } catch (IOException e) {
                 return "";
             }
         }
 
-        void kill() {
-            HaLab.kill(server);
-        }
-
-        void freeze() {
-            HaLab.signal(server, "STOP");
-        }
-
-        void thaw() {
-            HaLab.signal(server, "CONT");
-        }
-
         Connection connect() throws SQLException {
-            return DriverManager.getConnection("jdbc:postgresql://" + hostPort() + "/saleor?connectTimeout=2&socketTimeout=3",
+            return DriverManager.getConnection("jdbc:postgresql://" + hostPort() + "/saleor?connectTimeout=2&socketTimeout=5",
                     "saleor", HaLab.PASSWORD);
         }
 
-        /** primary, standby, fenced (read-only primary) or down. */
+        /** primary, standby or down. */
         String role() {
             try (Connection c = connect(); Statement s = c.createStatement();
-                 ResultSet r = s.executeQuery("select pg_is_in_recovery(), current_setting('default_transaction_read_only')")) {
+                 ResultSet r = s.executeQuery("select pg_is_in_recovery()")) {
                 r.next();
-                return r.getBoolean(1) ? "standby" : "on".equals(r.getString(2)) ? "fenced" : "primary";
+                return r.getBoolean(1) ? "standby" : "primary";
             } catch (SQLException e) {
                 return "down";
             }
@@ -234,6 +460,24 @@ final class PgCluster implements AutoCloseable {
                 return r.getLong(1);
             }
         }
+
+        @Override
+        public void close() {
+            kill();
+            apiPath.close();
+            pgPath.close();
+            restPath.close();
+        }
+    }
+
+    /** Patroni's folder: target/patroni-venv (bin/test installs images/postgres-ha/requirements.txt there). */
+    static String patroniBin() {
+        Path bin = Path.of("target", "patroni-venv", "bin").toAbsolutePath();
+        if (!Files.isExecutable(bin.resolve("patroni"))) {
+            throw new AssertionError("Patroni is not installed in " + bin + "; install it with: /usr/bin/python3 -m venv target/patroni-venv"
+                    + " && target/patroni-venv/bin/pip install -r images/postgres-ha/requirements.txt (bin/test does this)");
+        }
+        return bin.toString();
     }
 
     static void sleep(long millis) {
@@ -245,6 +489,6 @@ final class PgCluster implements AutoCloseable {
     }
 
     static void assertRole(Node node, String role) {
-        assertEquals(role, node.role(), node.hostPort());
+        assertEquals(role, node.role(), node.name);
     }
 }

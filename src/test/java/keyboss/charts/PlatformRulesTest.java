@@ -88,7 +88,7 @@ class PlatformRulesTest {
 
     @Test
     void detiRolesGrantNeitherExecNorScale() {
-        assertTrue(DETI.stream().anyMatch(m -> "Role".equals(m.kind())), "the watchdog's Role is checked");
+        assertTrue(DETI.stream().anyMatch(m -> "Role".equals(m.kind())), "Patroni's Role is checked");
         each(DETI, "no pods/exec or deployments/scale in a Role", m -> {
             for (Object r : Manifest.list(m.object().get("rules"))) {
                 for (Object resource : Manifest.list(Manifest.map(r).get("resources"))) {
@@ -139,7 +139,7 @@ class PlatformRulesTest {
     void namesAreTheSeedsAndCarryNoHash() {
         for (List<Manifest> env : List.of(DETI, LOCAL)) {
             for (String[] kindName : new String[][] {{"StatefulSet", "postgres"}, {"Service", "postgres"},
-                    {"Deployment", "postgres-watchdog"}, {"StatefulSet", "redis"}, {"Service", "redis"},
+                    {"Service", "postgres-replica"}, {"Role", "postgres"}, {"StatefulSet", "redis"}, {"Service", "redis"},
                     {"StatefulSet", "redis-sentinel"}, {"CronJob", "postgres-backup"},
                     {"PersistentVolumeClaim", "postgres-backups"}, {"Deployment", "saleor-api"},
                     {"HorizontalPodAutoscaler", "saleor-api-hpa"}, {"Deployment", "celery-worker"},

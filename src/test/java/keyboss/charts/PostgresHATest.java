@@ -7,8 +7,11 @@ import static keyboss.charts.Fixtures.find;
 import static keyboss.charts.Fixtures.problemFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,48 +26,127 @@ class PostgresHATest {
     static void synth() {
         deti = Fixtures.synth(Environment.deti(), c -> new PostgresHA(c, "postgres", PostgresHAProps.builder().build()));
         local = Fixtures.synth(Environment.local(), c -> new PostgresHA(c, "postgres", PostgresHAProps.builder()
-                .checkIntervalSeconds(5).failureThreshold(4).rejoinWindowSeconds(60).build()));
+                .ttlSeconds(30).loopWaitSeconds(10).retryTimeoutSeconds(10).build()));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> patroniYml(List<Manifest> manifests) throws Exception {
+        String yml = (String) Manifest.map(find(manifests, "ConfigMap", "postgres-patroni").object().get("data")).get("patroni.yml");
+        return new ObjectMapper(new YAMLFactory()).readValue(yml, Map.class);
     }
 
     @Test
-    void statefulSetOfPrimaryAndStandbyBehindHeadlessService() {
+    void membersRunPatroniFromThePinnedImage() {
         Manifest sts = find(deti, "StatefulSet", "postgres");
         assertEquals(2, sts.at("spec.replicas"));
-        assertEquals("postgres", sts.at("spec.serviceName"));
-        Manifest svc = find(deti, "Service", "postgres");
-        assertEquals("None", svc.at("spec.clusterIP"));
-        assertEquals(true, svc.at("spec.publishNotReadyAddresses"));
-        assertEquals(sts.at("spec.selector.matchLabels"), svc.at("spec.selector"));
-        assertEquals(Map.of(Labels.NAME, "postgres"), sts.at("spec.selector.matchLabels"));
+        assertEquals("postgres-members", sts.at("spec.serviceName"));
+        assertEquals("Parallel", sts.at("spec.podManagementPolicy"));
+        Map<String, Object> patroni = container(sts, "containers", "patroni");
+        assertEquals(Images.POSTGRES_HA, patroni.get("image"));
+        assertTrue(Images.POSTGRES_HA.contains(Images.PATRONI_VERSION), Images.POSTGRES_HA);
+        assertEquals(List.of("patroni", "/etc/patroni/patroni.yml"), patroni.get("command"));
+        assertEquals("$(PATRONI_KUBERNETES_POD_IP):5432", env(patroni, "PATRONI_POSTGRESQL_CONNECT_ADDRESS"));
+        assertEquals("postgres", sts.at("spec.template.spec.serviceAccountName"));
+        assertEquals(true, sts.at("spec.template.spec.automountServiceAccountToken"));
+        assertEquals("/readiness", Manifest.map(Manifest.map(patroni.get("readinessProbe")).get("httpGet")).get("path"));
+        // Patroni lists its members by these labels; the pod template must carry them.
+        assertEquals(Map.of(Labels.NAME, "postgres", Labels.COMPONENT, "database", "cluster-name", "postgres"),
+                sts.at("spec.template.metadata.labels"));
     }
 
     @Test
-    void primaryWalSettingsAreServerFlags() {
-        List<Object> args = Manifest.list(container(find(deti, "StatefulSet", "postgres"), "containers", "postgres").get("args"));
-        assertTrue(args.containsAll(List.of("wal_level=replica", "max_wal_senders=5", "wal_keep_size=128MB", "hot_standby=on")),
-                args.toString());
-    }
-
-    @Test
-    void bootstrapInitContainerKnowsItsPeersByStableName() {
-        Map<String, Object> init = container(find(deti, "StatefulSet", "postgres"), "initContainers", "bootstrap");
-        assertEquals(List.of("/scripts/bootstrap.sh"), init.get("command"));
-        assertEquals("postgres-0.postgres:5432 postgres-1.postgres:5432", env(init, "PEERS"));
-        assertEquals("$(POD_NAME).postgres:5432", env(init, "SELF"));
-        assertEquals("30", env(init, "REJOIN_WINDOW"));
-        String script = (String) Manifest.map(find(deti, "ConfigMap", "postgres-scripts").object().get("data")).get("bootstrap.sh");
-        assertContainsAll(script, "pg_basebackup", "-R -X stream");
-        String initPrimary = (String) Manifest.map(find(deti, "ConfigMap", "postgres-scripts").object().get("data")).get("init-primary.sh");
-        assertContainsAll(initPrimary, "host replication $POSTGRES_REPLICATION_USER all", "WITH REPLICATION LOGIN");
-    }
-
-    @Test
-    void probesUsePgIsready() {
-        Map<String, Object> pg = container(find(deti, "StatefulSet", "postgres"), "containers", "postgres");
-        for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
-            List<Object> command = Manifest.list(Manifest.map(Manifest.map(pg.get(probe)).get("exec")).get("command"));
-            assertEquals("pg_isready", command.get(0), probe);
+    void theRequirementsFilePinsThePatroniOfTheImageTag() throws Exception {
+        String requirements = java.nio.file.Files.readString(java.nio.file.Path.of("images/postgres-ha/requirements.txt"));
+        assertTrue(requirements.contains("patroni[kubernetes]==" + Images.PATRONI_VERSION + "\n"), requirements);
+        for (String line : requirements.split("\n")) {
+            assertTrue(line.isBlank() || line.startsWith("#") || line.contains("=="), "unpinned: " + line);
         }
+        String dockerfile = java.nio.file.Files.readString(java.nio.file.Path.of("images/postgres-ha/Dockerfile"));
+        assertContainsAll(dockerfile, "FROM " + Images.POSTGRES + "\n", "requirements.txt", Images.POSTGRES_HA);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void patroniHoldsTheLeaseInEndpointsWithSynchronousReplication() throws Exception {
+        Map<String, Object> config = patroniYml(deti);
+        assertEquals("postgres", config.get("scope"));
+        Map<String, Object> k8s = (Map<String, Object>) config.get("kubernetes");
+        assertEquals(true, k8s.get("use_endpoints"));
+        assertEquals(List.of(Map.of("name", "postgresql", "port", 5432)), k8s.get("ports"));
+        Map<String, Object> dcs = (Map<String, Object>) ((Map<String, Object>) config.get("bootstrap")).get("dcs");
+        assertEquals(20, dcs.get("ttl"));
+        assertEquals(5, dcs.get("loop_wait"));
+        assertEquals(5, dcs.get("retry_timeout"));
+        assertEquals(true, dcs.get("synchronous_mode"));
+        assertEquals(false, dcs.get("synchronous_mode_strict"));
+        assertEquals(1048576, dcs.get("maximum_lag_on_failover"));
+        Map<String, Object> pg = (Map<String, Object>) dcs.get("postgresql");
+        assertEquals(true, pg.get("use_pg_rewind"));
+        assertEquals(true, pg.get("use_slots"));
+        Map<String, Object> local = (Map<String, Object>) config.get("postgresql");
+        assertEquals(false, local.get("remove_data_directory_on_rewind_failure"));
+        assertEquals(false, local.get("remove_data_directory_on_diverged_timelines"));
+        assertEquals("/var/lib/postgresql/data/pgdata", local.get("data_dir"));
+        List<Object> hba = (List<Object>) local.get("pg_hba");
+        assertTrue(hba.indexOf("host all postgres all reject") < hba.indexOf("host all all all scram-sha-256"),
+                "the superuser never logs in over the network: " + hba);
+        // The timing comes from the props.
+        Map<String, Object> tuned = (Map<String, Object>) ((Map<String, Object>) patroniYml(PostgresHATest.local).get("bootstrap")).get("dcs");
+        assertEquals(30, tuned.get("ttl"));
+        assertEquals(10, tuned.get("loop_wait"));
+    }
+
+    @Test
+    void clientsReachThePrimaryThroughAServiceWhoseEndpointsTheLeaderWrites() {
+        Manifest primary = find(deti, "Service", "postgres");
+        assertNull(primary.at("spec.selector"), "no selector: Patroni's leader owns the Endpoints");
+        assertEquals("postgresql", Manifest.map(Manifest.list(primary.at("spec.ports")).get(0)).get("name"),
+                "named like the port Patroni writes into the Endpoints");
+        Manifest replica = find(deti, "Service", "postgres-replica");
+        assertEquals(Map.of(Labels.NAME, "postgres", "cluster-name", "postgres", "role", "replica"), replica.at("spec.selector"));
+        Manifest members = find(deti, "Service", "postgres-members");
+        assertEquals("None", members.at("spec.clusterIP"));
+        assertEquals("None", find(deti, "Service", "postgres-config").at("spec.clusterIP"));
+        // Patroni's run-time objects are not synthesized, so Argo CD never reverts them.
+        assertFalse(deti.stream().anyMatch(m -> m.kind().equals("Endpoints")), "no Endpoints in the output");
+    }
+
+    @Test
+    void theRoleGrantsOnlyWhatPatroniCallsInItsNamespace() {
+        Manifest role = find(deti, "Role", "postgres");
+        assertEquals(List.of(
+                Map.of("apiGroups", List.of(""), "resources", List.of("endpoints"), "verbs", List.of("create", "list", "watch")),
+                Map.of("apiGroups", List.of(""), "resources", List.of("endpoints"),
+                        "resourceNames", List.of("postgres", "postgres-config", "postgres-failover", "postgres-sync"),
+                        "verbs", List.of("get", "patch")),
+                Map.of("apiGroups", List.of(""), "resources", List.of("pods"), "verbs", List.of("get", "list", "watch", "patch"))),
+                Manifest.list(role.object().get("rules")));
+        Manifest binding = find(deti, "RoleBinding", "postgres");
+        assertEquals(Map.of("kind", "ServiceAccount", "name", "postgres", "namespace", "tenant-keyboss"),
+                Manifest.map(Manifest.list(binding.object().get("subjects")).get(0)));
+        find(deti, "ServiceAccount", "postgres");
+    }
+
+    @Test
+    void membersMustBeOnDifferentNodesWhereTheEnvironmentHasThem() {
+        Map<String, Object> required = Manifest.map(find(deti, "StatefulSet", "postgres").at("spec.template.spec.affinity.podAntiAffinity"));
+        Map<String, Object> term = Manifest.map(Manifest.list(required.get("requiredDuringSchedulingIgnoredDuringExecution")).get(0));
+        assertEquals("kubernetes.io/hostname", term.get("topologyKey"));
+        assertEquals(Map.of("matchLabels", Map.of(Labels.NAME, "postgres")), term.get("labelSelector"));
+        Map<String, Object> preferred = Manifest.map(find(local, "StatefulSet", "postgres").at("spec.template.spec.affinity.podAntiAffinity"));
+        assertNull(preferred.get("requiredDuringSchedulingIgnoredDuringExecution"));
+        assertEquals(100, Manifest.map(Manifest.list(preferred.get("preferredDuringSchedulingIgnoredDuringExecution")).get(0)).get("weight"));
+    }
+
+    @Test
+    void separateRolesComeFromTheSecret() {
+        Map<String, Object> patroni = container(find(deti, "StatefulSet", "postgres"), "containers", "patroni");
+        assertEquals("saleor", env(patroni, "POSTGRES_USER"));
+        assertEquals("monitor", env(patroni, "MONITOR_USER"));
+        assertEquals("backup", env(patroni, "BACKUP_USER"));
+        String postInit = Scripts.read("postgres/post-init.sh");
+        assertContainsAll(postInit, "NOSUPERUSER NOCREATEROLE NOREPLICATION", "GRANT pg_monitor", "GRANT pg_read_all_data",
+                "CREATE DATABASE %I OWNER %I");
     }
 
     @Test
@@ -87,59 +169,23 @@ class PostgresHATest {
     }
 
     @Test
-    void watchdogTakesItsIntervalAndThresholdFromProps() {
-        Map<String, Object> defaults = container(find(deti, "Deployment", "postgres-watchdog"), "containers", "watchdog");
-        assertEquals("3", env(defaults, "CHECK_INTERVAL"));
-        assertEquals("3", env(defaults, "FAILURE_THRESHOLD"));
-        assertEquals("keyboss-config", env(defaults, "CONFIGMAP"));
-        assertEquals("POSTGRES_HOST", env(defaults, "CONFIGMAP_KEY"));
-        assertEquals("saleor-api", env(defaults, "RESTART_DEPLOYMENTS"));
-        Map<String, Object> tuned = container(find(local, "Deployment", "postgres-watchdog"), "containers", "watchdog");
-        assertEquals("5", env(tuned, "CHECK_INTERVAL"));
-        assertEquals("4", env(tuned, "FAILURE_THRESHOLD"));
-        Manifest deployment = find(deti, "Deployment", "postgres-watchdog");
-        assertEquals("Recreate", deployment.at("spec.strategy.type"));
-        assertEquals("postgres-watchdog", deployment.at("spec.template.spec.serviceAccountName"));
-    }
-
-    @Test
-    void watchdogRoleHoldsOnlyTheVerbsItUses() {
-        Manifest role = find(deti, "Role", "postgres-watchdog");
-        List<Object> rules = Manifest.list(role.object().get("rules"));
-        assertEquals(List.of(
-                Map.of("apiGroups", List.of(""), "resources", List.of("configmaps"),
-                        "resourceNames", List.of("keyboss-config"), "verbs", List.of("patch")),
-                Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments"),
-                        "resourceNames", List.of("saleor-api"), "verbs", List.of("patch"))), rules);
-        // Every API call in the script is one of those PATCHes.
-        String script = Scripts.read("postgres/watchdog.sh");
-        assertContainsAll(script, "-X PATCH", "/configmaps/$CONFIGMAP", "/deployments/$d");
-        assertFalse(script.matches("(?s).*-X (GET|POST|PUT|DELETE).*"), "watchdog.sh uses only PATCH");
-        Manifest binding = find(deti, "RoleBinding", "postgres-watchdog");
-        assertEquals("postgres-watchdog", binding.at("roleRef.name"));
-        Map<String, Object> subject = Manifest.map(Manifest.list(binding.object().get("subjects")).get(0));
-        assertEquals(Map.of("kind", "ServiceAccount", "name", "postgres-watchdog", "namespace", "tenant-keyboss"), subject);
-        find(deti, "ServiceAccount", "postgres-watchdog");
-    }
-
-    @Test
     void accessorsDeriveHostsFromTheName() {
         List<Manifest> named = Fixtures.synth(Environment.local(), c -> {
             PostgresHA db = new PostgresHA(c, "db", PostgresHAProps.builder().name("orders-db").build());
-            assertEquals("orders-db-0.orders-db", db.primaryHost());
-            assertEquals(List.of("orders-db-0.orders-db:5432", "orders-db-1.orders-db:5432"), db.peers());
+            assertEquals("orders-db", db.primaryHost());
+            assertEquals(List.of("orders-db-0.orders-db-members:5432", "orders-db-1.orders-db-members:5432"), db.peers());
         });
         find(named, "StatefulSet", "orders-db");
-        find(named, "Deployment", "orders-db-watchdog");
+        find(named, "Service", "orders-db-replica");
     }
 
     @Test
-    void replicasBelowHaAreRejectedWithTheFix() {
+    void oneMemberIsRejectedWithTheFix() {
         Problem p = problemFor(Fixtures.problems(Environment.local(),
                 c -> new PostgresHA(c, "postgres", PostgresHAProps.builder().replicas(1).build())), "replicas");
         assertEquals("test/postgres", p.path());
         assertEquals(1, p.value());
-        assertContainsAll(p.toString(), "[test/postgres] replicas = 1", "exactly 2", "hot standby", "Fix: set replicas to 2");
+        assertContainsAll(p.toString(), "[test/postgres] replicas = 1", "synchronous replication", "Fix: set replicas to 2");
     }
 
     @Test
@@ -161,12 +207,13 @@ class PostgresHATest {
     }
 
     @Test
-    void missingRequiredPropsAndUnsafeTimingAreAllReportedAtOnce() {
+    void missingPropsAndAnUnsafeLeaseAreAllReportedAtOnce() {
         List<Problem> problems = Fixtures.problems(Environment.local(), c -> new PostgresHA(c, "postgres",
-                PostgresHAProps.builder().secretName(null).failureThreshold(1).checkIntervalSeconds(10)
-                        .rejoinWindowSeconds(10).build()));
+                PostgresHAProps.builder().secretName(null).user("postgres").ttlSeconds(10).loopWaitSeconds(5)
+                        .retryTimeoutSeconds(5).build()));
         assertContainsAll(problemFor(problems, "secretName").toString(), "(missing)", "required");
-        assertContainsAll(problemFor(problems, "failureThreshold").toString(), "from 2 to 20");
-        assertContainsAll(problemFor(problems, "rejoinWindowSeconds").toString(), "two primaries", "above 12");
+        assertContainsAll(problemFor(problems, "user").toString(), "other than the superuser");
+        assertContainsAll(problemFor(problems, "ttlSeconds").toString(), "ttlSeconds = 10", "while the primary still accepts writes",
+                "at least 15");
     }
 }

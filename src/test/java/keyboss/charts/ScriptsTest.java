@@ -56,12 +56,8 @@ class ScriptsTest {
     /** Script and the variables it requires, in the order it checks them. */
     static Stream<Arguments> requiredVariables() {
         return Stream.of(
-                Arguments.of("postgres/bootstrap.sh", List.of("PGDATA", "SELF", "PEERS", "POSTGRES_USER",
-                        "POSTGRES_PASSWORD", "POSTGRES_REPLICATION_USER", "POSTGRES_REPLICATION_PASSWORD")),
-                Arguments.of("postgres/init-primary.sh", List.of("PGDATA", "POSTGRES_USER", "POSTGRES_REPLICATION_USER",
-                        "POSTGRES_REPLICATION_PASSWORD")),
-                Arguments.of("postgres/watchdog.sh", List.of("PEERS", "POSTGRES_USER", "POSTGRES_PASSWORD", "NAMESPACE",
-                        "CONFIGMAP", "CONFIGMAP_KEY")),
+                Arguments.of("postgres/post-init.sh", List.of("POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD",
+                        "MONITOR_USER", "MONITOR_PASSWORD", "BACKUP_USER", "BACKUP_PASSWORD")),
                 Arguments.of("valkey/init.sh", List.of("SELF", "PEERS", "SENTINELS", "MASTER_NAME", "CONF", "DATA_DIR")),
                 Arguments.of("valkey/sentinel-init.sh", List.of("SELF", "PEERS", "SENTINELS", "MASTER_NAME", "QUORUM",
                         "DOWN_AFTER_MS", "FAILOVER_TIMEOUT_MS", "CONF")),

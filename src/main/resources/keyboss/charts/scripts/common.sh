@@ -13,15 +13,12 @@ need() {
   done
 }
 
-# pg_role HOST:PORT: prints primary, standby, fenced (a primary made read-only by the watchdog
-# after its standby was promoted) or down. Connects as PGUSER/PGPASSWORD.
+# pg_role HOST:PORT: prints primary, standby or down. Connects as PGUSER/PGPASSWORD.
 pg_role() {
   r=$(PGCONNECT_TIMEOUT="${CONNECT_TIMEOUT:-3}" psql -h "${1%:*}" -p "${1##*:}" -d "${PGDATABASE:-postgres}" \
-      -tAXc "select case when pg_is_in_recovery() then 'standby'
-                         when current_setting('default_transaction_read_only') = 'on' then 'fenced'
-                         else 'primary' end" 2>/dev/null) || { echo down; return 0; }
+      -tAXc "select case when pg_is_in_recovery() then 'standby' else 'primary' end" 2>/dev/null) || { echo down; return 0; }
   case "$r" in
-    primary|standby|fenced) echo "$r" ;;
+    primary|standby) echo "$r" ;;
     *) echo down ;;
   esac
 }
