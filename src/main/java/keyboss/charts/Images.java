@@ -21,7 +21,8 @@ public record Images(ImageRef postgres, ImageRef postgresWatchdog, ImageRef valk
 
     public static final String POSTGRES = "postgres:16.4-alpine";
     public static final String POSTGRES_WATCHDOG = "keyboss/postgres-watchdog:16.4-1";
-    public static final String VALKEY = "valkey/valkey:7.2.7-alpine";
+    /** The version Debian trixie ships (8.1.1), which the HA lab runs. */
+    public static final String VALKEY = "valkey/valkey:8.1.1-alpine";
     public static final String STOREFRONT_LOCAL = "keyboss-storefront:m2";
     public static final String SALEOR = "ghcr.io/saleor/saleor:3.20.0";
     public static final String DASHBOARD = "ghcr.io/saleor/saleor-dashboard:3.20.0";

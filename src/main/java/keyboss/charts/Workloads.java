@@ -56,6 +56,26 @@ final class Workloads {
     }
 
     /**
+     * Spreads the members of a replicated component {@code name} (any workload whose pods carry
+     * its selector labels) over nodes: required (never two on one node) or preferred, as the
+     * environment's {@link PodSpread} says.
+     */
+    static Affinity spreadMembers(String name, PodSpread spread) {
+        PodAffinityTerm term = PodAffinityTerm.builder()
+                .labelSelector(K8s.selector(Labels.selector(name)))
+                .topologyKey(HOSTNAME_TOPOLOGY)
+                .build();
+        if (spread == PodSpread.REQUIRED) {
+            return Affinity.builder()
+                    .podAntiAffinity(PodAntiAffinity.builder()
+                            .requiredDuringSchedulingIgnoredDuringExecution(List.of(term))
+                            .build())
+                    .build();
+        }
+        return spreadOverNodes(name);
+    }
+
+    /**
      * A Deployment of pods labelled {@code labels}. {@code replicas} is null when an autoscaler
      * owns the count, so that re-applying the manifest never resets what the autoscaler chose.
      */

@@ -19,7 +19,6 @@ public final class HaBenchmark {
         Map<String, List<long[]>> results = new LinkedHashMap<>();
         results.put("2. Postgres failover (kill primary)", new ArrayList<>());
         results.put("3. Postgres re-join, second failover", new ArrayList<>());
-        results.put("5. Sentinel failover (kill master)", new ArrayList<>());
         for (int run = 1; run <= runs; run++) {
             System.err.printf("run %d of %d: postgres...%n", run, runs);
             try (PgCluster cluster = new PgCluster("bench").up(); KubeApiRecorder api = new KubeApiRecorder();
@@ -31,16 +30,8 @@ public final class HaBenchmark {
                 PgScenarios.Failover second = PgScenarios.killPrimary(cluster, api, writer, cluster.nodes[1], cluster.nodes[0]);
                 results.get("3. Postgres re-join, second failover").add(new long[] {second.rtoMillis(), second.rpoRows()});
             }
-            System.err.printf("run %d of %d: sentinel...%n", run, runs);
-            try (ValkeyCluster cluster = new ValkeyCluster("bench").up()) {
-                long deadline = System.currentTimeMillis() + 15_000;
-                while (!cluster.data[1].replication().contains("master_link_status:up") && System.currentTimeMillis() < deadline) {
-                    PgCluster.sleep(100);
-                }
-                SentinelScenario.Failover f = SentinelScenario.killMaster(cluster);
-                results.get("5. Sentinel failover (kill master)").add(new long[] {f.rtoMillis(), f.lostWrites()});
-            }
         }
+        List<SentinelScenario.Result> sentinel = SentinelBench.run(runs);
         System.out.println();
         System.out.printf("%-38s %5s %11s %10s %11s %10s%n", "scenario", "runs", "RTO median", "RTO worst", "RPO median", "RPO worst");
         for (Map.Entry<String, List<long[]>> e : results.entrySet()) {
@@ -51,5 +42,6 @@ public final class HaBenchmark {
         }
         System.out.println("(RTO: kill to the first write accepted by the new primary; RPO: acknowledged writes missing"
                 + " on it. Watchdog: the shipped defaults.)");
+        SentinelBench.print(sentinel);
     }
 }
