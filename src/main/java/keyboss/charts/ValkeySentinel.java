@@ -34,7 +34,9 @@ import software.constructs.Construct;
  * {@link #masterName()}, so they follow the master across failovers. Servers and Sentinels
  * require the password of the Secret ({@link ValkeySentinelProps#passwordKey()}, read from a
  * mounted file); a master cut off from its replicas refuses writes
- * ({@code min-replicas-to-write}); a restarting pod or Sentinel finds the current master
+ * ({@code min-replicas-to-write}), and so does a master no majority of the Sentinels has named
+ * for half their down-after period (sidecar {@code fence}, {@code fence.sh}), before they can
+ * promote a replica; a restarting pod or Sentinel finds the current master
  * instead of assuming the first pod (see the init scripts). Members are spread over nodes as
  * the environment's {@link PodSpread} says.
  *
@@ -77,7 +79,7 @@ public class ValkeySentinel extends Component {
         Map<String, String> sentinelLabels = Labels.of(sentinelName, "sentinel");
         new KubeConfigMap(this, "scripts", KubeConfigMapProps.builder()
                 .metadata(K8s.meta(scriptsName, labels))
-                .data(Scripts.configMapData("valkey", "init.sh", "sentinel-init.sh", "ping.sh"))
+                .data(Scripts.configMapData("valkey", "init.sh", "sentinel-init.sh", "ping.sh", "fence.sh"))
                 .build());
 
         headlessService("service", name, labels, "valkey", PORT);
@@ -103,9 +105,23 @@ public class ValkeySentinel extends Component {
                         K8s.env("PEER_WAIT_SECONDS", "10"))));
         Container server = serverContainer(image, "valkey", PORT, List.of("valkey-server", DATA_DIR + "/valkey.conf"),
                 props.resources(), List.of(K8s.mount("data", DATA_DIR), K8s.mount("conf", "/conf")));
+        // A master the Sentinels cannot see refuses writes before they promote a replica (fence.sh).
+        Container fence = Container.builder()
+                .name("fence")
+                .image(image.image())
+                .imagePullPolicy(image.pullPolicy().value())
+                .command(List.of("/scripts/fence.sh"))
+                .env(K8s.envs(topology, List.of(
+                        K8s.env("SELF", "$(POD_NAME)." + name + ":" + PORT),
+                        K8s.env("MIN_REPLICAS_TO_WRITE", Integer.toString(props.minReplicasToWrite())),
+                        K8s.env("FENCE_AFTER_MS", Integer.toString(fenceAfterMillis())))))
+                .resources(K8s.resources(props.sentinelResources()))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(List.of(K8s.readOnlyMount("scripts", "/scripts"), K8s.readOnlyMount("password", "/secrets")))
+                .build();
         // Roles are decided by the init script, not by start order, so the pods start together.
         this.statefulSet = statefulSet("statefulset", name, labels, props.replicas(), "Parallel",
-                List.of(init), server, volumes,
+                List.of(init), List.of(server, fence), volumes,
                 List.of(K8s.claimTemplate("data", labels, environment, storage)));
         // A drain never takes so many pods that the master could not find the replicas it needs.
         Workloads.disruptionBudget(this, "pdb", name, labels, props.minReplicasToWrite() + 1);
@@ -122,8 +138,16 @@ public class ValkeySentinel extends Component {
                 List.of("valkey-server", "/conf/sentinel.conf", "--sentinel"), props.sentinelResources(),
                 List.of(K8s.mount("conf", "/conf")));
         this.sentinelStatefulSet = statefulSet("sentinel-statefulset", sentinelName, sentinelLabels, props.sentinels(),
-                "Parallel", List.of(sentinelInit), sentinel, volumes, List.of());
+                "Parallel", List.of(sentinelInit), List.of(sentinel), volumes, List.of());
         Workloads.disruptionBudget(this, "sentinel-pdb", sentinelName, sentinelLabels, props.quorum());
+    }
+
+    /**
+     * How long a master may go without a majority of the Sentinels naming it before it refuses
+     * writes: half their down-after period, so it is fenced before they can start a failover.
+     */
+    public int fenceAfterMillis() {
+        return props.downAfterMillis() / 2;
     }
 
     private boolean validate(Environment environment) {
@@ -252,7 +276,7 @@ public class ValkeySentinel extends Component {
     }
 
     private KubeStatefulSet statefulSet(String id, String setName, Map<String, String> labels, int replicas,
-            String podManagementPolicy, List<Container> initContainers, Container container, List<Volume> volumes,
+            String podManagementPolicy, List<Container> initContainers, List<Container> containers, List<Volume> volumes,
             List<KubePersistentVolumeClaimProps> claims) {
         StatefulSetSpec.Builder spec = StatefulSetSpec.builder()
                 .serviceName(setName)
@@ -266,7 +290,7 @@ public class ValkeySentinel extends Component {
                                 .automountServiceAccountToken(false)
                                 .affinity(Workloads.spreadMembers(setName, environment.podSpread()))
                                 .initContainers(initContainers)
-                                .containers(List.of(container))
+                                .containers(containers)
                                 .volumes(volumes)
                                 .build())
                         .build());

@@ -22,11 +22,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Relay implements AutoCloseable {
 
     private final ServerSocket listener;
+    private final InetAddress targetHost;
     private final int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile Set<String> blackHoled = Set.of();
 
     Relay(int targetPort) {
+        this(InetAddress.getLoopbackAddress(), targetPort);
+    }
+
+    /** A relay to {@code targetHost:targetPort} (e.g. a Sentinel bound to its own loopback address). */
+    Relay(InetAddress targetHost, int targetPort) {
+        this.targetHost = targetHost;
         this.target = targetPort;
         try {
             listener = new ServerSocket();
@@ -59,7 +66,7 @@ final class Relay implements AutoCloseable {
                 Socket client = listener.accept();
                 Socket server;
                 try {
-                    server = new Socket(InetAddress.getLoopbackAddress(), target);
+                    server = new Socket(targetHost, target);
                 } catch (IOException e) {
                     closeQuietly(client); // the server is down: the client sees the connection closed
                     continue;

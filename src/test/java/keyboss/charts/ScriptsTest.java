@@ -67,6 +67,8 @@ class ScriptsTest {
                 Arguments.of("valkey/sentinel-init.sh", List.of("SELF", "PEERS", "SENTINELS", "MASTER_NAME", "QUORUM",
                         "DOWN_AFTER_MS", "FAILOVER_TIMEOUT_MS", "CONF", "AUTH_FILE")),
                 Arguments.of("valkey/ping.sh", List.of("AUTH_FILE")),
+                Arguments.of("valkey/fence.sh", List.of("SELF", "SENTINELS", "MASTER_NAME", "AUTH_FILE",
+                        "MIN_REPLICAS_TO_WRITE", "FENCE_AFTER_MS")),
                 Arguments.of("backup/backup.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
                 Arguments.of("backup/restore.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
                 Arguments.of("backup/restore-test.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),

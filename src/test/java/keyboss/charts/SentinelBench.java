@@ -9,8 +9,9 @@ import java.util.function.Function;
 /**
  * The Sentinel part of bin/bench-ha: each fault scenario with the shipped layout (three data
  * pods, min-replicas-to-write 1), and two layouts for comparison: the seed's two pods (the
- * promoted replica refuses writes until the old master's pod is back, here 20 s later) and
- * Valkey's default min-replicas-to-write 0 (the guard off). Runs alone with
+ * promoted replica refuses writes until the old master's pod is back, here 20 s later), the
+ * shipped layout without the fence sidecar, and Valkey's default min-replicas-to-write 0 (both
+ * guards off). Runs alone with
  * {@code java ... keyboss.charts.SentinelBench [RUNS [SCENARIO-NAME-PART]]}.
  */
 final class SentinelBench {
@@ -54,8 +55,12 @@ final class SentinelBench {
             try (ValkeyCluster cluster = new ValkeyCluster("bench", twoPods, Map.of()).up()) {
                 results.add(rename(SentinelScenario.partitionMaster(cluster, 15), "partition (2 pods, seed layout)"));
             }
+            System.err.printf("run %d of %d: sentinel, no fence sidecar, partition...%n", run, runs);
+            try (ValkeyCluster cluster = new ValkeyCluster("bench", shipped, Map.of(), false).up()) {
+                results.add(rename(SentinelScenario.partitionMaster(cluster, 15), "partition (no fence sidecar)"));
+            }
             System.err.printf("run %d of %d: sentinel, min-replicas-to-write 0, partition...%n", run, runs);
-            try (ValkeyCluster cluster = new ValkeyCluster("bench", shipped, Map.of("MIN_REPLICAS_TO_WRITE", "0")).up()) {
+            try (ValkeyCluster cluster = new ValkeyCluster("bench", shipped, Map.of("MIN_REPLICAS_TO_WRITE", "0"), false).up()) {
                 results.add(rename(SentinelScenario.partitionMaster(cluster, 15), "partition (min-replicas-to-write 0)"));
             }
         }

@@ -82,9 +82,9 @@ final class SentinelScenario {
     static Result partitionMaster(ValkeyCluster cluster, int seconds) {
         return run(cluster, "partition master from Sentinels", (c, clients) -> {
             ValkeyCluster.Server old = c.master();
-            old.relay.blackHole(c.sentinelAddresses());
+            old.partitionFromSentinels();
             PgCluster.sleep(seconds * 1000L);
-            old.relay.heal();
+            old.healPartition();
         });
     }
 

@@ -34,6 +34,8 @@ final class ValkeyCluster implements AutoCloseable {
     final String bin;
     private final List<Manifest> manifests;
     private final Map<String, Object> dataInit;
+    private final Map<String, Object> fence;
+    private final boolean fenced;
     private final Map<String, Object> sentinelInit;
     private final Path passwordFile;
     private final Map<String, String> dataOverrides;
@@ -50,6 +52,12 @@ final class ValkeyCluster implements AutoCloseable {
      * construct refuses, such as min-replicas-to-write 0).
      */
     ValkeyCluster(String name, List<Manifest> manifests, Map<String, String> dataOverrides) {
+        this(name, manifests, dataOverrides, true);
+    }
+
+    /** As above; without the data pods' fence sidecars when {@code fenced} is false (to compare). */
+    ValkeyCluster(String name, List<Manifest> manifests, Map<String, String> dataOverrides, boolean fenced) {
+        this.fenced = fenced;
         this.lab = new HaLab(name);
         this.manifests = manifests;
         this.dataOverrides = Map.copyOf(dataOverrides);
@@ -59,6 +67,7 @@ final class ValkeyCluster implements AutoCloseable {
         Manifest dataSet = Fixtures.find(manifests, "StatefulSet", "redis");
         Manifest sentinelSet = Fixtures.find(manifests, "StatefulSet", "redis-sentinel");
         dataInit = Fixtures.container(dataSet, "initContainers", "config");
+        fence = Fixtures.container(dataSet, "containers", "fence");
         sentinelInit = Fixtures.container(sentinelSet, "initContainers", "config");
         masterName = Fixtures.env(dataInit, "MASTER_NAME");
         data = new Server[((Number) dataSet.at("spec.replicas")).intValue()];
@@ -108,6 +117,11 @@ final class ValkeyCluster implements AutoCloseable {
             parallel(sentinels, s -> s.configureAsSentinel());
             for (Server s : sentinels) {
                 s.start();
+            }
+            for (Server s : data) {
+                if (fenced) {
+                    s.startFence();
+                }
             }
             return this;
         } catch (RuntimeException | Error e) {
@@ -261,6 +275,7 @@ final class ValkeyCluster implements AutoCloseable {
     public void close() {
         for (Server s : data) {
             s.relay.close();
+            s.toSentinels.forEach(Relay::close);
         }
         lab.close();
     }
@@ -276,6 +291,12 @@ final class ValkeyCluster implements AutoCloseable {
         final Relay relay;
         final Path dir;
         Process process;
+        /**
+         * A data pod's own way to each Sentinel (its fence sidecar connects through these), so a
+         * partition cuts both directions.
+         */
+        final List<Relay> toSentinels = new ArrayList<>();
+        Process fenceProcess;
 
         Server(String name, boolean sentinel, String ip) {
             this.name = name;
@@ -359,6 +380,48 @@ final class ValkeyCluster implements AutoCloseable {
                     }
                     PgCluster.sleep(100);
                 }
+            }
+        }
+
+        /**
+         * Starts the pod's fence sidecar (fence.sh with the container's environment), which asks
+         * the Sentinels through this pod's own relays.
+         */
+        void startFence() {
+            List<String> routes = new ArrayList<>();
+            for (Server t : sentinels) {
+                try {
+                    Relay r = new Relay(java.net.InetAddress.getByName(t.ip), t.port);
+                    toSentinels.add(r);
+                    routes.add("127.0.0.1:" + r.port());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            Map<String, String> values = topology();
+            values.put("SENTINELS", String.join(" ", routes));
+            values.put("LOCAL", "127.0.0.1:" + port);
+            values.putAll(dataOverrides);
+            fenceProcess = lab.start(false, List.of("busybox", "sh", scripts.resolve("fence.sh").toString()),
+                    HaLab.envOf(fence, values), dir.resolve("fence.log"));
+        }
+
+        /** Black-holes the traffic between this data pod and every Sentinel, both ways. */
+        void partitionFromSentinels() {
+            relay.blackHole(sentinelAddresses());
+            toSentinels.forEach(r -> r.blackHole(Set.of("127.0.0.1")));
+        }
+
+        void healPartition() {
+            relay.heal();
+            toSentinels.forEach(Relay::heal);
+        }
+
+        String fenceLog() {
+            try {
+                return Files.readString(dir.resolve("fence.log"));
+            } catch (IOException e) {
+                return "";
             }
         }
 

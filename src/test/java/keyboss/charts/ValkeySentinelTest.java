@@ -51,6 +51,21 @@ class ValkeySentinelTest {
     }
 
     @Test
+    void aMasterTheSentinelsCannotSeeFencesItselfBeforeTheyFailOver() {
+        Manifest sts = find(deti, "StatefulSet", "redis");
+        Map<String, Object> fence = container(sts, "containers", "fence");
+        assertEquals(List.of("/scripts/fence.sh"), fence.get("command"));
+        assertEquals("2500", env(fence, "FENCE_AFTER_MS"), "half of the Sentinels' 5000 ms down-after period");
+        assertEquals("1", env(fence, "MIN_REPLICAS_TO_WRITE"), "the value it restores is the one init.sh writes");
+        assertEquals("$(POD_NAME).redis:6379", env(fence, "SELF"));
+        assertEquals("/secrets/password", env(fence, "AUTH_FILE"));
+        assertEquals(Map.of("allowPrivilegeEscalation", false, "capabilities", Map.of("drop", List.of("ALL"))),
+                fence.get("securityContext"));
+        assertEquals(2500, valkey.fenceAfterMillis());
+        assertContainsAll(Scripts.read("valkey/fence.sh"), "config set min-replicas-to-write", "majority");
+    }
+
+    @Test
     void serversAndSentinelsReadThePasswordFromTheSecretAsAFile() {
         for (String name : List.of("redis", "redis-sentinel")) {
             Manifest sts = find(deti, "StatefulSet", name);
