@@ -222,6 +222,7 @@ final class SentinelScenario {
 
         Map<String, String> pythonEnvironment() {
             Map<String, String> env = new HashMap<>(cluster.saleorEnvironment());
+            env.put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the source tree
             env.put("PYTHONPATH", cluster.lab.mount("saleor-api-settings") + ":" + Path.of("src/test/python").toAbsolutePath());
             return env;
         }

@@ -65,6 +65,20 @@ class ValkeySentinelTest {
         assertContainsAll(Scripts.read("valkey/fence.sh"), "config set min-replicas-to-write", "majority");
     }
 
+    /** redis_exporter v1.62.0 uses REDIS_PASSWORD for its own target and for every /scrape target (the Sentinels). */
+    @Test
+    void theValkeyExporterAuthenticatesWithThePasswordOfTheSecret() {
+        for (String environment : List.of("local", "deti")) {
+            Manifest exporter = find(Fixtures.builtIn(environment), "Deployment", "redis-exporter");
+            Map<String, Object> c = container(exporter, "containers", "redis-exporter");
+            Map<String, Object> password = Manifest.list(c.get("env")).stream().map(Manifest::map)
+                    .filter(v -> "REDIS_PASSWORD".equals(v.get("name"))).findFirst()
+                    .orElseThrow(() -> new AssertionError(environment + ": the Valkey exporter has no REDIS_PASSWORD"));
+            assertEquals(Map.of("secretKeyRef", Map.of("name", "keyboss-secrets", "key", "VALKEY_PASSWORD")),
+                    password.get("valueFrom"), environment);
+        }
+    }
+
     @Test
     void serversAndSentinelsReadThePasswordFromTheSecretAsAFile() {
         for (String name : List.of("redis", "redis-sentinel")) {
