@@ -24,12 +24,9 @@ public class AppConfig extends Component {
     public static final String POSTGRES_PORT = "POSTGRES_PORT";
     public static final String POSTGRES_DB = "POSTGRES_DB";
     public static final String POSTGRES_USER = "POSTGRES_USER";
-    public static final String REDIS_URL = "REDIS_URL";
     public static final String REDIS_MASTER_NAME = "REDIS_MASTER_NAME";
     public static final String CACHE_SENTINELS = "CACHE_SENTINELS";
     public static final String CACHE_DB = "CACHE_DB";
-    public static final String CELERY_BROKER_URL = "CELERY_BROKER_URL";
-    public static final String CELERY_RESULT_BACKEND = "CELERY_RESULT_BACKEND";
     public static final String API_URI = "API_URI";
     public static final String PUBLIC_URL = "PUBLIC_URL";
     public static final String NEXT_PUBLIC_API_URI = "NEXT_PUBLIC_API_URI";
@@ -67,11 +64,8 @@ public class AppConfig extends Component {
         d.put(POSTGRES_DB, database.database());
         d.put(POSTGRES_USER, database.user());
         d.put(REDIS_MASTER_NAME, cache.masterName());
-        d.put(REDIS_URL, cache.sentinelUrl(CACHE_DATABASE));
         d.put(CACHE_SENTINELS, String.join(",", cache.sentinelHosts()));
         d.put(CACHE_DB, Integer.toString(CACHE_DATABASE));
-        d.put(CELERY_BROKER_URL, cache.sentinelUrl(BROKER_DATABASE));
-        d.put(CELERY_RESULT_BACKEND, cache.sentinelUrl(RESULTS_DATABASE));
         d.put(PUBLIC_URL, env.publicUrl() + "/");
         d.put(API_URI, env.publicUrl() + api.path());
         d.put(NEXT_PUBLIC_API_URI, env.publicUrl() + api.path());

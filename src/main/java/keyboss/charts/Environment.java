@@ -36,9 +36,9 @@ import java.util.TreeSet;
  * @param secretSource         how the cluster gets the Secret's values (declared, sealed, external).
  * @param gitOps               the Argo CD settings of this environment.
  * @param monitoring           central monitoring the cluster offers besides the shop's own.
- * @param nodeSpread           whether the members of a replicated store must be on different
- *                             nodes (a cluster with enough nodes) or only should be (one that may
- *                             have a single node).
+ * @param podSpread            whether the members of any replicated component (database members, Valkey
+ *                             pods, Sentinels) must be on different nodes (several nodes) or only
+ *                             preferably (a cluster that may have one).
  */
 public record Environment(
         String name,
@@ -58,7 +58,7 @@ public record Environment(
         SecretSource secretSource,
         GitOps gitOps,
         MonitoringSettings monitoring,
-        NodeSpread nodeSpread) {
+        PodSpread podSpread) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -110,11 +110,11 @@ public record Environment(
         if (monitoring == null) {
             problems.add("monitoring is required: MonitoringSettings.standalone() or central()");
         }
-        if (nodeSpread == null) {
-            problems.add("nodeSpread is required: NodeSpread.REQUIRED (enough nodes) or NodeSpread.PREFERRED");
-        }
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
+        }
+        if (podSpread == null) {
+            problems.add("podSpread is required: PodSpread.PREFERRED or PodSpread.REQUIRED");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Environment '" + name + "' is invalid:\n  - "
@@ -137,15 +137,15 @@ public record Environment(
                 .clusterScopedAllowed(true)
                 .generateSecrets(true)
                 .gitOps(GitOps.main("argocd"))
-                // k3d may run on a single node: members prefer, but do not need, separate nodes.
-                .nodeSpread(NodeSpread.PREFERRED)
+                .podSpread(PodSpread.PREFERRED)
                 .build();
     }
 
     /**
      * The shared k3s cluster "deti": the namespace exists, Longhorn volumes capped at 1Gi by a
      * LimitRange, nothing cluster-scoped, no Traefik CRDs, no {@code pods/exec} or
-     * {@code deployments/scale}, storefront from the cluster registry pulled on every start.
+     * {@code deployments/scale}, storefront from the cluster registry pulled on every start,
+     * replicated stateful members on different nodes (12 nodes).
      */
     public static Environment deti() {
         return builder()
@@ -168,8 +168,7 @@ public record Environment(
                 // own AppProject, named after its namespace.
                 .gitOps(GitOps.mainInOwnNamespace("tenant-keyboss"))
                 .monitoring(MonitoringSettings.central())
-                // Twelve nodes: two members never share one.
-                .nodeSpread(NodeSpread.REQUIRED)
+                .podSpread(PodSpread.REQUIRED)
                 .build();
     }
 
@@ -213,7 +212,7 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring).nodeSpread(nodeSpread);
+                .monitoring(monitoring).podSpread(podSpread);
     }
 
     public static Builder builder() {
@@ -239,7 +238,7 @@ public record Environment(
         private SecretSource secretSource = SecretSource.declared();
         private GitOps gitOps;
         private MonitoringSettings monitoring = MonitoringSettings.standalone();
-        private NodeSpread nodeSpread = NodeSpread.PREFERRED;
+        private PodSpread podSpread = PodSpread.PREFERRED;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -258,13 +257,13 @@ public record Environment(
         public Builder secretSource(SecretSource value) { this.secretSource = value; return this; }
         public Builder gitOps(GitOps value) { this.gitOps = value; return this; }
         public Builder monitoring(MonitoringSettings value) { this.monitoring = value; return this; }
-        /** Default {@link NodeSpread#PREFERRED}, which schedules on any cluster. */
-        public Builder nodeSpread(NodeSpread value) { this.nodeSpread = value; return this; }
+        /** Default {@link PodSpread#PREFERRED}. */
+        public Builder podSpread(PodSpread value) { this.podSpread = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring, nodeSpread);
+                    generateSecrets, secretSource, gitOps, monitoring, podSpread);
         }
     }
 }

@@ -27,7 +27,8 @@ public record Images(ImageRef postgres, ImageRef postgresHa, ImageRef valkey, Im
     public static final String POSTGRES_HA = "keyboss/postgres-ha:15.13-patroni4.1.5-1";
     /** The Patroni version of {@link #POSTGRES_HA}, as images/postgres-ha/requirements.txt pins it. */
     public static final String PATRONI_VERSION = "4.1.5";
-    public static final String VALKEY = "valkey/valkey:7.2.7-alpine";
+    /** The version Debian trixie ships (8.1.1), which the HA lab runs. */
+    public static final String VALKEY = "valkey/valkey:8.1.1-alpine";
     public static final String STOREFRONT_LOCAL = "keyboss-storefront:m2";
     public static final String SALEOR = "ghcr.io/saleor/saleor:3.20.0";
     public static final String DASHBOARD = "ghcr.io/saleor/saleor-dashboard:3.20.0";

@@ -38,7 +38,8 @@ public class KeybossChart extends EnvironmentChart {
         }
         new Secrets(this, "secrets", SECRETS);
         this.postgres = new PostgresHA(this, "postgres", PostgresHAProps.builder().secretName(SECRETS.name()).build());
-        this.valkey = new ValkeySentinel(this, "valkey", ValkeySentinelProps.builder().build());
+        this.valkey = new ValkeySentinel(this, "valkey", ValkeySentinelProps.builder()
+                .secretName(SECRETS.name()).passwordKey(SECRETS.urlKey("VALKEY_PASSWORD")).build());
         this.api = new SaleorApi(this, "saleor-api", SaleorApiProps.builder()
                 .database(postgres).cache(valkey).secrets(SECRETS).build());
         this.workers = new CeleryWorkers(this, "celery-worker", CeleryWorkersProps.builder().api(api).build());

@@ -240,7 +240,8 @@ public class MonitoringStack extends Component {
             chart.dependsOn("Deployment/" + name, "StatefulSet/" + props.postgres().name());
         }
         exporter("redis-exporter", images.redisExporter(), 9121, 59000, List.of(
-                K8s.env("REDIS_ADDR", "redis://" + props.valkey().hosts().get(0))));
+                K8s.env("REDIS_ADDR", "redis://" + props.valkey().hosts().get(0)),
+                K8s.envFromSecret("REDIS_PASSWORD", props.valkey().secretName(), props.valkey().passwordKey())));
         chart.dependsOn("Deployment/redis-exporter", "StatefulSet/" + props.valkey().name());
         exporter("keyboss-exporter", images.keybossExporter(), 9100, 1000, List.of(
                 K8s.env("PROBE_TARGETS", probeTargets(props)),

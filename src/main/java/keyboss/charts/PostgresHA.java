@@ -348,7 +348,7 @@ public class PostgresHA extends Component {
                 // Patroni holds the lease with this ServiceAccount's token.
                 .automountServiceAccountToken(true)
                 .securityContext(K8s.restrictedPod(POSTGRES_UID, POSTGRES_UID))
-                .affinity(Workloads.separateMembers(Labels.selector(name), environment.nodeSpread()))
+                .affinity(Workloads.spreadMembers(name, environment.podSpread()))
                 // Patroni stops PostgreSQL and hands the lease over on SIGTERM.
                 .terminationGracePeriodSeconds(60)
                 .containers(List.of(patroni))

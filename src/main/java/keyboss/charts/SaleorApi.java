@@ -145,7 +145,8 @@ public class SaleorApi extends Component {
     public List<EnvVar> environment() {
         PostgresHA db = props.database();
         SecretContract secrets = props.secrets();
-        return List.of(
+        secrets.key(props.cache().passwordKey());
+        return K8s.envs(List.of(
                 // Read explicitly (it is also in envFrom) so DATABASE_URL below can expand it. It names
                 // the primary Service, whose endpoints follow the leader: nothing changes on failover.
                 AppConfig.ref("POSTGRES_HOST", configMapName, AppConfig.POSTGRES_HOST),
@@ -156,7 +157,8 @@ public class SaleorApi extends Component {
                 K8s.envFromSecret("RSA_PRIVATE_KEY", secrets.name(), secrets.key("RSA_PRIVATE_KEY")),
                 K8s.env("DJANGO_SETTINGS_MODULE", "keyboss_settings"),
                 K8s.env("PYTHONPATH", SETTINGS_DIR),
-                K8s.env("DEBUG", "False"));
+                K8s.env("DEBUG", "False")),
+                props.cache().clientEnvironment(AppConfig.BROKER_DATABASE, AppConfig.RESULTS_DATABASE));
     }
 
     /** The whole {@code keyboss-config} ConfigMap, as environment variables. */

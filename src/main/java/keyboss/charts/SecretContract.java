@@ -64,7 +64,9 @@ public record SecretContract(String name, List<Key> keys) {
                 new Key("ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of the dashboard admin the seed Job creates"),
                 new Key("GRAFANA_ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of Grafana's admin"),
                 new Key(MonitoringSettings.ALERT_WEBHOOK_URL, Generator.LOCAL_ALERT_WEBHOOK,
-                        "URL Alertmanager posts alerts to (a chat bridge or incident tool; it may carry a token)")));
+                        "URL Alertmanager posts alerts to (a chat bridge or incident tool; it may carry a token)"),
+                new Key("VALKEY_PASSWORD", Generator.RANDOM_HEX, Characters.URL_UNRESERVED,
+                        "password of the Valkey servers and Sentinels (Celery's broker URLs hold it)")));
     }
 
     public Set<String> keyNames() {

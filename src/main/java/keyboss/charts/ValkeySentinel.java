@@ -7,7 +7,9 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
+import org.cdk8s.plus25.k8s.EmptyDirVolumeSource;
 import org.cdk8s.plus25.k8s.EnvVar;
+import org.cdk8s.plus25.k8s.KeyToPath;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
 import org.cdk8s.plus25.k8s.KubeConfigMapProps;
 import org.cdk8s.plus25.k8s.KubePersistentVolumeClaimProps;
@@ -17,6 +19,7 @@ import org.cdk8s.plus25.k8s.KubeStatefulSet;
 import org.cdk8s.plus25.k8s.KubeStatefulSetProps;
 import org.cdk8s.plus25.k8s.PodSpec;
 import org.cdk8s.plus25.k8s.PodTemplateSpec;
+import org.cdk8s.plus25.k8s.SecretVolumeSource;
 import org.cdk8s.plus25.k8s.ServicePort;
 import org.cdk8s.plus25.k8s.ServiceSpec;
 import org.cdk8s.plus25.k8s.StatefulSetSpec;
@@ -28,7 +31,14 @@ import software.constructs.Construct;
  * Valkey with Sentinel failover: a StatefulSet of data pods ({@code redis-0} starts as master,
  * the others replicate it) and a StatefulSet of Sentinels that promote a replica when the
  * master is silent for {@code downAfterMillis}. Clients ask the Sentinels for
- * {@link #masterName()}, so they follow the master across failovers.
+ * {@link #masterName()}, so they follow the master across failovers. Servers and Sentinels
+ * require the password of the Secret ({@link ValkeySentinelProps#passwordKey()}, read from a
+ * mounted file); a master cut off from its replicas refuses writes
+ * ({@code min-replicas-to-write}), and so does a master no majority of the Sentinels has named
+ * for half their down-after period (sidecar {@code fence}, {@code fence.sh}), before they can
+ * promote a replica; a restarting pod or Sentinel finds the current master
+ * instead of assuming the first pod (see the init scripts). Members are spread over nodes as
+ * the environment's {@link PodSpread} says.
  *
  * <p>Objects (ids are public API): {@code scripts}, {@code service}, {@code statefulset},
  * {@code pdb}, {@code sentinel-service}, {@code sentinel-statefulset}, {@code sentinel-pdb}.
@@ -40,6 +50,10 @@ public class ValkeySentinel extends Component {
     static final int VALKEY_GID = 1000;
     public static final int PORT = 6379;
     public static final int SENTINEL_PORT = 26379;
+    /** The environment variable client pods read the password from. */
+    public static final String PASSWORD_ENV = "VALKEY_PASSWORD";
+    static final String AUTH_FILE = "/secrets/password";
+    static final String DATA_DIR = "/data";
 
     private final ValkeySentinelProps props;
     private final String name;
@@ -65,7 +79,7 @@ public class ValkeySentinel extends Component {
         Map<String, String> sentinelLabels = Labels.of(sentinelName, "sentinel");
         new KubeConfigMap(this, "scripts", KubeConfigMapProps.builder()
                 .metadata(K8s.meta(scriptsName, labels))
-                .data(Scripts.configMapData("valkey", "init.sh", "sentinel-init.sh"))
+                .data(Scripts.configMapData("valkey", "init.sh", "sentinel-init.sh", "ping.sh", "fence.sh"))
                 .build());
 
         headlessService("service", name, labels, "valkey", PORT);
@@ -74,34 +88,66 @@ public class ValkeySentinel extends Component {
                 K8s.envFromField("POD_NAME", "metadata.name"),
                 K8s.env("PEERS", String.join(" ", hosts())),
                 K8s.env("SENTINELS", String.join(" ", sentinelHosts())),
-                K8s.env("MASTER_NAME", props.masterName()));
-        Container init = configContainer(image, "/scripts/init.sh", K8s.envs(topology, List.of(
-                K8s.env("SELF", "$(POD_NAME)." + name + ":" + PORT),
-                K8s.env("CONF", "/conf/valkey.conf"),
-                K8s.env("DATA_DIR", "/data"))));
-        Container server = serverContainer(image, "valkey", PORT, List.of("valkey-server", "/conf/valkey.conf"),
-                props.resources(), List.of(K8s.mount("data", "/data"), K8s.mount("conf", "/conf")));
-        this.statefulSet = statefulSet("statefulset", name, labels, props.replicas(), "OrderedReady",
-                List.of(init), server,
-                List.of(K8s.emptyDirVolume("conf"), K8s.configMapVolume("scripts", scriptsName)),
+                K8s.env("MASTER_NAME", props.masterName()),
+                K8s.env("AUTH_FILE", AUTH_FILE));
+        List<Volume> volumes = List.of(memoryVolume("conf"), K8s.configMapVolume("scripts", scriptsName), passwordVolume());
+        // The configuration lives on the data volume: Sentinel rewrites it at every failover, so a
+        // pod that restarts remembers its last role. The password is included from memory.
+        Container init = configContainer(image, "/scripts/init.sh", List.of(K8s.mount("data", DATA_DIR)),
+                K8s.envs(topology, List.of(
+                        K8s.env("SELF", "$(POD_NAME)." + name + ":" + PORT),
+                        K8s.env("CONF", DATA_DIR + "/valkey.conf"),
+                        K8s.env("AUTH_CONF", "/conf/auth.conf"),
+                        K8s.env("DATA_DIR", DATA_DIR),
+                        K8s.env("MIN_REPLICAS_TO_WRITE", Integer.toString(props.minReplicasToWrite())),
+                        K8s.env("MIN_REPLICAS_MAX_LAG", Integer.toString(props.minReplicasMaxLagSeconds())),
+                        K8s.env("MAXMEMORY", maxMemory()),
+                        K8s.env("PEER_WAIT_SECONDS", "10"))));
+        Container server = serverContainer(image, "valkey", PORT, List.of("valkey-server", DATA_DIR + "/valkey.conf"),
+                props.resources(), List.of(K8s.mount("data", DATA_DIR), K8s.mount("conf", "/conf")));
+        // A master the Sentinels cannot see refuses writes before they promote a replica (fence.sh).
+        Container fence = Container.builder()
+                .name("fence")
+                .image(image.image())
+                .imagePullPolicy(image.pullPolicy().value())
+                .command(List.of("/scripts/fence.sh"))
+                .env(K8s.envs(topology, List.of(
+                        K8s.env("SELF", "$(POD_NAME)." + name + ":" + PORT),
+                        K8s.env("MIN_REPLICAS_TO_WRITE", Integer.toString(props.minReplicasToWrite())),
+                        K8s.env("FENCE_AFTER_MS", Integer.toString(fenceAfterMillis())))))
+                .resources(K8s.resources(props.sentinelResources()))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(List.of(K8s.readOnlyMount("scripts", "/scripts"), K8s.readOnlyMount("password", "/secrets")))
+                .build();
+        // Roles are decided by the init script, not by start order, so the pods start together.
+        this.statefulSet = statefulSet("statefulset", name, labels, props.replicas(), "Parallel",
+                List.of(init), List.of(server, fence), volumes,
                 List.of(K8s.claimTemplate("data", labels, environment, storage)));
-        Workloads.disruptionBudget(this, "pdb", name, labels, 1);
+        // A drain never takes so many pods that the master could not find the replicas it needs.
+        Workloads.disruptionBudget(this, "pdb", name, labels, props.minReplicasToWrite() + 1);
 
         headlessService("sentinel-service", sentinelName, sentinelLabels, "sentinel", SENTINEL_PORT);
-        Container sentinelInit = configContainer(image, "/scripts/sentinel-init.sh", K8s.envs(topology, List.of(
+        Container sentinelInit = configContainer(image, "/scripts/sentinel-init.sh", List.of(), K8s.envs(topology, List.of(
                 K8s.env("SELF", "$(POD_NAME)." + sentinelName + ":" + SENTINEL_PORT),
                 K8s.env("QUORUM", Integer.toString(props.quorum())),
                 K8s.env("DOWN_AFTER_MS", Integer.toString(props.downAfterMillis())),
                 K8s.env("FAILOVER_TIMEOUT_MS", Integer.toString(props.failoverTimeoutMillis())),
                 K8s.env("CONF", "/conf/sentinel.conf"))));
-        // Sentinel rewrites its configuration file, so it lives in a writable emptyDir.
+        // Sentinel rewrites its configuration file (it holds the password), so it lives in memory.
         Container sentinel = serverContainer(image, "sentinel", SENTINEL_PORT,
                 List.of("valkey-server", "/conf/sentinel.conf", "--sentinel"), props.sentinelResources(),
                 List.of(K8s.mount("conf", "/conf")));
         this.sentinelStatefulSet = statefulSet("sentinel-statefulset", sentinelName, sentinelLabels, props.sentinels(),
-                "Parallel", List.of(sentinelInit), sentinel,
-                List.of(K8s.emptyDirVolume("conf"), K8s.configMapVolume("scripts", scriptsName)), List.of());
+                "Parallel", List.of(sentinelInit), List.of(sentinel), volumes, List.of());
         Workloads.disruptionBudget(this, "sentinel-pdb", sentinelName, sentinelLabels, props.quorum());
+    }
+
+    /**
+     * How long a master may go without a majority of the Sentinels naming it before it refuses
+     * writes: half their down-after period, so it is fenced before they can start a failover.
+     */
+    public int fenceAfterMillis() {
+        return props.downAfterMillis() / 2;
     }
 
     private boolean validate(Environment environment) {
@@ -115,7 +161,7 @@ public class ValkeySentinel extends Component {
             ok = false;
         }
         Checks.between(this, "replicas", props.replicas(), 2, 5,
-                "(a master and at least one replica to promote)", "set replicas to 2, or leave it unset");
+                "(a master and at least one replica to promote)", "set replicas to 3, or leave it unset");
         Checks.between(this, "sentinels", props.sentinels(), 3, 7,
                 "(a majority of Sentinels must survive the loss of one)", "set sentinels to 3, or leave it unset");
         int majority = props.sentinels() / 2 + 1;
@@ -129,14 +175,58 @@ public class ValkeySentinel extends Component {
                 "milliseconds of silence before the master is deemed down", "use 5000, or leave it unset");
         Checks.between(this, "failoverTimeoutMillis", props.failoverTimeoutMillis(), props.downAfterMillis(), 600000,
                 "milliseconds, not below downAfterMillis", "use 30000, or leave it unset");
-        Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"50m\", \"64Mi\", \"500m\", \"256Mi\")");
+        Checks.between(this, "minReplicasToWrite", props.minReplicasToWrite(), 1, Math.max(1, props.replicas() - 1),
+                "replicas a master must reach to take writes (0 lets a cut-off master take writes a failover"
+                        + " discards; more than replicas - 1 never lets it write)", "use 1, or leave it unset");
+        // The master re-counts its replicas once a second and a replica acknowledges once a second.
+        int maxLag = Math.max(1, props.downAfterMillis() / 1000 - 2);
+        Checks.between(this, "minReplicasMaxLagSeconds", props.minReplicasMaxLagSeconds(), 1, maxLag,
+                "seconds; a master cut off from its replicas must stop taking writes (lag + 2 s) before"
+                        + " the Sentinels can fail over (downAfterMillis " + props.downAfterMillis() + ")",
+                "use 2, or leave it unset");
+        Checks.required(this, "secretName", props.secretName(), "\"keyboss-secrets\"");
+        Checks.required(this, "passwordKey", props.passwordKey(), "\"VALKEY_PASSWORD\"");
+        if (Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"50m\", \"64Mi\", \"500m\", \"256Mi\")")) {
+            try {
+                Size.parse(props.resources().memoryLimit());
+            } catch (IllegalArgumentException e) {
+                Problems.report(this, "resources.memoryLimit", props.resources().memoryLimit(),
+                        "a memory quantity such as 256Mi (maxmemory is half of it)", "use \"256Mi\"");
+            }
+        }
         Checks.required(this, "sentinelResources", props.sentinelResources(), "ContainerResources.of(\"10m\", \"16Mi\", \"100m\", \"64Mi\")");
         Checks.image(this, "images.valkey", environment.images().valkey());
         return ok;
     }
 
+    /** {@code maxmemory} in bytes: half the memory limit. */
+    private String maxMemory() {
+        return Size.parse(props.resources().memoryLimit()).bytes()
+                .divide(java.math.BigDecimal.valueOf(2)).toBigInteger().toString();
+    }
+
+    private static Volume memoryVolume(String volumeName) {
+        return Volume.builder().name(volumeName)
+                .emptyDir(EmptyDirVolumeSource.builder().medium("Memory").sizeLimit(K8s.quantity("1Mi")).build())
+                .build();
+    }
+
+    /** The password key of the Secret, as the file {@value #AUTH_FILE}. */
+    private Volume passwordVolume() {
+        return Volume.builder().name("password")
+                .secret(SecretVolumeSource.builder()
+                        .secretName(props.secretName())
+                        .defaultMode(0440)
+                        .items(List.of(KeyToPath.builder().key(props.passwordKey()).path("password").build()))
+                        .build())
+                .build();
+    }
+
     /** The init container that writes a configuration into the shared {@code conf} emptyDir. */
-    private Container configContainer(ImageRef image, String script, List<EnvVar> env) {
+    private Container configContainer(ImageRef image, String script, List<VolumeMount> extraMounts, List<EnvVar> env) {
+        List<VolumeMount> mounts = new ArrayList<>(List.of(K8s.mount("conf", "/conf"),
+                K8s.readOnlyMount("scripts", "/scripts"), K8s.readOnlyMount("password", "/secrets")));
+        mounts.addAll(extraMounts);
         return Container.builder()
                 .name("config")
                 .image(image.image())
@@ -145,25 +235,29 @@ public class ValkeySentinel extends Component {
                 .env(env)
                 .resources(K8s.resources(props.sentinelResources()))
                 .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.mount("conf", "/conf"), K8s.readOnlyMount("scripts", "/scripts")))
+                .volumeMounts(List.copyOf(mounts))
                 .build();
     }
 
-    /** A Valkey server or Sentinel, ready and alive while it answers PING on {@code port}. */
+    /** A Valkey server or Sentinel, ready and alive while it answers PING (with the password) on {@code port}. */
     private Container serverContainer(ImageRef image, String portName, int port, List<String> command,
             ContainerResources resources, List<VolumeMount> mounts) {
-        List<String> ping = List.of("valkey-cli", "-p", Integer.toString(port), "ping");
+        List<String> ping = List.of("/scripts/ping.sh", Integer.toString(port));
+        List<VolumeMount> all = new ArrayList<>(mounts);
+        all.add(K8s.readOnlyMount("scripts", "/scripts"));
+        all.add(K8s.readOnlyMount("password", "/secrets"));
         return Container.builder()
                 .name(portName)
                 .image(image.image())
                 .imagePullPolicy(image.pullPolicy().value())
                 .command(command)
+                .env(List.of(K8s.env("AUTH_FILE", AUTH_FILE)))
                 .ports(List.of(ContainerPort.builder().name(portName).containerPort(port).build()))
                 .readinessProbe(K8s.execProbe(ping, 5, 2, 3))
                 .livenessProbe(K8s.execProbe(ping, 10, 5, 6))
                 .resources(K8s.resources(resources))
                 .securityContext(K8s.restrictedContainer())
-                .volumeMounts(mounts)
+                .volumeMounts(List.copyOf(all))
                 .build();
     }
 
@@ -182,7 +276,7 @@ public class ValkeySentinel extends Component {
     }
 
     private KubeStatefulSet statefulSet(String id, String setName, Map<String, String> labels, int replicas,
-            String podManagementPolicy, List<Container> initContainers, Container container, List<Volume> volumes,
+            String podManagementPolicy, List<Container> initContainers, List<Container> containers, List<Volume> volumes,
             List<KubePersistentVolumeClaimProps> claims) {
         StatefulSetSpec.Builder spec = StatefulSetSpec.builder()
                 .serviceName(setName)
@@ -194,8 +288,9 @@ public class ValkeySentinel extends Component {
                         .spec(PodSpec.builder()
                                 .securityContext(K8s.restrictedPod(VALKEY_UID, VALKEY_GID))
                                 .automountServiceAccountToken(false)
+                                .affinity(Workloads.spreadMembers(setName, environment.podSpread()))
                                 .initContainers(initContainers)
-                                .containers(List.of(container))
+                                .containers(containers)
                                 .volumes(volumes)
                                 .build())
                         .build());
@@ -242,12 +337,37 @@ public class ValkeySentinel extends Component {
     }
 
     /**
-     * A kombu/Celery Sentinel URL for database {@code db}: every Sentinel, each with the database,
-     * e.g. {@code sentinel://redis-sentinel-0.redis-sentinel:26379/1;sentinel://...:26379/1}. Kombu
-     * and Celery take the database of the first URL, so each carries it.
+     * A kombu/Celery Sentinel URL for database {@code db}, authenticating with the value of the
+     * environment variable {@code passwordVar} (expanded by Kubernetes): every Sentinel, each with
+     * the password and the database, e.g.
+     * {@code sentinel://:$(VALKEY_PASSWORD)@redis-sentinel-0.redis-sentinel:26379/1;sentinel://...}.
+     * Kombu and Celery take the password and database of the first URL, so each carries them.
      */
-    public String sentinelUrl(int db) {
-        return sentinelHosts().stream().map(h -> "sentinel://" + h + "/" + db).collect(Collectors.joining(";"));
+    public String sentinelUrl(int db, String passwordVar) {
+        return sentinelHosts().stream().map(h -> "sentinel://:$(" + passwordVar + ")@" + h + "/" + db)
+                .collect(Collectors.joining(";"));
+    }
+
+    /**
+     * What a client pod needs to reach Valkey: {@value #PASSWORD_ENV} from the Secret, then
+     * {@code CELERY_BROKER_URL} and {@code CELERY_RESULT_BACKEND} built from it (Celery reads
+     * these two variables before any setting, so the credentials have to be in them; they cannot
+     * be in the ConfigMap).
+     */
+    public List<EnvVar> clientEnvironment(int brokerDb, int resultsDb) {
+        return List.of(
+                K8s.envFromSecret(PASSWORD_ENV, props.secretName(), props.passwordKey()),
+                K8s.env("CELERY_BROKER_URL", sentinelUrl(brokerDb, PASSWORD_ENV)),
+                K8s.env("CELERY_RESULT_BACKEND", sentinelUrl(resultsDb, PASSWORD_ENV)));
+    }
+
+    /** Secret and key of the password. */
+    public String secretName() {
+        return props.secretName();
+    }
+
+    public String passwordKey() {
+        return props.passwordKey();
     }
 
     public KubeStatefulSet statefulSet() {

@@ -56,22 +56,23 @@ final class Workloads {
     }
 
     /**
-     * Keeps the members of {@code name} (the pods selected by {@code selector}) on different
-     * nodes: required or preferred as the environment's {@link NodeSpread} says.
+     * Spreads the members of a replicated component {@code name} (any workload whose pods carry
+     * its selector labels) over nodes: required (never two on one node) or preferred, as the
+     * environment's {@link PodSpread} says.
      */
-    static Affinity separateMembers(Map<String, String> selector, NodeSpread spread) {
+    static Affinity spreadMembers(String name, PodSpread spread) {
         PodAffinityTerm term = PodAffinityTerm.builder()
-                .labelSelector(K8s.selector(selector))
+                .labelSelector(K8s.selector(Labels.selector(name)))
                 .topologyKey(HOSTNAME_TOPOLOGY)
                 .build();
-        PodAntiAffinity.Builder anti = PodAntiAffinity.builder();
-        if (spread == NodeSpread.REQUIRED) {
-            anti.requiredDuringSchedulingIgnoredDuringExecution(List.of(term));
-        } else {
-            anti.preferredDuringSchedulingIgnoredDuringExecution(List.of(
-                    WeightedPodAffinityTerm.builder().weight(100).podAffinityTerm(term).build()));
+        if (spread == PodSpread.REQUIRED) {
+            return Affinity.builder()
+                    .podAntiAffinity(PodAntiAffinity.builder()
+                            .requiredDuringSchedulingIgnoredDuringExecution(List.of(term))
+                            .build())
+                    .build();
         }
-        return Affinity.builder().podAntiAffinity(anti.build()).build();
+        return spreadOverNodes(name);
     }
 
     /**

@@ -91,8 +91,12 @@ class AppLayerTest {
         assertEquals("http://saleor-api.tenant-keyboss.svc:8000/graphql/", deti.get("SALEOR_API_URL_INTERNAL"));
         assertEquals("0", deti.get("JWT_COOKIE_SECURE"));
         assertEquals("mymaster", deti.get("REDIS_MASTER_NAME"));
-        assertTrue(deti.get("CELERY_BROKER_URL").toString().startsWith("sentinel://redis-sentinel-0.redis-sentinel:26379/1;"));
-        assertTrue(deti.get("CELERY_RESULT_BACKEND").toString().endsWith("redis-sentinel-2.redis-sentinel:26379/2"));
+        assertEquals("redis-sentinel-0.redis-sentinel:26379,redis-sentinel-1.redis-sentinel:26379,"
+                + "redis-sentinel-2.redis-sentinel:26379", deti.get("CACHE_SENTINELS"));
+        // URLs with credentials are not in the ConfigMap; REDIS_URL would break django-cache-url.
+        for (String key : List.of("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")) {
+            assertFalse(deti.containsKey(key), key);
+        }
         assertEquals("keyboss.deti,saleor-api,saleor-api.tenant-keyboss.svc", deti.get("ALLOWED_HOSTS"));
         Map<String, Object> local = Manifest.map(find(LOCAL, "ConfigMap", "keyboss-config").object().get("data"));
         assertEquals("http://localhost/graphql/", local.get("API_URI"));
@@ -100,10 +104,29 @@ class AppLayerTest {
     }
 
     @Test
+    void saleorPodsAuthenticateToValkeyWithThePasswordOfTheSecret() {
+        for (String name : List.of("saleor-api")) {
+            Map<String, Object> c = container(find(DETI, "Deployment", name), "containers", name);
+            String env = c.get("env").toString();
+            assertContainsAll(env, "name=VALKEY_PASSWORD", "key=VALKEY_PASSWORD", "name=keyboss-secrets");
+            assertEquals("sentinel://:$(VALKEY_PASSWORD)@redis-sentinel-0.redis-sentinel:26379/1;"
+                    + "sentinel://:$(VALKEY_PASSWORD)@redis-sentinel-1.redis-sentinel:26379/1;"
+                    + "sentinel://:$(VALKEY_PASSWORD)@redis-sentinel-2.redis-sentinel:26379/1", env(c, "CELERY_BROKER_URL"));
+            assertTrue(env(c, "CELERY_RESULT_BACKEND").endsWith("@redis-sentinel-2.redis-sentinel:26379/2"));
+            // Kubernetes expands $(VALKEY_PASSWORD) only from variables defined before it.
+            List<String> names = Manifest.list(c.get("env")).stream().map(v -> (String) Manifest.map(v).get("name")).toList();
+            assertTrue(names.indexOf("VALKEY_PASSWORD") < names.indexOf("CELERY_BROKER_URL"), names.toString());
+        }
+        Map<String, Object> worker = container(find(DETI, "Deployment", "celery-worker"), "containers", "celery-worker");
+        assertTrue(worker.get("env").toString().contains("name=VALKEY_PASSWORD"));
+    }
+
+    @Test
     void sentinelSettingsModuleIsMountedWhereThePythonPathPoints() {
         Map<String, Object> settings = Manifest.map(find(DETI, "ConfigMap", "saleor-api-settings").object().get("data"));
         assertContainsAll((String) settings.get("keyboss_settings.py"), "CELERY_BROKER_TRANSPORT_OPTIONS",
-                "master_name", "CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS", "master_for(");
+                "master_name", "sentinel_kwargs", "CELERY_TASK_PUBLISH_RETRY_POLICY", "django_redis.client.SentinelClient",
+                "IGNORE_EXCEPTIONS", "NOREPLICAS");
         Map<String, Object> c = container(find(DETI, "Deployment", "saleor-api"), "containers", "saleor-api");
         assertEquals("/app/keyboss", env(c, "PYTHONPATH"));
         assertTrue(c.get("volumeMounts").toString().contains("mountPath=/app/keyboss"));
