@@ -39,6 +39,8 @@ import java.util.TreeSet;
  * @param nodeSpread           whether the members of a replicated store must be on different
  *                             nodes (a cluster with enough nodes) or only should be (one that may
  *                             have a single node).
+ * @param network              where the cluster's ingress controller, DNS and API server are, for
+ *                             the network policies (default {@link ClusterNetwork#k3s()}).
  */
 public record Environment(
         String name,
@@ -58,7 +60,8 @@ public record Environment(
         SecretSource secretSource,
         GitOps gitOps,
         MonitoringSettings monitoring,
-        NodeSpread nodeSpread) {
+        NodeSpread nodeSpread,
+        ClusterNetwork network) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -112,6 +115,9 @@ public record Environment(
         }
         if (nodeSpread == null) {
             problems.add("nodeSpread is required: NodeSpread.REQUIRED (enough nodes) or NodeSpread.PREFERRED");
+        }
+        if (network == null) {
+            problems.add("network is required: ClusterNetwork.k3s() or one describing the cluster");
         }
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
@@ -213,7 +219,7 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring).nodeSpread(nodeSpread);
+                .monitoring(monitoring).nodeSpread(nodeSpread).network(network);
     }
 
     public static Builder builder() {
@@ -240,6 +246,7 @@ public record Environment(
         private GitOps gitOps;
         private MonitoringSettings monitoring = MonitoringSettings.standalone();
         private NodeSpread nodeSpread = NodeSpread.PREFERRED;
+        private ClusterNetwork network = ClusterNetwork.k3s();
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -260,11 +267,13 @@ public record Environment(
         public Builder monitoring(MonitoringSettings value) { this.monitoring = value; return this; }
         /** Default {@link NodeSpread#PREFERRED}, which schedules on any cluster. */
         public Builder nodeSpread(NodeSpread value) { this.nodeSpread = value; return this; }
+        /** Default {@link ClusterNetwork#k3s()}: Traefik and CoreDNS in kube-system. */
+        public Builder network(ClusterNetwork value) { this.network = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring, nodeSpread);
+                    generateSecrets, secretSource, gitOps, monitoring, nodeSpread, network);
         }
     }
 }
