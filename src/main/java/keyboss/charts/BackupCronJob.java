@@ -29,7 +29,7 @@ import software.constructs.Construct;
  *
  * <p>Objects (ids are public API): {@code claim}, {@code scripts}, {@code cronjob}.
  */
-public class BackupCronJob extends Component {
+public class BackupCronJob extends Component implements Connected {
 
     /** Longest CronJob name: Jobs it creates append an 11-character suffix to stay within 63. */
     static final int MAX_CRONJOB_NAME = 52;
@@ -203,5 +203,17 @@ public class BackupCronJob extends Component {
 
     public KubeCronJob cronJob() {
         return cronJob;
+    }
+
+    /** The backup, restore and restore-test pods (all labelled component {@code backup}). */
+    public NetworkPeer peer() {
+        return NetworkPeer.pods(name, Map.of(Labels.COMPONENT, "backup"));
+    }
+
+    /** Dumps and restores go to the members (the primary Service's endpoint is the leader). */
+    @Override
+    public List<Connection> connections() {
+        return List.of(Connection.of(peer(), props.database().membersPeer(), "pg_dump and restores",
+                NetworkPort.tcp(PostgresHA.PORT)));
     }
 }

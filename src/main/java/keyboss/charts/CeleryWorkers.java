@@ -16,13 +16,14 @@ import software.constructs.Construct;
  *
  * <p>Objects (ids are public API): {@code deployment}, {@code hpa}, {@code pdb}.
  */
-public class CeleryWorkers extends Component {
+public class CeleryWorkers extends Component implements Connected {
 
     /** Extra time, beyond the longest task, for the worker to stop cleanly. */
     static final int SHUTDOWN_MARGIN_SECONDS = 30;
 
     private final String name;
     private final KubeDeployment deployment;
+    private final SaleorApi api;
 
     public CeleryWorkers(Construct scope, String id, CeleryWorkersProps props) {
         super(scope, id);
@@ -37,6 +38,7 @@ public class CeleryWorkers extends Component {
         Checks.between(this, "maxTaskSeconds", props.maxTaskSeconds(), 1, 3600, "seconds", "use 300");
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"200m\", \"384Mi\", \"1\", \"768Mi\")");
         this.name = props.name();
+        this.api = props.api();
         if (hasProblems() || props.api().deployment() == null) {
             this.deployment = null;
             return;
@@ -82,5 +84,16 @@ public class CeleryWorkers extends Component {
 
     public KubeDeployment deployment() {
         return deployment;
+    }
+
+    /** The workers' pods. */
+    public NetworkPeer peer() {
+        return NetworkPeer.pods(name, Labels.selector(name));
+    }
+
+    /** Workers run Saleor's code: the same database and broker as the API. */
+    @Override
+    public List<Connection> connections() {
+        return api == null ? List.of() : List.copyOf(api.backendConnections(peer()));
     }
 }

@@ -39,6 +39,8 @@ import java.util.TreeSet;
  * @param podSpread            whether the members of any replicated component (database members, Valkey
  *                             pods, Sentinels) must be on different nodes (several nodes) or only
  *                             preferably (a cluster that may have one).
+ * @param network              where the cluster's ingress controller, DNS and API server are, for
+ *                             the network policies (default {@link ClusterNetwork#k3s()}).
  */
 public record Environment(
         String name,
@@ -58,7 +60,8 @@ public record Environment(
         SecretSource secretSource,
         GitOps gitOps,
         MonitoringSettings monitoring,
-        PodSpread podSpread) {
+        PodSpread podSpread,
+        ClusterNetwork network) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -109,6 +112,9 @@ public record Environment(
         }
         if (monitoring == null) {
             problems.add("monitoring is required: MonitoringSettings.standalone() or central()");
+        }
+        if (network == null) {
+            problems.add("network is required: ClusterNetwork.k3s() or one describing the cluster");
         }
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
@@ -212,7 +218,7 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring).podSpread(podSpread);
+                .monitoring(monitoring).podSpread(podSpread).network(network);
     }
 
     public static Builder builder() {
@@ -239,6 +245,7 @@ public record Environment(
         private GitOps gitOps;
         private MonitoringSettings monitoring = MonitoringSettings.standalone();
         private PodSpread podSpread = PodSpread.PREFERRED;
+        private ClusterNetwork network = ClusterNetwork.k3s();
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -259,11 +266,13 @@ public record Environment(
         public Builder monitoring(MonitoringSettings value) { this.monitoring = value; return this; }
         /** Default {@link PodSpread#PREFERRED}. */
         public Builder podSpread(PodSpread value) { this.podSpread = value; return this; }
+        /** Default {@link ClusterNetwork#k3s()}: Traefik and CoreDNS in kube-system. */
+        public Builder network(ClusterNetwork value) { this.network = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring, podSpread);
+                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network);
         }
     }
 }

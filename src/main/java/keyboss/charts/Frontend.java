@@ -113,6 +113,16 @@ abstract class Frontend extends Component {
         return props.port();
     }
 
+    /** The frontend's pods. */
+    public NetworkPeer peer() {
+        return NetworkPeer.pods(props.name(), Labels.selector(props.name()));
+    }
+
+    /** The API it serves. */
+    public SaleorApi api() {
+        return props.api();
+    }
+
     public KubeDeployment deployment() {
         return deployment;
     }

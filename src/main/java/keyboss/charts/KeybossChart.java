@@ -1,5 +1,6 @@
 package keyboss.charts;
 
+import java.util.List;
 import org.cdk8s.plus25.k8s.KubeNamespace;
 import org.cdk8s.plus25.k8s.KubeNamespaceProps;
 import software.constructs.Construct;
@@ -9,7 +10,7 @@ import software.constructs.Construct;
  * Each child construct becomes one file, named after its id: {@code namespace} (only where the
  * environment may create its namespace), {@code postgres}, {@code valkey}, {@code saleor-api},
  * {@code celery-worker}, {@code storefront}, {@code dashboard}, {@code config}, {@code ingress},
- * {@code seed}, {@code backup}, {@code monitoring}. Everything is wired through the constructs: the API finds the
+ * {@code seed}, {@code backup}, {@code monitoring}, {@code network-policies}. Everything is wired through the constructs: the API finds the
  * database and Valkey through them, the ConfigMap is derived from them, the ingress routes to
  * their Services.
  */
@@ -28,6 +29,7 @@ public class KeybossChart extends EnvironmentChart {
     private final ShopIngress ingress;
     private final MonitoringStack monitoring;
     private final BackupCronJob backup;
+    private final NetworkPolicies networkPolicies;
 
     public KeybossChart(Construct scope, String id, Environment environment) {
         super(scope, id, environment);
@@ -51,6 +53,13 @@ public class KeybossChart extends EnvironmentChart {
         this.backup = new BackupCronJob(this, "backup", BackupCronJobProps.builder().database(postgres).build());
         this.monitoring = new MonitoringStack(this, "monitoring", new MonitoringStack.Props(api, workers, storefront,
                 postgres, valkey, backup, ingress, SECRETS));
+        // Last: it reads every construct's declared connections, the routes added above included.
+        this.networkPolicies = new NetworkPolicies(this, "network-policies", NetworkPolicies.Props.of(
+                List.of(postgres, valkey, api, workers, storefront, ingress, backup, monitoring)));
+    }
+
+    public NetworkPolicies networkPolicies() {
+        return networkPolicies;
     }
 
     public MonitoringStack monitoring() {

@@ -55,7 +55,7 @@ import software.constructs.Construct;
  * {@code alertmanager-*}, {@code grafana-*}, {@code ksm-*}, {@code postgres-exporter-N-*},
  * {@code redis-exporter-*}, {@code keyboss-exporter-*}, {@code *-monitor}.
  */
-public class MonitoringStack extends Component {
+public class MonitoringStack extends Component implements Connected {
 
     /** What the stack watches. All required. */
     public record Props(SaleorApi api, CeleryWorkers workers, Storefront storefront, PostgresHA postgres,
@@ -89,9 +89,11 @@ public class MonitoringStack extends Component {
     private final MetricCatalog catalog;
     private final MetricCatalog centralCatalog;
     private final List<Object> scrapeJobs = new ArrayList<>();
+    private final Props props;
 
     public MonitoringStack(Construct scope, String id, Props props) {
         super(scope, id);
+        this.props = props;
         this.namespace = environment.namespace();
         MonitoringSettings settings = environment.monitoring();
         boolean clusterWide = environment.clusterScopedAllowed();
@@ -546,5 +548,85 @@ public class MonitoringStack extends Component {
      */
     public MetricCatalog centralCatalog() {
         return centralCatalog;
+    }
+
+    private static NetworkPeer pods(String name) {
+        return NetworkPeer.pods(name, Labels.selector(name));
+    }
+
+    /**
+     * Prometheus to every target of its static scrape jobs (read from the jobs themselves, the
+     * address a relabelling sets included), to Alertmanager and, where it discovers or scrapes
+     * the cluster, to the API server and the ingress controller; Grafana to Prometheus; each
+     * exporter to what it exports; the probe exporter to the API and the public URL (served by
+     * the ingress controller); Alertmanager to its webhook, whose URL is a Secret value and so
+     * any address on 443/80; a central Prometheus Operator to the exporters' ServiceMonitors.
+     */
+    @Override
+    public List<Connection> connections() {
+        List<Connection> out = new ArrayList<>();
+        ClusterNetwork network = environment.network();
+        NetworkPeer prometheus = pods("prometheus");
+        Map<String, NetworkPeer> services = new LinkedHashMap<>();
+        services.put(props.postgres().membersServiceName(), props.postgres().membersPeer());
+        services.put(props.valkey().sentinelName(), props.valkey().sentinelPeer());
+        services.put(props.valkey().name(), props.valkey().dataPeer());
+        for (Object o : scrapeJobs) {
+            Map<?, ?> job = (Map<?, ?>) o;
+            List<String> targets = new ArrayList<>();
+            for (Object sc : Manifest.list(job.get("static_configs"))) {
+                Manifest.list(((Map<?, ?>) sc).get("targets")).forEach(t -> targets.add(String.valueOf(t)));
+            }
+            for (Object r : Manifest.list(job.get("relabel_configs"))) {
+                Map<?, ?> relabel = (Map<?, ?>) r;
+                if ("__address__".equals(relabel.get("target_label")) && relabel.get("source_labels") == null) {
+                    targets.replaceAll(t -> String.valueOf(relabel.get("replacement")));
+                }
+            }
+            for (String target : new java.util.LinkedHashSet<>(targets)) {
+                String host = target.substring(0, target.lastIndexOf(':'));
+                int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+                String[] labels = host.split("\\.");
+                String why = "scrape job " + job.get("job_name");
+                if (host.equals("localhost")) {
+                    continue;
+                } else if (labels.length >= 3 && labels[2].equals("svc") && !labels[1].equals(namespace)) {
+                    out.add(Connection.of(prometheus, NetworkPeer.inNamespace("central-prometheus", labels[1], Map.of()), why,
+                            NetworkPort.tcp(port)));
+                } else {
+                    // service, service.namespace.svc, or pod.service (a StatefulSet member).
+                    String service = labels.length == 2 || (labels.length > 2 && !labels[2].equals("svc")) ? labels[1] : labels[0];
+                    out.add(Connection.of(prometheus, services.getOrDefault(service, pods(service)), why, NetworkPort.tcp(port)));
+                }
+            }
+        }
+        out.add(Connection.of(prometheus, pods("alertmanager"), "alerts", NetworkPort.tcp(9093)));
+        // kubernetes_sd (the kubernetes-pods job everywhere; the cluster-wide jobs where allowed).
+        out.addAll(network.toKubeApi(prometheus, "service discovery and the API server's own metrics"));
+        if (environment.clusterScopedAllowed()) {
+            out.add(Connection.of(prometheus, network.ingressController(), "scrape job traefik", NetworkPort.tcp(9100)));
+        }
+        out.add(Connection.of(pods("grafana"), prometheus, "Grafana's datasource", NetworkPort.tcp(9090)));
+        out.addAll(network.toKubeApi(pods("kube-state-metrics"), "kube-state-metrics lists and watches objects"));
+        for (int i = 0; i < props.postgres().replicas(); i++) {
+            out.add(Connection.of(pods("postgres-exporter-" + i), props.postgres().membersPeer(),
+                    "postgres-exporter reads its member", NetworkPort.tcp(PostgresHA.PORT)));
+        }
+        out.addAll(props.valkey().clientConnections(pods("redis-exporter"), "redis-exporter reads"));
+        NetworkPeer probe = pods("keyboss-exporter");
+        out.add(Connection.of(probe, props.api().peer(), "probe of the API's internal URL", NetworkPort.tcp(props.api().port())));
+        out.add(new Connection(probe, network.ingressController(), network.ingressWebPorts(), "probes of the public URLs"));
+        out.add(Connection.of(pods("alertmanager"), NetworkPeer.addresses("alert-webhook", "0.0.0.0/0"),
+                "the alert webhook (its URL is a Secret value)", NetworkPort.tcp(443), NetworkPort.tcp(80)));
+        if (environment.monitoring().prometheusOperator() && environment.monitoring().centralPrometheusUrl() != null) {
+            String[] host = java.net.URI.create(environment.monitoring().centralPrometheusUrl()).getHost().split("\\.");
+            if (host.length >= 2) {
+                NetworkPeer central = NetworkPeer.inNamespace("central-prometheus", host[1], Map.of());
+                for (String exporter : serviceMonitored().keySet()) {
+                    out.add(Connection.of(central, pods(exporter), "ServiceMonitor " + exporter, NetworkPort.named(METRICS_PORT)));
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 }

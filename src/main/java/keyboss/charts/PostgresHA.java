@@ -3,6 +3,7 @@ package keyboss.charts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ import software.constructs.Construct;
  * StatefulSet's), {@code config-service} (keeps Patroni's config Endpoints from being garbage
  * collected), {@code statefulset}, {@code pdb}, and {@code sa}, {@code role}, {@code binding}.
  */
-public class PostgresHA extends Component {
+public class PostgresHA extends Component implements Connected {
 
     /** The postgres user of the Debian-based official image (uid and gid 999). */
     static final int POSTGRES_UID = 999;
@@ -481,5 +482,23 @@ public class PostgresHA extends Component {
 
     public KubeService service() {
         return service;
+    }
+
+    /**
+     * The members' pods. The Service {@code postgres} has no selector (Patroni sets its endpoint
+     * to the leader), so a policy allows traffic to the members' pods by label.
+     */
+    public NetworkPeer membersPeer() {
+        return NetworkPeer.pods(name, Labels.selector(name));
+    }
+
+    /** Replication and Patroni's REST API between members; Patroni keeps its leader lease in the API server. */
+    @Override
+    public List<Connection> connections() {
+        List<Connection> out = new ArrayList<>();
+        out.add(Connection.of(membersPeer(), membersPeer(), "replication and Patroni's REST API between members",
+                NetworkPort.tcp(PORT), NetworkPort.tcp(API_PORT)));
+        out.addAll(environment.network().toKubeApi(membersPeer(), "Patroni's leader lease and member state (Kubernetes DCS)"));
+        return List.copyOf(out);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +37,7 @@ import software.constructs.Construct;
  * {@code deployment}, {@code service}, {@code hpa}, {@code pdb}, and {@code migrate}, the
  * migrations Job, named after the image version so each version migrates once.
  */
-public class SaleorApi extends Component {
+public class SaleorApi extends Component implements Connected {
 
     public static final int PORT = 8000;
     /** The Saleor image's user and group ({@code useradd -r saleor}: the first system id). */
@@ -295,5 +296,31 @@ public class SaleorApi extends Component {
 
     public KubeDeployment deployment() {
         return deployment;
+    }
+
+    /** The API's pods. */
+    public NetworkPeer peer() {
+        return NetworkPeer.pods(name, Labels.selector(name));
+    }
+
+    /** The pods of the migrations and seed Jobs (all labelled component {@code api-job}). */
+    public NetworkPeer jobsPeer() {
+        return NetworkPeer.pods(name + "-jobs", Map.of(Labels.COMPONENT, "api-job"));
+    }
+
+    /** What a pod running Saleor's code opens: the database (primary Service, so the members' pods) and the cache. */
+    public List<Connection> backendConnections(NetworkPeer client) {
+        List<Connection> out = new ArrayList<>();
+        out.add(Connection.of(client, props.database().membersPeer(), "Saleor's database (through the primary Service)",
+                NetworkPort.tcp(PostgresHA.PORT)));
+        out.addAll(props.cache().clientConnections(client, "Saleor's cache and Celery broker"));
+        return out;
+    }
+
+    @Override
+    public List<Connection> connections() {
+        List<Connection> out = new ArrayList<>(backendConnections(peer()));
+        out.addAll(backendConnections(jobsPeer()));
+        return List.copyOf(out);
     }
 }

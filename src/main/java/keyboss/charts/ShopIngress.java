@@ -23,7 +23,7 @@ import software.constructs.Construct;
  *
  * <p>Objects (ids are public API): {@code ingress}.
  */
-public class ShopIngress extends Component {
+public class ShopIngress extends Component implements Connected {
 
     /** One routed path. */
     public record Route(String path, String service, String portName) {
@@ -104,5 +104,13 @@ public class ShopIngress extends Component {
 
     public KubeIngress ingress() {
         return ingress;
+    }
+
+    /** The cluster's ingress controller opens a connection to each routed Service's pods, on the routed port. */
+    @Override
+    public List<Connection> connections() {
+        return routes.stream().map(r -> Connection.of(environment.network().ingressController(),
+                NetworkPeer.pods(r.service(), Labels.selector(r.service())), "route " + r.path(),
+                NetworkPort.named(r.portName()))).toList();
     }
 }

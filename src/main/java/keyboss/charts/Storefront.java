@@ -14,7 +14,7 @@ import software.constructs.Construct;
  *
  * <p>Objects (ids are public API): {@code deployment}, {@code service}, {@code pdb}.
  */
-public class Storefront extends Frontend {
+public class Storefront extends Frontend implements Connected {
 
     public Storefront(Construct scope, String id, FrontendProps props) {
         super(scope, id, props, "storefront", 2);
@@ -50,5 +50,12 @@ public class Storefront extends Frontend {
         return Probe.builder()
                 .tcpSocket(TcpSocketAction.builder().port(K8s.intOrString("http")).build())
                 .periodSeconds(periodSeconds).timeoutSeconds(3).failureThreshold(failureThreshold).build();
+    }
+
+    /** Server-side rendering calls the API inside the cluster. */
+    @Override
+    public List<Connection> connections() {
+        return List.of(Connection.of(peer(), api().peer(), "server-side rendering queries the API",
+                NetworkPort.tcp(api().port())));
     }
 }

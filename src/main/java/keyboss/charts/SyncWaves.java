@@ -24,7 +24,7 @@ public final class SyncWaves {
 
     /** Kinds that only configure others: they go first. */
     static final Set<String> CONFIGURATION = Set.of("ConfigMap", "Secret", "SealedSecret", "ExternalSecret",
-            "ServiceAccount", "Role", "RoleBinding", "PersistentVolumeClaim", "Service");
+            "ServiceAccount", "Role", "RoleBinding", "PersistentVolumeClaim", "Service", "NetworkPolicy");
 
     /** A dependency a construct declares: {@code from} needs {@code to} (each as Kind/name). */
     public record Edge(String from, String to) {

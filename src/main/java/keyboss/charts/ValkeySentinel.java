@@ -43,7 +43,7 @@ import software.constructs.Construct;
  * <p>Objects (ids are public API): {@code scripts}, {@code service}, {@code statefulset},
  * {@code pdb}, {@code sentinel-service}, {@code sentinel-statefulset}, {@code sentinel-pdb}.
  */
-public class ValkeySentinel extends Component {
+public class ValkeySentinel extends Component implements Connected {
 
     /** The valkey Alpine image's user and group. */
     static final int VALKEY_UID = 999;
@@ -376,5 +376,35 @@ public class ValkeySentinel extends Component {
 
     public KubeStatefulSet sentinelStatefulSet() {
         return sentinelStatefulSet;
+    }
+
+    /** The Valkey data pods. */
+    public NetworkPeer dataPeer() {
+        return NetworkPeer.pods(name, Labels.selector(name));
+    }
+
+    /** The Sentinel pods. */
+    public NetworkPeer sentinelPeer() {
+        return NetworkPeer.pods(sentinelName, Labels.selector(sentinelName));
+    }
+
+    /** What a client of the cache opens: the data pods and the Sentinels that name the master. */
+    public List<Connection> clientConnections(NetworkPeer client, String why) {
+        return List.of(
+                Connection.of(client, dataPeer(), why + ": Valkey", NetworkPort.tcp(PORT)),
+                Connection.of(client, sentinelPeer(), why + ": Sentinel", NetworkPort.tcp(SENTINEL_PORT)));
+    }
+
+    /** Replicas follow the master; Sentinels watch the data pods and gossip; data pods ask the Sentinels. */
+    @Override
+    public List<Connection> connections() {
+        return List.of(
+                Connection.of(dataPeer(), dataPeer(), "replication between Valkey pods", NetworkPort.tcp(PORT)),
+                Connection.of(sentinelPeer(), dataPeer(), "Sentinels watch and reconfigure the data pods", NetworkPort.tcp(PORT)),
+                Connection.of(sentinelPeer(), sentinelPeer(), "Sentinels agree on failovers", NetworkPort.tcp(SENTINEL_PORT)),
+                // init.sh asks the Sentinels for the current master at every start, and the fence
+                // sidecar asks them every half second whether they still name this pod.
+                Connection.of(dataPeer(), sentinelPeer(), "Valkey pods ask the Sentinels who the master is",
+                        NetworkPort.tcp(SENTINEL_PORT)));
     }
 }
