@@ -39,6 +39,7 @@ import java.util.TreeSet;
  * @param nodeSpread           whether the members of a replicated store must be on different
  *                             nodes (a cluster with enough nodes) or only should be (one that may
  *                             have a single node).
+ * @param objectStorage        the S3-compatible bucket outside the cluster the backups go to.
  */
 public record Environment(
         String name,
@@ -58,7 +59,7 @@ public record Environment(
         SecretSource secretSource,
         GitOps gitOps,
         MonitoringSettings monitoring,
-        NodeSpread nodeSpread) {
+        NodeSpread nodeSpread, ObjectStorage objectStorage) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -116,6 +117,13 @@ public record Environment(
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
         }
+        if (objectStorage == null) {
+            problems.add("objectStorage is required: the bucket outside the cluster the backups go to,"
+                    + " e.g. new ObjectStorage(\"s3.eu-west-1.amazonaws.com\", 443, \"keyboss-backups\", \"keyboss/prod\","
+                    + " \"eu-west-1\", ObjectStorage.UriStyle.HOST, true)");
+        } else {
+            problems.addAll(objectStorage.problems());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Environment '" + name + "' is invalid:\n  - "
                     + String.join("\n  - ", problems));
@@ -139,6 +147,8 @@ public record Environment(
                 .gitOps(GitOps.main("argocd"))
                 // k3d may run on a single node: members prefer, but do not need, separate nodes.
                 .nodeSpread(NodeSpread.PREFERRED)
+                // MinIO on the developer's machine: outside the disposable k3d cluster.
+                .objectStorage(ObjectStorage.localMinio())
                 .build();
     }
 
@@ -170,6 +180,9 @@ public record Environment(
                 .monitoring(MonitoringSettings.central())
                 // Twelve nodes: two members never share one.
                 .nodeSpread(NodeSpread.REQUIRED)
+                // Outside the shared cluster; the endpoint and bucket are the operator's to confirm.
+                .objectStorage(new ObjectStorage("s3.deti", 443, "keyboss-backups", "keyboss/deti", "us-east-1",
+                        ObjectStorage.UriStyle.PATH, true))
                 .build();
     }
 
@@ -213,7 +226,7 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring).nodeSpread(nodeSpread);
+                .monitoring(monitoring).nodeSpread(nodeSpread).objectStorage(objectStorage);
     }
 
     public static Builder builder() {
@@ -240,6 +253,7 @@ public record Environment(
         private GitOps gitOps;
         private MonitoringSettings monitoring = MonitoringSettings.standalone();
         private NodeSpread nodeSpread = NodeSpread.PREFERRED;
+        private ObjectStorage objectStorage;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -260,11 +274,13 @@ public record Environment(
         public Builder monitoring(MonitoringSettings value) { this.monitoring = value; return this; }
         /** Default {@link NodeSpread#PREFERRED}, which schedules on any cluster. */
         public Builder nodeSpread(NodeSpread value) { this.nodeSpread = value; return this; }
+        /** Required: where the backups go (see {@link ObjectStorage}). */
+        public Builder objectStorage(ObjectStorage value) { this.objectStorage = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring, nodeSpread);
+                    generateSecrets, secretSource, gitOps, monitoring, nodeSpread, objectStorage);
         }
     }
 }

@@ -9,7 +9,8 @@ import software.constructs.Construct;
  * Each child construct becomes one file, named after its id: {@code namespace} (only where the
  * environment may create its namespace), {@code postgres}, {@code valkey}, {@code saleor-api},
  * {@code celery-worker}, {@code storefront}, {@code dashboard}, {@code config}, {@code ingress},
- * {@code seed}, {@code backup}, {@code monitoring}. Everything is wired through the constructs: the API finds the
+ * {@code seed}, {@code backup} (logical dumps), {@code basebackup} (pgBackRest),
+ * {@code restore-drill}, {@code valkey-backup}, {@code monitoring}. Everything is wired through the constructs: the API finds the
  * database and Valkey through them, the ConfigMap is derived from them, the ingress routes to
  * their Services.
  */
@@ -28,6 +29,9 @@ public class KeybossChart extends EnvironmentChart {
     private final ShopIngress ingress;
     private final MonitoringStack monitoring;
     private final BackupCronJob backup;
+    private final BaseBackups baseBackups;
+    private final RestoreDrill restoreDrill;
+    private final ValkeyBackup valkeyBackup;
 
     public KeybossChart(Construct scope, String id, Environment environment) {
         super(scope, id, environment);
@@ -48,6 +52,10 @@ public class KeybossChart extends EnvironmentChart {
         this.ingress = new ShopIngress(this, "ingress", storefront, api, dashboard, null);
         api.addSeedJob(this, "seed");
         this.backup = new BackupCronJob(this, "backup", BackupCronJobProps.builder().database(postgres).build());
+        this.baseBackups = new BaseBackups(this, "basebackup", BaseBackupsProps.builder().database(postgres).build());
+        this.restoreDrill = new RestoreDrill(this, "restore-drill", RestoreDrillProps.builder().backups(baseBackups).build());
+        this.valkeyBackup = new ValkeyBackup(this, "valkey-backup", ValkeyBackupProps.builder()
+                .valkey(valkey).secretName(SECRETS.name()).build());
         this.monitoring = new MonitoringStack(this, "monitoring", new MonitoringStack.Props(api, workers, storefront,
                 postgres, valkey, backup, ingress, SECRETS));
     }
@@ -90,5 +98,17 @@ public class KeybossChart extends EnvironmentChart {
 
     public BackupCronJob backup() {
         return backup;
+    }
+
+    public BaseBackups baseBackups() {
+        return baseBackups;
+    }
+
+    public RestoreDrill restoreDrill() {
+        return restoreDrill;
+    }
+
+    public ValkeyBackup valkeyBackup() {
+        return valkeyBackup;
     }
 }

@@ -43,8 +43,23 @@ final class PgCluster implements AutoCloseable {
             "MONITOR_PASSWORD", "monitor-pw",
             "BACKUP_PASSWORD", "backup-pw");
 
+    /**
+     * Where the members' pgBackRest goes when a lab gives no object store: a closed loopback
+     * port, so archive_command and the pgbackrest replica method fail at once (WAL stays on the
+     * member; a new member falls back to a copy of the leader). Labs that test the backups pass
+     * a real store ({@link BackupLab#store}).
+     */
+    static final Map<String, String> NO_REPOSITORY = Map.of(
+            "PGBACKREST_REPO1_S3_ENDPOINT", "localhost",
+            "PGBACKREST_REPO1_STORAGE_PORT", "1",
+            "PGBACKREST_REPO1_S3_KEY", "no-store",
+            "PGBACKREST_REPO1_S3_KEY_SECRET", "no-store",
+            "PGBACKREST_REPO1_CIPHER_PASS", "no-store");
+
     final HaLab lab;
     final KubeLab api;
+    /** The pgBackRest repository values every member gets (see {@link #NO_REPOSITORY}). */
+    final Map<String, String> repository;
     final String namespace;
     final Node[] nodes;
     final int pgPort;
@@ -65,6 +80,11 @@ final class PgCluster implements AutoCloseable {
     }
 
     PgCluster(String name, KubeLab api, int members) {
+        this(name, api, members, NO_REPOSITORY);
+    }
+
+    PgCluster(String name, KubeLab api, int members, Map<String, String> repository) {
+        this.repository = Map.copyOf(repository);
         if (!HaLab.runningAsRoot()) {
             throw new AssertionError("the Postgres HA lab runs each member in a mount namespace of its own, which needs root");
         }
@@ -335,6 +355,9 @@ final class PgCluster implements AutoCloseable {
         void start() {
             event("start " + name);
             Map<String, String> values = new HashMap<>(PASSWORDS);
+            values.putAll(repository);
+            // pgBackRest finds PostgreSQL's socket by the lab's port.
+            values.put("PGBACKREST_PG1_PORT", Integer.toString(pgPort));
             values.put("PATRONI_NAME", name);
             values.put("PATRONI_KUBERNETES_NAMESPACE", namespace);
             values.put("PATRONI_KUBERNETES_POD_IP", podIp);
