@@ -180,8 +180,9 @@ public record Environment(
                 .monitoring(MonitoringSettings.central())
                 // Twelve nodes: two members never share one.
                 .nodeSpread(NodeSpread.REQUIRED)
-                // Outside the shared cluster; the endpoint and bucket are the operator's to confirm.
-                .objectStorage(new ObjectStorage("s3.deti", 443, "keyboss-backups", "keyboss/deti", "us-east-1",
+                // PLACEHOLDER: outside the shared cluster; the endpoint and bucket are the operator's
+                // to name (the synth warns on every run until they are confirmed values).
+                .objectStorage(ObjectStorage.placeholder("s3.deti", 443, "keyboss-backups", "keyboss/deti", "us-east-1",
                         ObjectStorage.UriStyle.PATH, true))
                 .build();
     }

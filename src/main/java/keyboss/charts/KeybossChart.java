@@ -57,7 +57,8 @@ public class KeybossChart extends EnvironmentChart {
         this.valkeyBackup = new ValkeyBackup(this, "valkey-backup", ValkeyBackupProps.builder()
                 .valkey(valkey).secretName(SECRETS.name()).build());
         this.monitoring = new MonitoringStack(this, "monitoring", new MonitoringStack.Props(api, workers, storefront,
-                postgres, valkey, backup, ingress, SECRETS));
+                postgres, valkey, backup, ingress, SECRETS,
+                AlertRules.forBackups(environment.namespace(), postgres, baseBackups, restoreDrill, valkeyBackup)));
     }
 
     public MonitoringStack monitoring() {

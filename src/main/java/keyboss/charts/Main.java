@@ -108,6 +108,12 @@ public final class Main {
         }
         System.err.printf("keyboss-charts: wrote %d objects in %d files in %.2f s%n", objects, files.size(),
                 (System.nanoTime() - start) / 1e9);
+        for (Synthesizer.Output output : outputs) {
+            String warning = output.environment().objectStorage().warning(output.environment().name());
+            if (warning != null) {
+                System.err.println("keyboss-charts: WARNING " + warning);
+            }
+        }
         return 0;
     }
 

@@ -24,9 +24,35 @@ import java.util.regex.Pattern;
  *                  self-hosted stores) or {@link UriStyle#HOST} ({@code https://bucket.endpoint/key}, AWS).
  * @param verifyTls whether the store's certificate must be valid for its name; false only for a
  *                  development store with a self-signed certificate.
+ * @param placeholder true for values nobody has confirmed yet (made with {@link #placeholder}):
+ *                  they synthesize and validate, but the synth warns, naming the environment and
+ *                  the values, on every run, and the store's alerts fire in the cluster until
+ *                  they name the real store (archiving and every backup fail against it).
  */
 public record ObjectStorage(String endpoint, int port, String bucket, String prefix, String region, UriStyle uriStyle,
-        boolean verifyTls) {
+        boolean verifyTls, boolean placeholder) {
+
+    /** Confirmed values of a real store. */
+    public ObjectStorage(String endpoint, int port, String bucket, String prefix, String region, UriStyle uriStyle,
+            boolean verifyTls) {
+        this(endpoint, port, bucket, prefix, region, uriStyle, verifyTls, false);
+    }
+
+    /** Values that stand in for a store the environment's operator has not named yet. */
+    public static ObjectStorage placeholder(String endpoint, int port, String bucket, String prefix, String region,
+            UriStyle uriStyle, boolean verifyTls) {
+        return new ObjectStorage(endpoint, port, bucket, prefix, region, uriStyle, verifyTls, true);
+    }
+
+    /** The synth's warning for a placeholder, naming the environment and what to change; null when confirmed. */
+    public String warning(String environment) {
+        if (!placeholder) {
+            return null;
+        }
+        return environment + ": objectStorage endpoint '" + endpoint + ":" + port + "' and bucket '" + bucket
+                + "' are PLACEHOLDERS: WAL archiving and every backup fail until they name the real store"
+                + " (set them in Environment." + environment + "() with new ObjectStorage(...), from the store's operator)";
+    }
 
     /** How object URLs name the bucket. */
     public enum UriStyle {

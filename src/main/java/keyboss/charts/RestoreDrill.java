@@ -59,6 +59,11 @@ public class RestoreDrill extends Component {
                         PostgresHA.POSTGRES_UID, 0, props.replayTimeoutSeconds() + 3600));
     }
 
+    /** The longest a drill Job may run (its activeDeadlineSeconds). */
+    public long deadlineSeconds() {
+        return props.replayTimeoutSeconds() + 3600L;
+    }
+
     public String name() {
         return props.name();
     }

@@ -162,6 +162,15 @@ class BackupCronJobTest {
     }
 
     @Test
+    void detisStoreIsAMarkedPlaceholderAndLocalsIsNot() {
+        assertTrue(Environment.deti().objectStorage().placeholder());
+        assertContainsAll(Environment.deti().objectStorage().warning("deti"), "deti: objectStorage endpoint 's3.deti:443'",
+                "bucket 'keyboss-backups'", "PLACEHOLDERS", "Environment.deti()");
+        assertFalse(Environment.local().objectStorage().placeholder());
+        assertEquals(null, Environment.local().objectStorage().warning("local"));
+    }
+
+    @Test
     void anEnvironmentWithoutAValidObjectStoreIsRefusedNamingEachValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Environment.local().toBuilder()
                 .objectStorage(null).build());
@@ -178,5 +187,7 @@ class BackupCronJobTest {
         assertEquals(3600, BackupJobs.maxIntervalSeconds("15 * * * *"));
         assertEquals(6 * 3600, BackupJobs.maxIntervalSeconds("0 */6 * * *"));
         assertEquals(7 * 86400, BackupJobs.maxIntervalSeconds("0 4 * * 3"));
+        // Full on Sunday and differentials Monday to Saturday at the same time: one base backup a day.
+        assertEquals(86400, Fixtures.builtInChart("deti").baseBackups().maxIntervalSeconds());
     }
 }

@@ -18,10 +18,14 @@ import java.util.Map;
 /**
  * The backup laboratory: a real S3-compatible server (s3proxy, filesystem backend, HTTPS with a
  * certificate made here) on loopback, and a real PostgreSQL primary and streaming standby, each
- * with its pgBackRest TLS server beside it, started with the archive settings, environment and
- * commands of the synthesized local chart. The backup scripts run exactly as the ConfigMaps
- * carry them, under busybox sh, with the environment of their CronJob or Job; only addresses,
- * folders, ports and secret values are replaced by the lab's.
+ * with its pgBackRest TLS server beside it. PostgreSQL runs with the server parameters of the
+ * synthesized local patroni.yml (the cluster-wide ones of bootstrap.dcs, the member's own with
+ * archive_command, and restore_command), the pgBackRest variables of the patroni container and
+ * the command and variables of the pgbackrest sidecar; the roles are made by the shipped
+ * post-init.sh. The backup scripts run exactly as the ConfigMaps carry them, under busybox sh,
+ * with the environment of their CronJob or Job; only addresses, folders, ports and secret values
+ * are replaced by the lab's. Patroni itself is not run here (PostgresHaTest and BackupRestoreTest
+ * run it); the lab's bootstrap superuser is {@code saleor}, so pgBackRest connects as it.
  */
 final class BackupLab implements AutoCloseable {
 
@@ -29,6 +33,10 @@ final class BackupLab implements AutoCloseable {
     static final String SECRET_KEY = "lab-secret-key-0123456789";
     static final String CIPHER = "lab-cipher-passphrase-0123456789";
     static final String BUCKET = "keyboss-backups";
+    /** Password of the read-only backup role post-init.sh makes. */
+    static final String BACKUP_PASSWORD = "lab-backup-pw";
+    /** The lab's bootstrap superuser (initdb -U), which pgBackRest connects as. */
+    static final String SUPERUSER = "saleor";
 
     final HaLab lab;
     final List<Manifest> local = Fixtures.builtIn("local");
@@ -176,9 +184,11 @@ final class BackupLab implements AutoCloseable {
             v.put(p + "PATH", m.data.toString());
             v.put(p + "SOCKET_PATH", m.sock.toString());
             v.put(p + "PORT", Integer.toString(m.port));
+            v.put(p + "USER", SUPERUSER);
         }
         v.put("PEERS", peers());
-        v.put("PGPASSWORD", HaLab.PASSWORD);
+        // The job reads as the backup role (PGUSER of the CronJob), which may pause a standby's replay.
+        v.put("PGPASSWORD", BACKUP_PASSWORD);
         v.put("WORK_DIR", folder("work-" + type).toString());
         return env("CronJob", "postgres-basebackup-" + type, "backup", "backup-" + type, v);
     }
@@ -203,11 +213,61 @@ final class BackupLab implements AutoCloseable {
     BackupLab cluster() {
         members[0].initdb();
         members[0].start();
+        postInit();
         members[0].startServer();
         members[1].copyFrom(members[0]);
         members[1].start();
         members[1].startServer();
         return this;
+    }
+
+    /**
+     * The roles as Patroni's post_bootstrap makes them: the shipped post-init.sh with the
+     * StatefulSet's variables. The application role is another than the lab's superuser (the
+     * script makes it no superuser); the backup role gets pg_read_all_data and the replay pause.
+     */
+    private void postInit() {
+        Map<String, String> env = new HashMap<>(Map.of("POSTGRES_DB", "saleor", "POSTGRES_USER", "shop_owner",
+                "POSTGRES_PASSWORD", "lab-owner-pw", "MONITOR_USER", "monitor", "MONITOR_PASSWORD", "lab-monitor-pw",
+                "BACKUP_USER", "backup", "BACKUP_PASSWORD", BACKUP_PASSWORD));
+        Exec.Result r = lab.run(true, List.of("busybox", "sh", lab.mount("postgres-patroni").resolve("post-init.sh").toString(),
+                "postgresql://" + SUPERUSER + ":" + HaLab.PASSWORD + "@" + members[0].hostPort() + "/postgres"), env, 60);
+        must(r);
+        // The database stays the lab superuser's, as the tests create and drop in it.
+        try (Connection c = members[0].connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE saleor OWNER TO " + SUPERUSER);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The server parameters of the synthesized patroni.yml: the cluster-wide ones, then the member's own. */
+    @SuppressWarnings("unchecked")
+    Map<String, String> patroniParameters() {
+        try {
+            String yml = (String) Manifest.map(Fixtures.find(local, "ConfigMap", "postgres-patroni").object().get("data"))
+                    .get("patroni.yml");
+            Map<String, Object> config = new com.fasterxml.jackson.databind.ObjectMapper(
+                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readValue(yml, Map.class);
+            Map<String, Object> dcs = Manifest.map(Manifest.map(config.get("bootstrap")).get("dcs"));
+            Map<String, String> p = new java.util.TreeMap<>();
+            Manifest.map(Manifest.map(dcs.get("postgresql")).get("parameters")).forEach((k, v) -> p.put(k, v.toString()));
+            Map<String, Object> postgresql = Manifest.map(config.get("postgresql"));
+            Manifest.map(postgresql.get("parameters")).forEach((k, v) -> p.put(k, v.toString()));
+            Manifest.map(postgresql.get("recovery_conf")).forEach((k, v) -> p.put(k, v.toString()));
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The pgBackRest variables of the patroni container (archive_command and restore_command read them). */
+    Map<String, String> patroniPgBackRestEnv(Map<String, String> values) {
+        Map<String, Object> container = new HashMap<>(Fixtures.container(Fixtures.find(local, "StatefulSet", "postgres"),
+                "containers", "patroni"));
+        container.put("env", Manifest.list(container.get("env")).stream()
+                .filter(e -> ((String) Manifest.map(e).get("name")).startsWith("PGBACKREST_")).toList());
+        return HaLab.envOf(container, values);
     }
 
     /**
@@ -284,6 +344,7 @@ final class BackupLab implements AutoCloseable {
                     "PGBACKREST_PG1_PATH", data.toString(),
                     "PGBACKREST_PG1_SOCKET_PATH", sock.toString(),
                     "PGBACKREST_PG1_PORT", Integer.toString(port),
+                    "PGBACKREST_PG1_USER", SUPERUSER,
                     "POSTGRES_PASSWORD", HaLab.PASSWORD,
                     "POSTGRES_REPLICATION_PASSWORD", HaLab.REPLICATION_PASSWORD);
         }
@@ -309,21 +370,21 @@ final class BackupLab implements AutoCloseable {
                     "-D", data.toString(), "-R", "-X", "stream", "--checkpoint=fast"), Map.of("PGPASSWORD", HaLab.PASSWORD), 120));
         }
 
-        /** The environment of the StatefulSet's postgres container, with this member's values. */
+        /** The pgBackRest environment of the patroni container, with this member's values. */
         Map<String, String> serverEnv() {
-            Map<String, Object> container = Fixtures.container(Fixtures.find(local, "StatefulSet", "postgres"), "containers", "postgres");
             Map<String, String> v = new HashMap<>(store("member-" + ordinal));
             v.putAll(values());
-            return HaLab.envOf(container, v);
+            return patroniPgBackRestEnv(v);
         }
 
-        /** The server with the flags and environment of the StatefulSet's postgres container (archive_command runs pgBackRest). */
+        /** The server with patroni.yml's parameters and the patroni container's pgBackRest environment. */
         void start() {
-            Map<String, Object> container = Fixtures.container(Fixtures.find(local, "StatefulSet", "postgres"), "containers", "postgres");
-            List<String> command = new ArrayList<>(List.of(HaLab.pgBin() + "/postgres", "-D", data.toString(),
-                    "-c", "listen_addresses=" + host, "-c", "port=" + port, "-c", "unix_socket_directories=" + sock));
-            List<Object> args = Manifest.list(container.get("args"));
-            args.subList(1, args.size()).forEach(a -> command.add(a.toString()));
+            List<String> command = new ArrayList<>(List.of(HaLab.pgBin() + "/postgres", "-D", data.toString()));
+            Map<String, String> parameters = new java.util.TreeMap<>(patroniParameters());
+            parameters.put("listen_addresses", host);
+            parameters.put("port", Integer.toString(port));
+            parameters.put("unix_socket_directories", sock.toString());
+            parameters.forEach((k, v) -> command.addAll(List.of("-c", k + "=" + v)));
             server = lab.start(true, command, serverEnv(), dir.resolve("server.log"));
             long deadline = System.currentTimeMillis() + 60_000;
             while (lab.run(false, List.of("pg_isready", "-q", "-h", host, "-p", Integer.toString(port)), Map.of(), 10).exitCode() != 0) {

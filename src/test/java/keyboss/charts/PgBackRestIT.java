@@ -303,7 +303,7 @@ class PgBackRestIT {
     @Test
     @Order(3)
     void logicalDumpRestoresInOneTransactionOrNotAtAll() throws Exception {
-        Map<String, String> v = new HashMap<>(Map.of("PEERS", lab.peers(), "PGPASSWORD", HaLab.PASSWORD,
+        Map<String, String> v = new HashMap<>(Map.of("PEERS", lab.peers(), "PGPASSWORD", BackupLab.BACKUP_PASSWORD,
                 "WORK_DIR", lab.folder("logical").toString()));
         Exec.Result dump = lab.script("postgres-backup-scripts", "backup.sh",
                 lab.env("CronJob", "postgres-backup", "backup", "logical", v), 300);
