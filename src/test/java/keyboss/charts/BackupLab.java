@@ -167,6 +167,9 @@ final class BackupLab implements AutoCloseable {
     /** The environment of container {@code container} of {@code kind/name} in the local chart, with {@code values} applied. */
     Map<String, String> env(String kind, String name, String container, String lockName, Map<String, String> values) {
         Map<String, String> v = new HashMap<>(store(lockName));
+        // A restored copy's superuser is the source's: the lab's bootstrap superuser, where the
+        // chart names Patroni's (the drill and recovery connect to it through their own socket).
+        v.put("LOCAL_USER", SUPERUSER);
         v.putAll(values);
         return HaLab.envOf(Fixtures.container(Fixtures.find(local, kind, name), "containers", container), v);
     }

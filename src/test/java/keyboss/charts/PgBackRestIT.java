@@ -333,6 +333,8 @@ class PgBackRestIT {
                     + " EXECUTE FUNCTION refuse()");
         }
         Map<String, String> restoreEnv = new HashMap<>(v);
+        // The restore writes as the database's owner (the Job's PGUSER), the dump read as the backup role.
+        restoreEnv.put("PGPASSWORD", HaLab.PASSWORD);
         restoreEnv.put("PGDATABASE", "restored");
         restoreEnv.put("BACKUP_FILE", m.group(1));
         Map<String, String> env = lab.env("Job", "postgres-restore", "restore", "restore", restoreEnv);

@@ -32,8 +32,10 @@ GRANT pg_monitor TO :"monitor";
 SELECT format('CREATE ROLE %I', :'backup') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'backup') \gexec
 ALTER ROLE :"backup" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'backup_password';
 GRANT pg_read_all_data TO :"backup";
-GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(), pg_wal_replay_resume() TO :"backup";
 -- The backup role's sessions are read-only by default too (pg_read_all_data grants no writes anyway).
 ALTER ROLE :"backup" SET default_transaction_read_only = on;
+-- Function privileges belong to each database: the backup job pauses replay in the application's.
+\connect :"db"
+GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(), pg_wal_replay_resume() TO :"backup";
 SQL
 log "roles $POSTGRES_USER (owner of $POSTGRES_DB), $MONITOR_USER (pg_monitor), $BACKUP_USER (pg_read_all_data, replay pause) are in place"
