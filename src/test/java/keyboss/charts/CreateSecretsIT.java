@@ -139,7 +139,11 @@ class CreateSecretsIT {
     void aMissingValueStopsItBeforeTheClusterIsTouched() throws IOException {
         Exec.Result r = run(Map.of("POSTGRES_PASSWORD", "x"), "deti");
         assertNotEquals(0, r.exitCode());
-        assertTrue(r.stderr().contains("POSTGRES_REPLICATION_PASSWORD SECRET_KEY RSA_PRIVATE_KEY ADMIN_PASSWORD"), r.output());
+        // Every missing key is named, in the contract's order, the backups' included.
+        assertTrue(r.stderr().contains("POSTGRES_REPLICATION_PASSWORD POSTGRES_REWIND_PASSWORD"), r.output());
+        assertTrue(r.stderr().contains("SECRET_KEY RSA_PRIVATE_KEY ADMIN_PASSWORD"), r.output());
+        assertTrue(r.stderr().contains("BACKUP_S3_ACCESS_KEY BACKUP_S3_SECRET_KEY BACKUP_CIPHER_PASSPHRASE PGBACKREST_TLS"), r.output());
+        assertFalse(r.stderr().contains(" POSTGRES_PASSWORD "), "the one given is not missing: " + r.output());
         assertFalse(Files.exists(log), "kubectl was never called");
     }
 

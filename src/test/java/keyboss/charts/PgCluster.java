@@ -396,6 +396,28 @@ final class PgCluster implements AutoCloseable {
                     home.toString(), serviceAccount.toString(), config.toString()), env, log);
         }
 
+        /**
+         * Runs {@code command} as the postgres user inside this member's mount namespace (its
+         * socket folder and volume where the pod has them), with the patroni container's
+         * environment and {@code extra}: what a process of the pod (the pgBackRest sidecar) sees.
+         */
+        Exec.Result inPod(List<String> command, Map<String, String> extra, int seconds) {
+            long pid = patroni.children().findFirst().orElseThrow(() -> new AssertionError(name + " is not running")).pid();
+            Map<String, String> values = new HashMap<>(PASSWORDS);
+            values.putAll(repository);
+            values.put("PGBACKREST_PG1_PORT", Integer.toString(pgPort));
+            values.put("PATRONI_NAME", name);
+            values.put("PATRONI_KUBERNETES_NAMESPACE", namespace);
+            values.put("PATRONI_KUBERNETES_POD_IP", podIp);
+            values.put("PATRONI_POSTGRESQL_CONNECT_ADDRESS", pgPath.host() + ":" + pgPath.port());
+            values.put("PATRONI_RESTAPI_CONNECT_ADDRESS", restPath.host() + ":" + restPath.port());
+            values.putAll(extra);
+            List<String> all = new ArrayList<>(List.of("nsenter", "--target", Long.toString(pid), "--mount", "--",
+                    "setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
+            all.addAll(command);
+            return lab.run(false, all, HaLab.envOf(container, values), seconds);
+        }
+
         /** SIGKILL to Patroni and PostgreSQL at once: a node or container that dies. */
         void kill() {
             event("kill " + name);

@@ -23,11 +23,17 @@ target=$(first_member primary $PEERS)
 
 path="$WORK_DIR/$file"
 object_get "logical/$file" "$path"
-pg_restore --list "$path" > /dev/null || die "$file is not a readable dump"
+list="$path.list"
+pg_restore --list "$path" > "$list" || { rm -f "$path" "$list"; die "$file is not a readable dump"; }
+# Privileges on PostgreSQL's own functions (the backup role's replay pause, which post-init.sh
+# grants in every new cluster) belong to the cluster's set-up, not to the dump: the owner the
+# restore runs as may not grant them, and one refused statement would roll everything back.
+grep -v ' ACL pg_catalog ' "$list" > "$list.use" || true
 set --
 for t in ${TABLES:-}; do set -- "$@" "--table=$t"; done
 log "restoring $file into $PGDATABASE on $target${TABLES:+ (tables: $TABLES)}"
 pg_restore -h "${target%:*}" -p "${target##*:}" -d "$PGDATABASE" --single-transaction --exit-on-error \
-  --clean --if-exists --no-owner "$@" "$path" || { rm -f "$path"; die "pg_restore failed; the transaction was rolled back and $PGDATABASE is unchanged"; }
-rm -f "$path"
+  --clean --if-exists --no-owner --use-list="$list.use" "$@" "$path" \
+  || { rm -f "$path" "$list" "$list.use"; die "pg_restore failed; the transaction was rolled back and $PGDATABASE is unchanged"; }
+rm -f "$path" "$list" "$list.use"
 log "restore of $file complete; restart the API so it reconnects"
