@@ -56,6 +56,13 @@ import software.constructs.Construct;
  * {@code <name>-config}, {@code <name>-sync}, {@code <name>-failover}) are written at run time
  * and are not in the synthesized output, so Argo CD neither owns nor reverts them.
  *
+ * <p>Backups: every member's PostgreSQL archives WAL with pgBackRest (archive_command in
+ * patroni.yml's local parameters; only a primary archives, so the archive follows the leader),
+ * standbys fetch archived WAL with restore_command, a new or wiped member is restored from the
+ * newest backup and the archive before falling back to a copy of the leader, and a
+ * {@code pgbackrest} sidecar serves the member's files to the backup jobs over TLS (see
+ * {@link PgBackRest}, {@link BaseBackups}).
+ *
  * <p>Objects (ids are public API): {@code patroni} ConfigMap (patroni.yml and its scripts),
  * {@code service} (primary), {@code replica-service}, {@code members-service} (headless, the
  * StatefulSet's), {@code config-service} (keeps Patroni's config Endpoints from being garbage
