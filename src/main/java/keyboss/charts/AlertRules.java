@@ -172,6 +172,88 @@ public final class AlertRules {
         return rules;
     }
 
+    /**
+     * The alerts of the backups that leave the cluster ({@link BaseBackups}, {@link RestoreDrill},
+     * {@link ValkeyBackup}): WAL archive stale, base backup failed or too old, restore drill
+     * failed or too old, Valkey snapshot too old. Archiving failures are
+     * {@code PostgresWALArchiveFailing} of {@link #forShop}.
+     */
+    public static List<AlertRule> forBackups(String namespace, PostgresHA postgres, BaseBackups base, RestoreDrill drill,
+            ValkeyBackup valkey) {
+        String ns = "namespace=\"" + namespace + "\"";
+        String pg = ns + ",service=~\"postgres-exporter-.*\"";
+        List<AlertRule> rules = new ArrayList<>();
+        long staleSeconds = 15L * PgBackRest.ARCHIVE_TIMEOUT_SECONDS;
+        // Only the primary archives; an idle primary writes no WAL and archives nothing, so the age
+        // counts only while WAL moves (its current position, as the standbys' rows report it).
+        rules.add(new AlertRule("PostgresWALArchiveStale",
+                "max by (namespace, instance) (pg_stat_archiver_last_archive_age{" + pg + "}) > " + staleSeconds
+                        + " and on (namespace, instance) (pg_replication_is_replica{" + pg + "} == 0)"
+                        + " and on (namespace, instance) (max by (namespace, instance) (delta(pg_stat_replication_pg_current_wal_lsn_bytes{"
+                        + pg + "}[15m])) > 0)",
+                "5m", AlertRule.Severity.CRITICAL, postgres.name(),
+                "The PostgreSQL primary behind {{ $labels.instance }} has archived no WAL for over " + staleSeconds / 60 + " minutes",
+                "WAL is being written but the newest archived segment is {{ $value | humanizeDuration }} old, while"
+                        + " archive_timeout pushes one at least every " + PgBackRest.ARCHIVE_TIMEOUT_SECONDS + " s: a"
+                        + " disaster now loses everything since. Check archive_command in the patroni container's log"
+                        + " (pgbackrest archive-push), the object store and its credentials."));
+        String baseSel = "{" + ns + ",cronjob=~\"" + base.fullName() + "|" + base.diffName() + "\"}";
+        long baseMax = base.maxIntervalSeconds() + 2 * 3600;
+        rules.add(new AlertRule("BaseBackupTooOld",
+                "time() - max by (namespace) (kube_cronjob_status_last_successful_time" + baseSel + ") > " + baseMax,
+                "10m", AlertRule.Severity.WARNING, base.fullName(),
+                "The newest successful base backup is older than its schedules allow",
+                "The last successful full or differential base backup was {{ $value | humanizeDuration }} ago; the"
+                        + " schedules promise one at least every " + base.maxIntervalSeconds() / 3600 + " h (plus 2 h of"
+                        + " grace), and point-in-time recovery replays all WAL since. Check the CronJobs "
+                        + base.fullName() + " and " + base.diffName() + ", their Jobs' logs and the object store."));
+        rules.add(cronJobFailed("BaseBackupFailed", ns, base.fullName() + "|" + base.diffName(), base.fullName(),
+                base.deadlineSeconds(), "base backup",
+                "Check the Job's log (pgbackrest backup, the members' pgBackRest servers on port " + PgBackRest.TLS_PORT
+                        + ", the object store) and whether a standby streams (the drill manifest needs one)."));
+        rules.add(cronJobFailed("BackupRestoreDrillFailed", ns, drill.name(), drill.name(), drill.deadlineSeconds(),
+                "restore drill",
+                "The newest backup did not restore to what was recorded, or could not be restored: its log names"
+                        + " each table that differs (DIFFERENCE: ...) or the step that failed. Treat the backups as"
+                        + " suspect until a drill passes."));
+        long drillMax = drill.maxIntervalSeconds() + 6 * 3600;
+        rules.add(new AlertRule("BackupRestoreDrillTooOld",
+                "time() - kube_cronjob_status_last_successful_time{" + ns + ",cronjob=\"" + drill.name() + "\"} > " + drillMax,
+                "10m", AlertRule.Severity.WARNING, drill.name(),
+                "No restore drill has passed for longer than its schedule allows",
+                "The last passing drill was {{ $value | humanizeDuration }} ago; its schedule runs one every "
+                        + drill.maxIntervalSeconds() / 3600 + " h (plus 6 h of grace). Nobody knows whether the"
+                        + " backups restore. Check the CronJob " + drill.name() + " and its Jobs."));
+        long valkeyMax = valkey.maxIntervalSeconds() + 2 * 3600;
+        rules.add(new AlertRule("ValkeySnapshotTooOld",
+                "time() - kube_cronjob_status_last_successful_time{" + ns + ",cronjob=\"" + valkey.name() + "\"} > " + valkeyMax,
+                "10m", AlertRule.Severity.WARNING, valkey.name(),
+                "The newest Valkey snapshot in the object store is older than its schedule allows",
+                "The last successful snapshot was {{ $value | humanizeDuration }} ago; the schedule promises one every "
+                        + valkey.maxIntervalSeconds() / 60 + " min (plus 2 h of grace). Check the CronJob "
+                        + valkey.name() + ", the Sentinels and the object store."));
+        return List.copyOf(rules);
+    }
+
+    /**
+     * A CronJob whose last scheduled run has not succeeded within the Job's deadline: either an
+     * older success than the last schedule, or no success at all (kube-state-metrics then has no
+     * last-successful series).
+     */
+    private static AlertRule cronJobFailed(String name, String ns, String cronJobs, String service, long deadlineSeconds,
+            String what, String check) {
+        String sel = "{" + ns + ",cronjob=~\"" + cronJobs + "\"}";
+        String forDuration = (deadlineSeconds + 600) / 60 + "m";
+        return new AlertRule(name,
+                "(kube_cronjob_status_last_schedule_time" + sel + " - kube_cronjob_status_last_successful_time" + sel + " > 0)"
+                        + " or (kube_cronjob_status_last_schedule_time" + sel + " unless on (namespace, cronjob)"
+                        + " kube_cronjob_status_last_successful_time" + sel + ")",
+                forDuration, AlertRule.Severity.WARNING, service,
+                "The last scheduled " + what + " ({{ $labels.cronjob }}) has not succeeded",
+                "{{ $labels.cronjob }} started a run and none has succeeded since, for longer than a Job may run ("
+                        + deadlineSeconds / 60 + " min). " + check);
+    }
+
     /** Traefik's services of the API in this namespace: {@code <namespace>-<service>-<port>@kubernetes}. */
     private static String traefikService(String namespace, String apiName) {
         return "service=~\"" + namespace + "-" + apiName + "-.*\"";

@@ -8,10 +8,8 @@ public record BackupCronJobProps(
         PostgresHA database,
         String name,
         String schedule,
-        int keep,
+        BackupRetention retention,
         int jobHistory,
-        String claimName,
-        Size storageSize,
         ContainerResources resources) {
 
     public static Builder builder() {
@@ -23,10 +21,8 @@ public record BackupCronJobProps(
         private PostgresHA database;
         private String name = "postgres-backup";
         private String schedule = "0 2 * * *";
-        private int keep = 7;
+        private BackupRetention retention = BackupRetention.defaults();
         private int jobHistory = 7;
-        private String claimName = "postgres-backups";
-        private Size storageSize;
         private ContainerResources resources = ContainerResources.of("50m", "64Mi", "500m", "256Mi");
 
         /** The database to back up. Required. */
@@ -38,23 +34,17 @@ public record BackupCronJobProps(
         /** Cron schedule (five fields, cluster time zone). Default {@code 0 2 * * *}, daily at 02:00. */
         public Builder schedule(String value) { this.schedule = value; return this; }
 
-        /** Backup files kept on the volume; older ones are deleted after each backup. Default 7. */
-        public Builder keep(int value) { this.keep = value; return this; }
+        /** How long dumps are kept. Default {@link BackupRetention#defaults()}: 28 days, at least the newest 4. */
+        public Builder retention(BackupRetention value) { this.retention = value; return this; }
 
         /** Finished backup Jobs kept for their logs. Default 7. */
         public Builder jobHistory(int value) { this.jobHistory = value; return this; }
-
-        /** The backup volume claim. Default {@code postgres-backups}. */
-        public Builder claimName(String value) { this.claimName = value; return this; }
-
-        /** Size of the backup volume. Default: the environment's default volume size. */
-        public Builder storageSize(Size value) { this.storageSize = value; return this; }
 
         /** Resources of backup and restore containers. Default 50m/64Mi requested, 500m/256Mi limit. */
         public Builder resources(ContainerResources value) { this.resources = value; return this; }
 
         public BackupCronJobProps build() {
-            return new BackupCronJobProps(database, name, schedule, keep, jobHistory, claimName, storageSize, resources);
+            return new BackupCronJobProps(database, name, schedule, retention, jobHistory, resources);
         }
     }
 }

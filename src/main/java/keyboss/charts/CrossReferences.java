@@ -59,6 +59,8 @@ public final class CrossReferences {
     private static final class Index {
         final Map<String, Manifest> byKindName = new HashMap<>();
         final Map<String, Set<String>> secretKeys = new HashMap<>();
+        /** Claims a StatefulSet's volumeClaimTemplates create for its pods. */
+        final Set<String> templateClaims = new HashSet<>();
         final List<Manifest> workloads = new ArrayList<>();
 
         Index(List<Manifest> manifests, List<SecretContract> secrets) {
@@ -69,6 +71,17 @@ public final class CrossReferences {
                 }
                 if ("Secret".equals(m.kind())) {
                     secretKeys.put(m.name(), new HashSet<>(Manifest.map(m.object().get("data")).keySet()));
+                }
+                if ("StatefulSet".equals(m.kind())) {
+                    // The StatefulSet controller creates <template>-<set>-<ordinal> for each pod.
+                    Object replicas = m.at("spec.replicas");
+                    int count = replicas == null ? 1 : Integer.parseInt(replicas.toString());
+                    for (Object t : Manifest.list(m.at("spec.volumeClaimTemplates"))) {
+                        Object template = Manifest.map(Manifest.map(t).get("metadata")).get("name");
+                        for (int i = 0; i < count; i++) {
+                            templateClaims.add(template + "-" + m.name() + "-" + i);
+                        }
+                    }
                 }
             }
             for (SecretContract s : secrets) {
@@ -162,7 +175,8 @@ public final class CrossReferences {
                 }
             }
             Object claim = Manifest.map(volume.get("persistentVolumeClaim")).get("claimName");
-            if (claim != null && index.get("PersistentVolumeClaim", claim.toString()) == null) {
+            if (claim != null && index.get("PersistentVolumeClaim", claim.toString()) == null
+                    && !index.templateClaims.contains(claim.toString())) {
                 out.add(new Problem(where, "volumes." + volume.get("name"), claim, "an existing PersistentVolumeClaim",
                         "create the claim or fix claimName"));
             }

@@ -41,6 +41,7 @@ import java.util.TreeSet;
  *                             preferably (a cluster that may have one).
  * @param network              where the cluster's ingress controller, DNS and API server are, for
  *                             the network policies (default {@link ClusterNetwork#k3s()}).
+ * @param objectStorage        the S3-compatible bucket outside the cluster the backups go to.
  */
 public record Environment(
         String name,
@@ -61,7 +62,8 @@ public record Environment(
         GitOps gitOps,
         MonitoringSettings monitoring,
         PodSpread podSpread,
-        ClusterNetwork network) {
+        ClusterNetwork network,
+        ObjectStorage objectStorage) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -122,6 +124,13 @@ public record Environment(
         if (podSpread == null) {
             problems.add("podSpread is required: PodSpread.PREFERRED or PodSpread.REQUIRED");
         }
+        if (objectStorage == null) {
+            problems.add("objectStorage is required: the bucket outside the cluster the backups go to,"
+                    + " e.g. new ObjectStorage(\"s3.eu-west-1.amazonaws.com\", 443, \"keyboss-backups\", \"keyboss/prod\","
+                    + " \"eu-west-1\", ObjectStorage.UriStyle.HOST, true)");
+        } else {
+            problems.addAll(objectStorage.problems());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Environment '" + name + "' is invalid:\n  - "
                     + String.join("\n  - ", problems));
@@ -144,6 +153,8 @@ public record Environment(
                 .generateSecrets(true)
                 .gitOps(GitOps.main("argocd"))
                 .podSpread(PodSpread.PREFERRED)
+                // MinIO on the developer's machine: outside the disposable k3d cluster.
+                .objectStorage(ObjectStorage.localMinio())
                 .build();
     }
 
@@ -175,6 +186,10 @@ public record Environment(
                 .gitOps(GitOps.mainInOwnNamespace("tenant-keyboss"))
                 .monitoring(MonitoringSettings.central())
                 .podSpread(PodSpread.REQUIRED)
+                // PLACEHOLDER: outside the shared cluster; the endpoint and bucket are the operator's
+                // to name (the synth warns on every run until they are confirmed values).
+                .objectStorage(ObjectStorage.placeholder("s3.deti", 443, "keyboss-backups", "keyboss/deti", "us-east-1",
+                        ObjectStorage.UriStyle.PATH, true))
                 .build();
     }
 
@@ -218,7 +233,7 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring).podSpread(podSpread).network(network);
+                .monitoring(monitoring).podSpread(podSpread).network(network).objectStorage(objectStorage);
     }
 
     public static Builder builder() {
@@ -246,6 +261,7 @@ public record Environment(
         private MonitoringSettings monitoring = MonitoringSettings.standalone();
         private PodSpread podSpread = PodSpread.PREFERRED;
         private ClusterNetwork network = ClusterNetwork.k3s();
+        private ObjectStorage objectStorage;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -268,11 +284,13 @@ public record Environment(
         public Builder podSpread(PodSpread value) { this.podSpread = value; return this; }
         /** Default {@link ClusterNetwork#k3s()}: Traefik and CoreDNS in kube-system. */
         public Builder network(ClusterNetwork value) { this.network = value; return this; }
+        /** Required: where the backups go (see {@link ObjectStorage}). */
+        public Builder objectStorage(ObjectStorage value) { this.objectStorage = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network);
+                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network, objectStorage);
         }
     }
 }

@@ -5,10 +5,12 @@ package keyboss.charts;
  * carries an {@code Images} value, so a cluster that mirrors images or builds its own
  * storefront overrides just those entries with the {@code with...} methods.
  *
- * @param postgres          PostgreSQL client tools of the backup and restore jobs (the same major
- *                          version as the server).
- * @param postgresHa        the database members: the postgres image of {@link #POSTGRES} plus
- *                          Patroni, pinned in {@code images/postgres-ha/requirements.txt} (built
+ * @param postgres          PostgreSQL with the backup tools (pgBackRest, curl, openssl): every
+ *                          backup, restore, recovery and drill job (built from
+ *                          {@code images/postgres-backup/Dockerfile}).
+ * @param postgresHa        the database members and their pgBackRest server sidecar: the image
+ *                          {@link #POSTGRES_BASE} plus Patroni, pinned in
+ *                          {@code images/postgres-ha/requirements.txt}, and pgBackRest (built
  *                          from {@code images/postgres-ha/Dockerfile}).
  * @param valkey            Valkey server and Sentinel.
  * @param storefront        the Next.js storefront, built by KeyBoss per cluster.
@@ -22,11 +24,18 @@ public record Images(ImageRef postgres, ImageRef postgresHa, ImageRef valkey, Im
         ImageRef saleor, ImageRef dashboard, ImageRef dashboardServer, MonitoringImages monitoring) {
 
     /** PostgreSQL 15: the major version Debian bookworm ships, so the tests run the same server. */
-    public static final String POSTGRES = "postgres:15.13-bookworm";
-    /** {@link #POSTGRES} plus Patroni 4.1.5; the tag names both versions and the build. */
-    public static final String POSTGRES_HA = "keyboss/postgres-ha:15.13-patroni4.1.5-1";
+    public static final String POSTGRES_BASE = "postgres:15.13-bookworm";
+    /** {@link #POSTGRES_BASE} with pgBackRest 2.45 (Debian bookworm's, which the tests run), curl and openssl. */
+    public static final String POSTGRES = "keyboss/postgres-backup:15.13-pgbackrest2.45-1";
+    /**
+     * {@link #POSTGRES_BASE} plus Patroni 4.1.5 and pgBackRest 2.45 (the archive_command, the
+     * replica method and the server sidecar); the tag names the versions and the build.
+     */
+    public static final String POSTGRES_HA = "keyboss/postgres-ha:15.13-patroni4.1.5-pgbackrest2.45-1";
     /** The Patroni version of {@link #POSTGRES_HA}, as images/postgres-ha/requirements.txt pins it. */
     public static final String PATRONI_VERSION = "4.1.5";
+    /** The pgBackRest version of {@link #POSTGRES} and {@link #POSTGRES_HA}, as both Dockerfiles pin it. */
+    public static final String PGBACKREST_VERSION = "2.45";
     /** The version Debian trixie ships (8.1.1), which the HA lab runs. */
     public static final String VALKEY = "valkey/valkey:8.1.1-alpine";
     public static final String STOREFRONT_LOCAL = "keyboss-storefront:m2";

@@ -10,7 +10,9 @@ import software.constructs.Construct;
  * Each child construct becomes one file, named after its id: {@code namespace} (only where the
  * environment may create its namespace), {@code postgres}, {@code valkey}, {@code saleor-api},
  * {@code celery-worker}, {@code storefront}, {@code dashboard}, {@code config}, {@code ingress},
- * {@code seed}, {@code backup}, {@code monitoring}, {@code network-policies}. Everything is wired through the constructs: the API finds the
+ * {@code seed}, {@code backup} (logical dumps), {@code basebackup} (pgBackRest),
+ * {@code restore-drill}, {@code valkey-backup}, {@code monitoring}, {@code network-policies}.
+ * Everything is wired through the constructs: the API finds the
  * database and Valkey through them, the ConfigMap is derived from them, the ingress routes to
  * their Services.
  */
@@ -30,6 +32,9 @@ public class KeybossChart extends EnvironmentChart {
     private final MonitoringStack monitoring;
     private final BackupCronJob backup;
     private final NetworkPolicies networkPolicies;
+    private final BaseBackups baseBackups;
+    private final RestoreDrill restoreDrill;
+    private final ValkeyBackup valkeyBackup;
 
     public KeybossChart(Construct scope, String id, Environment environment) {
         super(scope, id, environment);
@@ -51,11 +56,17 @@ public class KeybossChart extends EnvironmentChart {
         this.ingress = new ShopIngress(this, "ingress", storefront, api, dashboard, null);
         api.addSeedJob(this, "seed");
         this.backup = new BackupCronJob(this, "backup", BackupCronJobProps.builder().database(postgres).build());
+        this.baseBackups = new BaseBackups(this, "basebackup", BaseBackupsProps.builder().database(postgres).build());
+        this.restoreDrill = new RestoreDrill(this, "restore-drill", RestoreDrillProps.builder().backups(baseBackups).build());
+        this.valkeyBackup = new ValkeyBackup(this, "valkey-backup", ValkeyBackupProps.builder()
+                .valkey(valkey).secretName(SECRETS.name()).build());
         this.monitoring = new MonitoringStack(this, "monitoring", new MonitoringStack.Props(api, workers, storefront,
-                postgres, valkey, backup, ingress, SECRETS));
+                postgres, valkey, backup, ingress, SECRETS,
+                AlertRules.forBackups(environment.namespace(), postgres, baseBackups, restoreDrill, valkeyBackup)));
         // Last: it reads every construct's declared connections, the routes added above included.
         this.networkPolicies = new NetworkPolicies(this, "network-policies", NetworkPolicies.Props.of(
-                List.of(postgres, valkey, api, workers, storefront, ingress, backup, monitoring)));
+                List.of(postgres, valkey, api, workers, storefront, ingress, backup, baseBackups, restoreDrill, valkeyBackup,
+                        monitoring)));
     }
 
     public NetworkPolicies networkPolicies() {
@@ -100,5 +111,17 @@ public class KeybossChart extends EnvironmentChart {
 
     public BackupCronJob backup() {
         return backup;
+    }
+
+    public BaseBackups baseBackups() {
+        return baseBackups;
+    }
+
+    public RestoreDrill restoreDrill() {
+        return restoreDrill;
+    }
+
+    public ValkeyBackup valkeyBackup() {
+        return valkeyBackup;
     }
 }

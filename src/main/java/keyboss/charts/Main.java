@@ -108,13 +108,19 @@ public final class Main {
         }
         System.err.printf("keyboss-charts: wrote %d objects in %d files in %.2f s%n", objects, files.size(),
                 (System.nanoTime() - start) / 1e9);
+        for (Synthesizer.Output output : outputs) {
+            String warning = output.environment().objectStorage().warning(output.environment().name());
+            if (warning != null) {
+                System.err.println("keyboss-charts: WARNING " + warning);
+            }
+        }
         return 0;
     }
 
     /**
      * {@code secrets ENV}: the namespace and the Secret contract of a built-in environment, one
      * fact a line ({@code namespace N}, {@code secret NAME}, {@code generate true|false},
-     * {@code key KEY GENERATOR ANY|URL_UNRESERVED}), for
+     * {@code key KEY GENERATOR ANY|URL_UNRESERVED [HOST,HOST...]}), for
      * {@code bin/create-secrets}. Names only: no value exists here.
      */
     private static int secrets(String envName) {
@@ -130,7 +136,11 @@ public final class Main {
         out.append("generate ").append(env.generateSecrets()).append('\n');
         for (SecretContract.Key key : KeybossChart.SECRETS.keys()) {
             out.append("key ").append(key.name()).append(' ').append(key.generator()).append(' ')
-                    .append(key.characters()).append('\n');
+                    .append(key.characters());
+            if (!key.hostNames().isEmpty()) {
+                out.append(' ').append(String.join(",", key.hostNames()));
+            }
+            out.append('\n');
         }
         System.out.print(out);
         return 0;

@@ -3,15 +3,18 @@ package keyboss.charts;
 import software.constructs.Construct;
 
 /**
- * Operations for one environment that must never run on every sync: the restore Job and the
- * restore-test Job. Written to {@code dist/<env>/ops/}, outside what Argo CD syncs; apply one
- * by hand with {@code kubectl apply -f dist/<env>/ops/<file>}.
+ * Operations for one environment that must never run on every sync: {@code restore} (a logical
+ * dump into the primary, in one transaction), {@code pitr} (point-in-time recovery into a new
+ * volume, never over a member) and {@code valkey-restore} (a snapshot onto each Valkey volume).
+ * Written to {@code dist/<env>/ops/}, outside what Argo CD syncs; apply one by hand with
+ * {@code kubectl apply -f dist/<env>/ops/<file>}, after setting its variables (README).
  */
 public class OpsChart extends EnvironmentChart {
 
     public OpsChart(Construct scope, String id, KeybossChart shop) {
         super(scope, id, shop.environment());
         shop.backup().addRestoreJob(this, "restore");
-        shop.backup().addRestoreTestJob(this, "restore-test");
+        shop.baseBackups().addRecoveryJob(this, "pitr", null);
+        shop.valkeyBackup().addRestoreJobs(this, "valkey-restore");
     }
 }

@@ -57,6 +57,13 @@ import software.constructs.Construct;
  * {@code <name>-config}, {@code <name>-sync}, {@code <name>-failover}) are written at run time
  * and are not in the synthesized output, so Argo CD neither owns nor reverts them.
  *
+ * <p>Backups: every member's PostgreSQL archives WAL with pgBackRest (archive_command in
+ * patroni.yml's local parameters; only a primary archives, so the archive follows the leader),
+ * standbys fetch archived WAL with restore_command, a new or wiped member is restored from the
+ * newest backup and the archive before falling back to a copy of the leader, and a
+ * {@code pgbackrest} sidecar serves the member's files to the backup jobs over TLS (see
+ * {@link PgBackRest}, {@link BaseBackups}).
+ *
  * <p>Objects (ids are public API): {@code patroni} ConfigMap (patroni.yml and its scripts),
  * {@code service} (primary), {@code replica-service}, {@code members-service} (headless, the
  * StatefulSet's), {@code config-service} (keeps Patroni's config Endpoints from being garbage
@@ -66,6 +73,8 @@ public class PostgresHA extends Component implements Connected {
 
     /** The postgres user of the Debian-based official image (uid and gid 999). */
     static final int POSTGRES_UID = 999;
+    /** Resources of each member's pgBackRest server (it compresses and encrypts during a backup). */
+    static final ContainerResources PGBACKREST_RESOURCES = ContainerResources.of("10m", "32Mi", "1", "256Mi");
     /** PostgreSQL's port. */
     public static final int PORT = 5432;
     /** Patroni's REST API port. */
@@ -292,7 +301,16 @@ public class PostgresHA extends Component implements Connected {
                 "host all " + props.superuser() + " all reject",
                 "host replication " + props.replicationUser() + " all scram-sha-256",
                 "host all all all scram-sha-256"));
-        postgresql.put("parameters", Map.of("unix_socket_directories", "/var/run/postgresql"));
+        // Local parameters, which take precedence over the cluster-wide ones and apply on every
+        // start (bootstrap.dcs is read once, when the cluster is initialised). Continuous archiving
+        // with pgBackRest: only a primary archives, so the archive follows the leader.
+        Map<String, Object> parameters = new TreeMap<>(Map.of("unix_socket_directories", PgBackRest.SOCKET_DIR));
+        parameters.putAll(PgBackRest.postgresParameters(stanza()));
+        postgresql.put("parameters", parameters);
+        // restore_command for standbys (WAL their primary no longer keeps comes from the archive),
+        // and a new or wiped member restored from the newest backup before falling back to a copy
+        // of the leader.
+        postgresql.putAll(PgBackRest.patroniPostgresql(stanza()));
 
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("scope", name);
@@ -326,12 +344,15 @@ public class PostgresHA extends Component implements Connected {
                 K8s.envFromSecret("MONITOR_PASSWORD", secret, props.monitorPasswordKey()),
                 K8s.env("BACKUP_USER", props.backupUser()),
                 K8s.envFromSecret("BACKUP_PASSWORD", secret, props.backupPasswordKey()));
+        // archive_command, restore_command and the pgbackrest replica method run pgBackRest
+        // (Patroni passes its environment on to PostgreSQL), configured by these variables.
+        List<EnvVar> pgbackrestEnv = PgBackRest.member(environment, secret, stanza(), PGDATA, props.superuser());
         Container patroni = Container.builder()
                 .name("patroni")
                 .image(image.image())
                 .imagePullPolicy(image.pullPolicy().value())
                 .command(List.of("patroni", CONFIG_DIR + "/patroni.yml"))
-                .env(env)
+                .env(K8s.envs(env, pgbackrestEnv))
                 .ports(List.of(
                         ContainerPort.builder().name("postgresql").containerPort(PORT).build(),
                         ContainerPort.builder().name("patroni").containerPort(API_PORT).build()))
@@ -342,8 +363,13 @@ public class PostgresHA extends Component implements Connected {
                 .livenessProbe(httpProbe("/liveness", 10, 6))
                 .resources(K8s.resources(props.resources()))
                 .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.mount("data", DATA_MOUNT), K8s.readOnlyMount("patroni", CONFIG_DIR)))
+                .volumeMounts(List.of(K8s.mount("data", DATA_MOUNT), K8s.mount("run", PgBackRest.SOCKET_DIR),
+                        K8s.readOnlyMount("patroni", CONFIG_DIR)))
                 .build();
+        // The member's pgBackRest server: the backup jobs copy the primary's files through it over
+        // TLS; it reaches PostgreSQL through the shared socket folder as the superuser (peer).
+        Container pgbackrest = PgBackRest.serverSidecar(environment, image, secret, stanza(), PGDATA, props.superuser(),
+                List.of(K8s.mount("data", DATA_MOUNT), K8s.mount("run", PgBackRest.SOCKET_DIR)), PGBACKREST_RESOURCES);
         return PodSpec.builder()
                 .serviceAccountName(name)
                 // Patroni holds the lease with this ServiceAccount's token.
@@ -352,8 +378,9 @@ public class PostgresHA extends Component implements Connected {
                 .affinity(Workloads.spreadMembers(name, environment.podSpread()))
                 // Patroni stops PostgreSQL and hands the lease over on SIGTERM.
                 .terminationGracePeriodSeconds(60)
-                .containers(List.of(patroni))
-                .volumes(List.of(K8s.configMapVolume("patroni", configMapName())))
+                .containers(List.of(patroni, pgbackrest))
+                .volumes(List.of(K8s.configMapVolume("patroni", configMapName()), K8s.emptyDirVolume("run"),
+                        PgBackRest.tlsVolume(secret)))
                 .build();
     }
 
@@ -389,6 +416,16 @@ public class PostgresHA extends Component implements Connected {
                 .subjects(List.of(Subject.builder().kind("ServiceAccount").name(name)
                         .namespace(environment.namespace()).build()))
                 .build());
+    }
+
+    /** pgBackRest's name for this cluster in the repository: the StatefulSet's name. */
+    public String stanza() {
+        return name;
+    }
+
+    /** The superuser pgBackRest connects as through the socket (peer authentication as the postgres user). */
+    public String superuser() {
+        return props.superuser();
     }
 
     /** StatefulSet name and Patroni scope. */
@@ -499,6 +536,7 @@ public class PostgresHA extends Component implements Connected {
         out.add(Connection.of(membersPeer(), membersPeer(), "replication and Patroni's REST API between members",
                 NetworkPort.tcp(PORT), NetworkPort.tcp(API_PORT)));
         out.addAll(environment.network().toKubeApi(membersPeer(), "Patroni's leader lease and member state (Kubernetes DCS)"));
+        out.add(BackupJobs.toObjectStore(environment, membersPeer(), "WAL archiving, and re-seeding a member from the archive"));
         return List.copyOf(out);
     }
 }

@@ -20,7 +20,12 @@ public record SecretContract(String name, List<Key> keys) {
          * An obviously local alert webhook, {@code http://host.k3d.internal:9095/alerts}: the
          * developer's machine as a k3d cluster sees it (README, "Alert delivery").
          */
-        LOCAL_ALERT_WEBHOOK
+        LOCAL_ALERT_WEBHOOK,
+        /**
+         * A self-signed TLS certificate (P-256 key, ten years) and its private key, in one PEM:
+         * authority, server and client certificate at once, valid for the key's host names.
+         */
+        TLS_SELF_SIGNED
     }
 
     /** Which characters a value may hold, checked by {@code bin/create-secrets} before it touches the cluster. */
@@ -35,12 +40,24 @@ public record SecretContract(String name, List<Key> keys) {
         URL_UNRESERVED
     }
 
-    /** One key of the Secret, what it is for, and the characters its value may hold. */
-    public record Key(String name, Generator generator, Characters characters, String description) {
+    /**
+     * One key of the Secret, what it is for, and the characters its value may hold.
+     *
+     * @param hostNames for {@link Generator#TLS_SELF_SIGNED}, the DNS names the certificate is
+     *                  valid for (wildcards like {@code *.postgres-members} allowed); empty otherwise.
+     */
+    public record Key(String name, Generator generator, Characters characters, String description, List<String> hostNames) {
+        public Key {
+            hostNames = List.copyOf(hostNames);
+        }
+
+        public Key(String name, Generator generator, Characters characters, String description) {
+            this(name, generator, characters, description, List.of());
+        }
 
         /** A key whose value may hold any characters. */
         public Key(String name, Generator generator, String description) {
-            this(name, generator, Characters.ANY, description);
+            this(name, generator, Characters.ANY, description, List.of());
         }
     }
 
@@ -50,7 +67,7 @@ public record SecretContract(String name, List<Key> keys) {
 
     /** The keys of {@code keyboss-secrets} (seed 2.7). */
     public static SecretContract keyboss() {
-        return new SecretContract("keyboss-secrets", List.of(
+        List<Key> keys = new java.util.ArrayList<>(List.of(
                 new Key("POSTGRES_PASSWORD", Generator.RANDOM_HEX, Characters.URL_UNRESERVED,
                         "password of the application database role (Saleor's DATABASE_URL holds it)"),
                 new Key("POSTGRES_SUPERUSER_PASSWORD", Generator.RANDOM_HEX, "password of the database superuser (Patroni's)"),
@@ -67,6 +84,11 @@ public record SecretContract(String name, List<Key> keys) {
                         "URL Alertmanager posts alerts to (a chat bridge or incident tool; it may carry a token)"),
                 new Key("VALKEY_PASSWORD", Generator.RANDOM_HEX, Characters.URL_UNRESERVED,
                         "password of the Valkey servers and Sentinels (Celery's broker URLs hold it)")));
+        // The backups: object store credentials, the encryption passphrase, and the TLS certificate
+        // of the members' pgBackRest servers, valid for <pod>.<members Service> (PostgresHA.podHost
+        // of the default name "postgres").
+        keys.addAll(PgBackRest.secretKeys(List.of("*.postgres-members")));
+        return new SecretContract("keyboss-secrets", List.copyOf(keys));
     }
 
     public Set<String> keyNames() {

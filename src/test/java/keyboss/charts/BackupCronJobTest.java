@@ -6,6 +6,8 @@ import static keyboss.charts.Fixtures.env;
 import static keyboss.charts.Fixtures.find;
 import static keyboss.charts.Fixtures.problemFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -13,74 +15,179 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** The backup constructs as synthesized: schedules, where backups go, what each pod may reach. */
 class BackupCronJobTest {
 
     private static List<Manifest> deti;
 
     @BeforeAll
     static void synth() {
-        deti = Fixtures.synth(Environment.deti(), c -> {
-            PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
-            BackupCronJob backup = new BackupCronJob(c, "backup", BackupCronJobProps.builder().database(db).build());
-            backup.addRestoreJob(c, "restore");
-            backup.addRestoreTestJob(c, "restore-test");
-        });
+        deti = Fixtures.builtIn("deti");
     }
 
     @Test
-    void dailyAtTwoWithoutOverlap() {
+    void logicalDumpsGoEncryptedToTheObjectStoreDailyWithoutOverlap() {
         Manifest cron = find(deti, "CronJob", "postgres-backup");
         assertEquals("0 2 * * *", cron.at("spec.schedule"));
         assertEquals("Forbid", cron.at("spec.concurrencyPolicy"));
-        assertEquals(7, cron.at("spec.successfulJobsHistoryLimit"));
         Map<String, Object> c = container(cron, "containers", "backup");
         assertEquals(List.of("/scripts/backup.sh"), c.get("command"));
-        assertEquals("7", env(c, "KEEP"));
+        assertEquals("28", env(c, "RETENTION_DAYS"));
+        assertEquals("4", env(c, "RETENTION_MIN_COUNT"));
+        assertEquals("keyboss/deti", env(c, "OBJECT_PREFIX"));
+        assertEquals("s3.deti", env(c, "PGBACKREST_REPO1_S3_ENDPOINT"));
+        assertEquals("y", env(c, "PGBACKREST_REPO1_STORAGE_VERIFY_TLS"));
         assertEquals("postgres-0.postgres-members:5432 postgres-1.postgres-members:5432", env(c, "PEERS"));
-        assertEquals("/backups", env(c, "BACKUP_DIR"));
+        assertTrue(cron.toString().contains("BACKUP_CIPHER_PASSPHRASE"), "the passphrase comes from the Secret");
+        assertContainsAll(Scripts.read("backup/backup.sh"), "--format=custom", "object_put", "object_expire logical");
+        assertContainsAll(Scripts.read("backup/restore.sh"), "--single-transaction", "--exit-on-error");
+        assertTrue(deti.stream().noneMatch(m -> m.kind().equals("PersistentVolumeClaim") && m.name().contains("backup")),
+                "no backup lives on a volume of the cluster");
         // The backup reads as the read-only role; the restores write as the database's owner.
         assertEquals("backup", env(c, "PGUSER"));
         assertEquals("saleor", env(container(find(deti, "Job", "postgres-restore"), "containers", "restore"), "PGUSER"));
-        assertContainsAll(Scripts.read("backup/backup.sh"), "pg_dump", "| gzip", "gzip -t", "tail -n +\"$((KEEP + 1))\"");
     }
 
     @Test
-    void backupsLiveOnTheirOwnClaim() {
-        Manifest claim = find(deti, "PersistentVolumeClaim", "postgres-backups");
-        assertEquals("longhorn", claim.at("spec.storageClassName"));
-        assertEquals("1Gi", claim.at("spec.resources.requests.storage"));
-        Manifest cron = find(deti, "CronJob", "postgres-backup");
-        Object volumes = cron.at("spec.jobTemplate.spec.template.spec.volumes");
-        assertTrue(volumes.toString().contains("claimName=postgres-backups"), volumes.toString());
+    @SuppressWarnings("unchecked")
+    void everyMemberArchivesWithinAMinuteAndServesItsFilesOverTls() throws Exception {
+        Manifest sts = find(deti, "StatefulSet", "postgres");
+        // Patroni starts PostgreSQL with patroni.yml's local parameters, on every member and every start.
+        Map<String, Object> postgresql = (Map<String, Object>) PostgresHATest.patroniYml(deti).get("postgresql");
+        Map<String, Object> parameters = (Map<String, Object>) postgresql.get("parameters");
+        assertEquals("on", parameters.get("archive_mode"));
+        assertEquals("60s", parameters.get("archive_timeout"));
+        assertContainsAll((String) parameters.get("archive_command"), "pgbackrest --stanza=postgres archive-push %p",
+                "stanza-create");
+        assertEquals(Map.of("restore_command", "pgbackrest --stanza=postgres archive-get %f \"%p\""), postgresql.get("recovery_conf"));
+        // A member whose data is gone is restored from the archive first, a copy of the leader second.
+        assertEquals(List.of("pgbackrest", "basebackup"), postgresql.get("create_replica_methods"));
+        assertContainsAll(((Map<String, Object>) postgresql.get("pgbackrest")).get("command").toString(),
+                "pgbackrest --stanza=postgres", "restore --type=standby");
+        Map<String, Object> pg = container(sts, "containers", "patroni");
+        assertEquals("/keyboss/deti/pgbackrest", env(pg, "PGBACKREST_REPO1_PATH"));
+        assertEquals("aes-256-cbc", env(pg, "PGBACKREST_REPO1_CIPHER_TYPE"));
+        assertEquals("postgres", env(pg, "PGBACKREST_PG1_USER"), "the superuser, by peer through the shared socket");
+        Map<String, Object> sidecar = container(sts, "containers", "pgbackrest");
+        assertEquals(List.of("pgbackrest", "server"), sidecar.get("command"));
+        assertEquals("pgbackrest=postgres", env(sidecar, "PGBACKREST_TLS_SERVER_AUTH"));
+        assertEquals(PgBackRest.TLS_FILE, env(sidecar, "PGBACKREST_TLS_SERVER_KEY_FILE"));
+        String volumes = sts.at("spec.template.spec.volumes").toString();
+        assertContainsAll(volumes, "secretName=keyboss-secrets", "defaultMode=288", "emptyDir");
     }
 
     @Test
-    void restoreAndRestoreTestJobsRunTheShippedScripts() {
-        Manifest restore = find(deti, "Job", "postgres-restore");
-        assertEquals(List.of("/scripts/restore.sh"), container(restore, "containers", "restore").get("command"));
-        assertEquals(0, restore.at("spec.backoffLimit"));
-        Manifest test = find(deti, "Job", "postgres-restore-test");
-        assertEquals(List.of("/scripts/restore-test.sh"), container(test, "containers", "restore-test").get("command"));
-        Map<?, ?> data = (Map<?, ?>) find(deti, "ConfigMap", "postgres-backup-scripts").object().get("data");
-        assertEquals(Scripts.read("backup/restore.sh"), data.get("restore.sh"));
-        assertEquals(Scripts.read("backup/restore-test.sh"), data.get("restore-test.sh"));
+    void fullBackupsWeeklyDifferentialsDailyThroughTheMembersServers() {
+        Manifest full = find(deti, "CronJob", "postgres-basebackup-full");
+        Manifest diff = find(deti, "CronJob", "postgres-basebackup-diff");
+        assertEquals("0 1 * * 0", full.at("spec.schedule"));
+        assertEquals("0 1 * * 1-6", diff.at("spec.schedule"));
+        Map<String, Object> c = container(diff, "containers", "backup");
+        assertEquals("diff", env(c, "BACKUP_TYPE"));
+        assertEquals("full", env(container(full, "containers", "backup"), "BACKUP_TYPE"));
+        assertEquals("postgres-0.postgres-members", env(c, "PGBACKREST_PG1_HOST"));
+        assertEquals("postgres-1.postgres-members", env(c, "PGBACKREST_PG2_HOST"));
+        assertEquals("tls", env(c, "PGBACKREST_PG2_HOST_TYPE"));
+        assertEquals("8432", env(c, "PGBACKREST_PG1_HOST_PORT"));
+        assertEquals(Boolean.FALSE, full.at("spec.jobTemplate.spec.template.spec.automountServiceAccountToken"));
     }
 
     @Test
-    void missingDatabaseBadScheduleAndRetentionAreReportedTogether() {
+    void theDrillRunsWeeklyInItsOwnPodAndNeverReachesTheCluster() {
+        Manifest drill = find(deti, "CronJob", "postgres-restore-drill");
+        assertEquals("0 4 * * 3", drill.at("spec.schedule"));
+        Map<String, Object> c = container(drill, "containers", "drill");
+        assertEquals(List.of("/scripts/restore-drill.sh"), c.get("command"));
+        assertFalse(c.toString().contains("PEERS") || c.toString().contains("PGBACKREST_PG1_HOST"), "the drill knows no member");
+        assertFalse(c.toString().contains("POSTGRES_PASSWORD"), "nor a database password");
+        assertTrue(drill.at("spec.jobTemplate.spec.template.spec.volumes").toString().contains("emptyDir"));
+    }
+
+    @Test
+    void valkeySnapshotsHourlyFromTheMasterTheSentinelsName() {
+        Manifest cron = find(deti, "CronJob", "valkey-backup");
+        assertEquals("15 * * * *", cron.at("spec.schedule"));
+        Map<String, Object> snapshot = container(cron, "initContainers", "snapshot");
+        assertEquals(Images.VALKEY, snapshot.get("image"));
+        assertEquals(List.of("/scripts/valkey-backup.sh", "snapshot"), snapshot.get("command"));
+        assertEquals("mymaster", env(snapshot, "MASTER_NAME"));
+        Map<String, Object> upload = container(cron, "containers", "upload");
+        assertEquals(Images.POSTGRES, upload.get("image"));
+        assertEquals("keyboss/deti", env(upload, "OBJECT_PREFIX"));
+    }
+
+    @Test
+    void opsHoldRecoveryRestoreAndValkeyRestoreOnly() {
+        Manifest pitr = find(deti, "Job", "postgres-pitr");
+        Map<String, Object> c = container(pitr, "containers", "pitr");
+        assertEquals("", env(c, "TARGET_TIME"));
+        assertEquals("/restore/pgdata", env(c, "PGDATA"));
+        assertTrue(pitr.at("spec.template.spec.volumes").toString().contains("claimName=postgres-pitr"));
+        find(deti, "PersistentVolumeClaim", "postgres-pitr");
+        for (int i = 0; i < 2; i++) {
+            Manifest job = find(deti, "Job", "redis-restore-" + i);
+            assertTrue(job.at("spec.template.spec.volumes").toString().contains("claimName=data-redis-" + i));
+            assertTrue(job.file().startsWith("ops"), job.file());
+        }
+        assertEquals(0, find(deti, "Job", "postgres-restore").at("spec.backoffLimit"));
+    }
+
+    @Test
+    void theSecretContractCarriesTheStoreCredentialsPassphraseAndCertificate() {
+        SecretContract contract = KeybossChart.SECRETS;
+        assertTrue(contract.keyNames().containsAll(List.of(PgBackRest.ACCESS_KEY, PgBackRest.SECRET_KEY,
+                PgBackRest.CIPHER_KEY, PgBackRest.TLS_KEY)));
+        SecretContract.Key tls = contract.keys().stream().filter(k -> k.name().equals(PgBackRest.TLS_KEY)).findFirst().orElseThrow();
+        assertEquals(SecretContract.Generator.TLS_SELF_SIGNED, tls.generator());
+        assertEquals(List.of("*.postgres-members"), tls.hostNames(), "valid for every member's name, postgres-N.postgres-members");
+    }
+
+    @Test
+    void missingInputsBadSchedulesAndRetentionAreReportedTogether() {
         List<Problem> problems = Fixtures.problems(Environment.local(), c -> new BackupCronJob(c, "backup",
-                BackupCronJobProps.builder().schedule("every day").keep(0).build()));
-        assertContainsAll(problemFor(problems, "database").toString(), "[test/backup] database = (missing)",
-                "PostgresHA");
+                BackupCronJobProps.builder().schedule("every day").retention(new BackupRetention(0, 0)).build()));
+        assertContainsAll(problemFor(problems, "database").toString(), "[test/backup] database = (missing)", "PostgresHA");
         assertContainsAll(problemFor(problems, "schedule").toString(), "'every day'", "five fields", "0 2 * * *");
-        assertContainsAll(problemFor(problems, "keep").toString(), "keep = 0", "from 1 to 365");
+        assertContainsAll(problemFor(problems, "retention.days").toString(), "retention.days = 0", "from 1 to 3650");
+        assertContainsAll(problemFor(problems, "retention.minCount").toString(), "from 1 to 1000");
+        problems = Fixtures.problems(Environment.local(), c -> {
+            new BaseBackups(c, "base", BaseBackupsProps.builder().diffSchedule("daily").build());
+            new RestoreDrill(c, "drill", RestoreDrillProps.builder().build());
+            new ValkeyBackup(c, "vk", ValkeyBackupProps.builder().build());
+        });
+        assertContainsAll(problemFor(problems, "diffSchedule").toString(), "'daily'", "0 1 * * 1-6");
+        assertContainsAll(problemFor(problems, "backups").toString(), "BaseBackups");
+        assertContainsAll(problemFor(problems, "valkey").toString(), "ValkeySentinel");
+        assertContainsAll(problemFor(problems, "secretName").toString(), "KeybossChart.SECRETS.name()");
     }
 
     @Test
-    void cronJobNameLeavesRoomForTheJobSuffix() {
-        List<Problem> problems = Fixtures.problems(Environment.local(), c -> new BackupCronJob(c, "backup",
-                BackupCronJobProps.builder().database(new PostgresHA(c, "db", PostgresHAProps.builder().build()))
-                        .name("b".repeat(53)).build()));
-        assertContainsAll(problemFor(problems, "name").toString(), "at most 52", "11-character suffix");
+    void detisStoreIsAMarkedPlaceholderAndLocalsIsNot() {
+        assertTrue(Environment.deti().objectStorage().placeholder());
+        assertContainsAll(Environment.deti().objectStorage().warning("deti"), "deti: objectStorage endpoint 's3.deti:443'",
+                "bucket 'keyboss-backups'", "PLACEHOLDERS", "Environment.deti()");
+        assertFalse(Environment.local().objectStorage().placeholder());
+        assertEquals(null, Environment.local().objectStorage().warning("local"));
+    }
+
+    @Test
+    void anEnvironmentWithoutAValidObjectStoreIsRefusedNamingEachValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Environment.local().toBuilder()
+                .objectStorage(null).build());
+        assertContainsAll(e.getMessage(), "objectStorage is required", "ObjectStorage(");
+        e = assertThrows(IllegalArgumentException.class, () -> Environment.local().toBuilder()
+                .objectStorage(new ObjectStorage("https://s3", 0, "UP", "/lead", "eu west", null, true)).build());
+        assertContainsAll(e.getMessage(), "objectStorage.endpoint", "objectStorage.port = 0", "objectStorage.bucket = 'UP'",
+                "objectStorage.prefix = '/lead'", "objectStorage.region = 'eu west'", "objectStorage.uriStyle is required");
+    }
+
+    @Test
+    void alertsKnowTheLongestGapEachScheduleAllows() {
+        assertEquals(86400, BackupJobs.maxIntervalSeconds("0 2 * * *"));
+        assertEquals(3600, BackupJobs.maxIntervalSeconds("15 * * * *"));
+        assertEquals(6 * 3600, BackupJobs.maxIntervalSeconds("0 */6 * * *"));
+        assertEquals(7 * 86400, BackupJobs.maxIntervalSeconds("0 4 * * 3"));
+        // Full on Sunday and differentials Monday to Saturday at the same time: one base backup a day.
+        assertEquals(86400, Fixtures.builtInChart("deti").baseBackups().maxIntervalSeconds());
     }
 }

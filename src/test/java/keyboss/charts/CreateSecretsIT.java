@@ -161,6 +161,17 @@ class CreateSecretsIT {
         for (String v : values.values()) {
             assertFalse(r.output().contains(v.substring(0, 20)), "no value is printed");
         }
+        // pgBackRest's TLS: one PEM with a certificate for the members' names and its key.
+        String tls = values.get(PgBackRest.TLS_KEY);
+        assertTrue(tls.startsWith("-----BEGIN CERTIFICATE-----") && tls.contains("PRIVATE KEY-----"), "certificate and key");
+        Path pem = tmp.resolve("tls.pem");
+        Files.writeString(pem, tls);
+        Exec.Result cert = Exec.run(List.of("openssl", "x509", "-in", pem.toString(), "-noout", "-text"), Map.of(), 30);
+        assertTrue(cert.stdout().contains("DNS:*.postgres-members") && cert.stdout().contains("CN = pgbackrest")
+                && cert.stdout().contains("TLS Web Client Authentication"), cert.output());
+        Exec.Result verify = Exec.run(List.of("openssl", "verify", "-CAfile", pem.toString(), pem.toString()), Map.of(), 30);
+        assertEquals(0, verify.exitCode(), "it is its own authority: " + verify.output());
+        Files.delete(pem);
     }
 
     @Test

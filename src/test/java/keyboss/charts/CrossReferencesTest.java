@@ -90,7 +90,7 @@ class CrossReferencesTest {
     void volumesClaimsAndAccountsMustExist() {
         assertContainsAll(only(breaking("CronJob", "postgres-backup", o -> Manifest.map(Manifest.list(
                         at(o, "spec.jobTemplate.spec.template.spec").get("volumes")).get(0)).put("persistentVolumeClaim", Map.of("claimName", "gone")))),
-                "volumes.backups = gone", "an existing PersistentVolumeClaim");
+                "volumes.work = gone", "an existing PersistentVolumeClaim");
         assertContainsAll(only(breaking("StatefulSet", "postgres", o -> at(o, "spec.template.spec").put("serviceAccountName", "ghost"))),
                 "serviceAccountName = ghost");
     }

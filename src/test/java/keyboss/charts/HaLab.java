@@ -36,7 +36,10 @@ final class HaLab implements AutoCloseable {
 
     HaLab(String name) {
         try {
-            root = Files.createTempDirectory("keyboss-ha-" + name);
+            // Named explicitly: java.nio caches the temporary folder at first use, which under failsafe
+            // can come before the pom's java.io.tmpdir (target/tmp) is set.
+            Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+            root = Files.createTempDirectory(tmp, "keyboss-ha-" + name);
             giveToPostgres(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

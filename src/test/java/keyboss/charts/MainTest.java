@@ -2,6 +2,7 @@ package keyboss.charts;
 
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,7 @@ class MainTest {
         String log = stderrOf(() -> code[0] = Main.run(new String[] {"synth", "--outdir", out.toString(), "--env", "local"}));
         assertEquals(0, code[0], log);
         assertContainsAll(log, "synthesizing local into", "local", "objects in", "wrote");
+        assertFalse(log.contains("PLACEHOLDERS"), "local's object store is confirmed: " + log);
         assertTrue(Files.isRegularFile(out.resolve("local/postgres.k8s.yaml")));
         assertTrue(Files.isRegularFile(out.resolve("local/ops/restore.k8s.yaml")));
         assertTrue(Files.notExists(out.resolve("deti")));
@@ -43,7 +45,9 @@ class MainTest {
 
     @Test
     void aFolderOfAnEnvironmentThatNoLongerExistsIsRemoved(@TempDir Path out) throws IOException {
-        assertEquals(0, Main.run(new String[] {"synth", "--outdir", out.toString(), "--env", "deti"}));
+        // deti's object store is a placeholder: every synth says so, naming the values and where to set them.
+        String detiLog = stderrOf(() -> assertEquals(0, Main.run(new String[] {"synth", "--outdir", out.toString(), "--env", "deti"})));
+        assertContainsAll(detiLog, "WARNING deti: objectStorage endpoint 's3.deti:443'", "PLACEHOLDERS", "Environment.deti()");
         // As an earlier synth would have left it when "staging" was still an environment.
         Files.createDirectories(out.resolve("staging/ops"));
         Files.writeString(out.resolve("staging/ops/restore.k8s.yaml"), "kind: Job\n");

@@ -24,7 +24,7 @@ class MonitoringTest {
 
     private static final String NS = "tenant-keyboss";
     /** The seed's 11, four burn-rate alerts, backup age, the probe alert and six HA and backup failure modes. */
-    private static final int RULES = 26;
+    private static final int RULES = 32;
 
     private static String data(String env, String configMap, String key) {
         return (String) Manifest.map(find(Fixtures.builtIn(env), "ConfigMap", configMap).object().get("data")).get(key);
@@ -197,6 +197,68 @@ class MonitoringTest {
                 m("kube_cronjob_status_last_schedule_time" + cronJob, "7200x200", "kube_cronjob_status_last_successful_time" + cronJob, "0x200"),
                 m("kube_cronjob_status_last_schedule_time" + cronJob, "7200x200", "kube_cronjob_status_last_successful_time" + cronJob, "7300x200"),
                 "30m", "1h30m", m("severity", "warning", "service", "postgres-backup", "namespace", NS, "cronjob", "postgres-backup")));
+        c.addAll(backupCases(pg0));
+        return c;
+    }
+
+    /**
+     * Alerts whose threshold is days, tested with hourly series and evaluations (at 15 s a week
+     * takes promtool minutes): the condition holds from 174 h, pending at the next evaluation,
+     * firing at the one after (for: 10m).
+     */
+    private static List<Case> hourlyCases() {
+        String drill = "{namespace=\"" + NS + "\",cronjob=\"postgres-restore-drill\"}";
+        // Weekly: 7 days and 6 h of grace.
+        return List.of(new Case("BackupRestoreDrillTooOld", m("kube_cronjob_status_last_successful_time" + drill, "0x200"),
+                m("kube_cronjob_status_last_successful_time" + drill, "0+3600x200"), "175h", "176h",
+                m("severity", "warning", "service", "postgres-restore-drill", "namespace", NS, "cronjob", "postgres-restore-drill")));
+    }
+
+    /** The alerts of the backups in the object store (AlertRules.forBackups). */
+    private static List<Case> backupCases(String pg0) {
+        List<Case> c = new ArrayList<>();
+        String labels0 = pg0.substring(1, pg0.length() - 1);
+        String age = "pg_stat_archiver_last_archive_age{" + labels0 + ",server=\"postgres-0.postgres-members:5432\"}";
+        String walPosition = "pg_stat_replication_pg_current_wal_lsn_bytes{" + labels0 + ",state=\"streaming\","
+                + "application_name=\"postgres-1\",server=\"postgres-0.postgres-members:5432\"}";
+        // The primary writes WAL; its newest archived segment ages (firing) or stays fresh (healthy).
+        c.add(new Case("PostgresWALArchiveStale",
+                m(age, "1000+60x40", "pg_replication_is_replica" + pg0, "0x40", walPosition, "0+100000x40"),
+                m(age, "30x40", "pg_replication_is_replica" + pg0, "0x40", walPosition, "0+100000x40"), "4m", "8m",
+                m("severity", "critical", "service", "postgres", "namespace", NS, "instance", "postgres-exporter-0:9187")));
+        // An idle primary (no WAL written) archives nothing and is not stale.
+        c.add(new Case("PostgresWALArchiveStale",
+                m(age, "1000+60x40", "pg_replication_is_replica" + pg0, "0x40", walPosition, "0+100000x40"),
+                m(age, "1000+60x40", "pg_replication_is_replica" + pg0, "0x40", walPosition, "5000x40"), "4m", "8m",
+                m("severity", "critical", "service", "postgres", "namespace", NS, "instance", "postgres-exporter-0:9187")));
+        String diff = "kube_cronjob_status_last_successful_time{namespace=\"" + NS + "\",cronjob=\"postgres-basebackup-diff\"}";
+        String full = "kube_cronjob_status_last_successful_time{namespace=\"" + NS + "\",cronjob=\"postgres-basebackup-full\"}";
+        // The daily differential promises one backup a day: 26 h (with grace) after the last, it fires.
+        c.add(new Case("BaseBackupTooOld", m(diff, "0x1700", full, "0x1700"), m(diff, "0+60x1700", full, "0x1700"), "26h5m", "26h20m",
+                m("severity", "warning", "service", "postgres-basebackup-full", "namespace", NS)));
+        String fullCron = "{namespace=\"" + NS + "\",cronjob=\"postgres-basebackup-full\"}";
+        // Scheduled at 7200 s and not succeeded since, for longer than the Job's 4 h deadline.
+        c.add(new Case("BaseBackupFailed",
+                m("kube_cronjob_status_last_schedule_time" + fullCron, "7200x400", "kube_cronjob_status_last_successful_time" + fullCron, "0x400"),
+                m("kube_cronjob_status_last_schedule_time" + fullCron, "7200x400", "kube_cronjob_status_last_successful_time" + fullCron, "7300x400"),
+                "4h", "4h20m", m("severity", "warning", "service", "postgres-basebackup-full", "namespace", NS,
+                        "cronjob", "postgres-basebackup-full")));
+        String drill = "{namespace=\"" + NS + "\",cronjob=\"postgres-restore-drill\"}";
+        // A drill that never passed has no last-successful series at all.
+        c.add(new Case("BackupRestoreDrillFailed",
+                m("kube_cronjob_status_last_schedule_time" + drill, "7200x200"),
+                m("kube_cronjob_status_last_schedule_time" + drill, "7200x200", "kube_cronjob_status_last_successful_time" + drill, "7300x200"),
+                "2h", "2h20m", m("severity", "warning", "service", "postgres-restore-drill", "namespace", NS,
+                        "cronjob", "postgres-restore-drill")));
+        c.add(new Case("BackupRestoreDrillFailed",
+                m("kube_cronjob_status_last_schedule_time" + drill, "7200x200", "kube_cronjob_status_last_successful_time" + drill, "3600x200"),
+                m("kube_cronjob_status_last_schedule_time" + drill, "7200x200", "kube_cronjob_status_last_successful_time" + drill, "7300x200"),
+                "2h", "2h20m", m("severity", "warning", "service", "postgres-restore-drill", "namespace", NS,
+                        "cronjob", "postgres-restore-drill")));
+        String valkey = "kube_cronjob_status_last_successful_time{namespace=\"" + NS + "\",cronjob=\"valkey-backup\"}";
+        // Hourly: 1 h and 2 h of grace.
+        c.add(new Case("ValkeySnapshotTooOld", m(valkey, "0x300"), m(valkey, "0+60x300"), "3h5m", "3h20m",
+                m("severity", "warning", "service", "valkey-backup", "namespace", NS, "cronjob", "valkey-backup")));
         return c;
     }
 
@@ -217,22 +279,29 @@ class MonitoringTest {
                 "the rules tested are the rules shipped");
         Path rules = tmp.resolve("keyboss.rules.yml");
         Files.writeString(rules, Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules", bare)))));
-        List<Object> tests = new ArrayList<>();
         List<Case> cases = cases();
+        promtoolTest(tmp.resolve("test.yml"), rules, cases, "1m", "15s");
+        promtoolTest(tmp.resolve("test-hourly.yml"), rules, hourlyCases(), "1h", "1h");
+        List<Case> all = new ArrayList<>(cases);
+        all.addAll(hourlyCases());
+        assertEquals(RULES, all.stream().map(Case::alert).distinct().count(), "every rule has its unit test");
+    }
+
+    private static void promtoolTest(Path test, Path rules, List<Case> cases, String seriesInterval, String evaluationInterval)
+            throws IOException {
+        List<Object> tests = new ArrayList<>();
         for (Case c : cases) {
-            tests.add(Map.of("interval", "1m", "input_series", series(c.firing()), "alert_rule_test", List.of(
+            tests.add(Map.of("interval", seriesInterval, "input_series", series(c.firing()), "alert_rule_test", List.of(
                     Map.of("eval_time", c.before(), "alertname", c.alert(), "exp_alerts", List.of()),
                     Map.of("eval_time", c.after(), "alertname", c.alert(), "exp_alerts", List.of(Map.of("exp_labels", c.labels()))))));
-            tests.add(Map.of("interval", "1m", "input_series", series(c.healthy()), "alert_rule_test", List.of(
+            tests.add(Map.of("interval", seriesInterval, "input_series", series(c.healthy()), "alert_rule_test", List.of(
                     Map.of("eval_time", c.after(), "alertname", c.alert(), "exp_alerts", List.of()))));
         }
-        Path test = tmp.resolve("test.yml");
         Files.writeString(test, Synthesizer.toYaml(Map.of("rule_files", List.of(rules.toString()),
-                "evaluation_interval", "15s", "tests", tests)));
+                "evaluation_interval", evaluationInterval, "tests", tests)));
         Exec.Result r = Exec.run(List.of(promtool(), "test", "rules", test.toString()), Map.of(), 300);
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("SUCCESS"), r.output());
-        assertEquals(RULES, cases.stream().map(Case::alert).distinct().count(), "every rule has its unit test");
     }
 
     private static List<Object> series(Map<String, String> s) {

@@ -90,7 +90,8 @@ class NetworkPolicyMatrixIT {
                 Map.of("http", 8000), List.of("8000/TCP"), null));
         peers.put(KUBE_API, new Peer(KUBE_API, null, Map.of(), Map.of(), List.of("443/TCP"), "10.43.0.1"));
         peers.put(NODE_API, new Peer(NODE_API, null, Map.of(), Map.of(), List.of("6443/TCP"), "192.168.10.5"));
-        peers.put(INTERNET, new Peer(INTERNET, null, Map.of(), Map.of(), List.of("443/TCP", "80/TCP", "22/TCP"), "203.0.113.7"));
+        peers.put(INTERNET, new Peer(INTERNET, null, Map.of(), Map.of(), List.of("443/TCP", "80/TCP", "9000/TCP", "22/TCP"),
+                "203.0.113.7"));
 
         Set<String> local = new TreeSet<>();
         peers.values().stream().filter(p -> namespace.equals(p.namespace())).forEach(p -> local.add(p.id()));
@@ -181,9 +182,19 @@ class NetworkPolicyMatrixIT {
                 "keyboss-exporter -> saleor-api 8000/TCP", "keyboss-exporter -> " + TRAEFIK + " 8000/TCP",
                 // The webhook's URL is a Secret value: any address on 443 and 80, the Service range's too.
                 "alertmanager -> " + INTERNET + " 443/TCP", "alertmanager -> " + INTERNET + " 80/TCP",
-                "alertmanager -> " + KUBE_API + " 443/TCP",
-                "postgres-backup -> postgres 5432/TCP", "postgres-restore -> postgres 5432/TCP",
-                "postgres-restore-test -> postgres 5432/TCP"));
+                "alertmanager -> " + KUBE_API + " 443/TCP"));
+        // The object store is a host name outside the cluster: any address on its port (deti 443, local 9000).
+        String store = env.equals("local") ? "9000/TCP" : "443/TCP";
+        e.add("postgres -> " + INTERNET + " " + store);
+        // Every backup, restore and drill pod (component: backup) shares one policy.
+        for (String backup : List.of("postgres-backup", "postgres-restore", "postgres-basebackup-full", "postgres-basebackup-diff",
+                "postgres-restore-drill", "postgres-pitr", "valkey-backup", "redis-restore-0", "redis-restore-1", "redis-restore-2")) {
+            e.addAll(List.of(backup + " -> postgres 5432/TCP", backup + " -> postgres 8432/TCP", backup + " -> redis 6379/TCP",
+                    backup + " -> redis-sentinel 26379/TCP", backup + " -> " + INTERNET + " " + store));
+            if (store.equals("443/TCP")) {
+                e.add(backup + " -> " + KUBE_API + " 443/TCP");
+            }
+        }
         if (env.equals("local")) {
             e.add("prometheus -> " + TRAEFIK + " 9100/TCP");
         } else {

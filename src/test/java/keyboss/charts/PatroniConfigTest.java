@@ -20,6 +20,7 @@ class PatroniConfigTest {
     private static Exec.Result validate(Path file, Map<String, String> overrides) throws Exception {
         Manifest sts = Fixtures.find(PgCluster.distObjects(), "StatefulSet", "postgres");
         Map<String, String> values = new HashMap<>(PgCluster.PASSWORDS);
+        values.putAll(PgCluster.NO_REPOSITORY);
         values.putAll(Map.of("PATRONI_NAME", "postgres-0", "PATRONI_KUBERNETES_NAMESPACE", "keyboss",
                 "PATRONI_KUBERNETES_POD_IP", "10.42.0.7",
                 "PATRONI_POSTGRESQL_CONNECT_ADDRESS", "10.42.0.7:5432", "PATRONI_RESTAPI_CONNECT_ADDRESS", "10.42.0.7:8008",

@@ -43,8 +43,25 @@ final class PgCluster implements AutoCloseable {
             "MONITOR_PASSWORD", "monitor-pw",
             "BACKUP_PASSWORD", "backup-pw");
 
+    /**
+     * Where the members' pgBackRest goes when a lab gives no object store: a closed loopback
+     * port, with a 1 s I/O timeout so archive_command and the pgbackrest replica method fail
+     * within seconds (WAL stays on the member; a new member falls back to a copy of the leader).
+     * With pgBackRest's default 60 s a restore against a dead store ran over 200 s. Labs that
+     * test the backups pass a real store ({@link BackupLab#store}).
+     */
+    static final Map<String, String> NO_REPOSITORY = Map.of(
+            "PGBACKREST_REPO1_S3_ENDPOINT", "localhost",
+            "PGBACKREST_REPO1_STORAGE_PORT", "1",
+            "PGBACKREST_IO_TIMEOUT", "1",
+            "PGBACKREST_REPO1_S3_KEY", "no-store",
+            "PGBACKREST_REPO1_S3_KEY_SECRET", "no-store",
+            "PGBACKREST_REPO1_CIPHER_PASS", "no-store");
+
     final HaLab lab;
     final KubeLab api;
+    /** The pgBackRest repository values every member gets (see {@link #NO_REPOSITORY}). */
+    final Map<String, String> repository;
     final String namespace;
     final Node[] nodes;
     final int pgPort;
@@ -65,6 +82,11 @@ final class PgCluster implements AutoCloseable {
     }
 
     PgCluster(String name, KubeLab api, int members) {
+        this(name, api, members, NO_REPOSITORY);
+    }
+
+    PgCluster(String name, KubeLab api, int members, Map<String, String> repository) {
+        this.repository = Map.copyOf(repository);
         if (!HaLab.runningAsRoot()) {
             throw new AssertionError("the Postgres HA lab runs each member in a mount namespace of its own, which needs root");
         }
@@ -340,6 +362,9 @@ final class PgCluster implements AutoCloseable {
         void start() {
             event("start " + name);
             Map<String, String> values = new HashMap<>(PASSWORDS);
+            values.putAll(repository);
+            // pgBackRest finds PostgreSQL's socket by the lab's port.
+            values.put("PGBACKREST_PG1_PORT", Integer.toString(pgPort));
             values.put("PATRONI_NAME", name);
             values.put("PATRONI_KUBERNETES_NAMESPACE", namespace);
             values.put("PATRONI_KUBERNETES_POD_IP", podIp);
@@ -376,6 +401,28 @@ final class PgCluster implements AutoCloseable {
             patroni = lab.start(false, List.of("unshare", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private",
                     "sh", "-c", sh, "member",
                     home.toString(), serviceAccount.toString(), config.toString()), env, log);
+        }
+
+        /**
+         * Runs {@code command} as the postgres user inside this member's mount namespace (its
+         * socket folder and volume where the pod has them), with the patroni container's
+         * environment and {@code extra}: what a process of the pod (the pgBackRest sidecar) sees.
+         */
+        Exec.Result inPod(List<String> command, Map<String, String> extra, int seconds) {
+            long pid = patroni.children().findFirst().orElseThrow(() -> new AssertionError(name + " is not running")).pid();
+            Map<String, String> values = new HashMap<>(PASSWORDS);
+            values.putAll(repository);
+            values.put("PGBACKREST_PG1_PORT", Integer.toString(pgPort));
+            values.put("PATRONI_NAME", name);
+            values.put("PATRONI_KUBERNETES_NAMESPACE", namespace);
+            values.put("PATRONI_KUBERNETES_POD_IP", podIp);
+            values.put("PATRONI_POSTGRESQL_CONNECT_ADDRESS", pgPath.host() + ":" + pgPath.port());
+            values.put("PATRONI_RESTAPI_CONNECT_ADDRESS", restPath.host() + ":" + restPath.port());
+            values.putAll(extra);
+            List<String> all = new ArrayList<>(List.of("nsenter", "--target", Long.toString(pid), "--mount", "--",
+                    "setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
+            all.addAll(command);
+            return lab.run(false, all, HaLab.envOf(container, values), seconds);
         }
 
         /** SIGKILL to Patroni and PostgreSQL at once: a node or container that dies. */

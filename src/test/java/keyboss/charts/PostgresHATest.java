@@ -62,7 +62,11 @@ class PostgresHATest {
             assertTrue(line.isBlank() || line.startsWith("#") || line.contains("=="), "unpinned: " + line);
         }
         String dockerfile = java.nio.file.Files.readString(java.nio.file.Path.of("images/postgres-ha/Dockerfile"));
-        assertContainsAll(dockerfile, "FROM " + Images.POSTGRES + "\n", "requirements.txt", Images.POSTGRES_HA);
+        assertContainsAll(dockerfile, "FROM " + Images.POSTGRES_BASE + "\n", "requirements.txt", Images.POSTGRES_HA,
+                "pgbackrest=" + Images.PGBACKREST_VERSION + "-1");
+        assertTrue(Images.POSTGRES_HA.contains("pgbackrest" + Images.PGBACKREST_VERSION), Images.POSTGRES_HA);
+        assertContainsAll(java.nio.file.Files.readString(java.nio.file.Path.of("images/postgres-backup/Dockerfile")),
+                "FROM " + Images.POSTGRES_BASE + "\n", "pgbackrest=" + Images.PGBACKREST_VERSION + "-1", Images.POSTGRES);
     }
 
     @Test

@@ -65,14 +65,32 @@ class ScriptsTest {
                 Arguments.of("valkey/ping.sh", List.of("AUTH_FILE")),
                 Arguments.of("valkey/fence.sh", List.of("SELF", "SENTINELS", "MASTER_NAME", "AUTH_FILE",
                         "MIN_REPLICAS_TO_WRITE", "FENCE_AFTER_MS")),
-                Arguments.of("backup/backup.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
-                Arguments.of("backup/restore.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
-                Arguments.of("backup/restore-test.sh", List.of("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "BACKUP_DIR")),
+                Arguments.of("backup/backup.sh", withStore("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "WORK_DIR",
+                        "RETENTION_DAYS", "RETENTION_MIN_COUNT")),
+                Arguments.of("backup/restore.sh", withStore("PEERS", "PGUSER", "PGPASSWORD", "PGDATABASE", "WORK_DIR")),
+                Arguments.of("backup/base-backup.sh", withStore("BACKUP_TYPE", "PGBACKREST_STANZA", "PEERS", "PGUSER",
+                        "PGPASSWORD", "PGDATABASE", "WORK_DIR", "RETENTION_DAYS", "RETENTION_MIN_COUNT")),
+                Arguments.of("backup/restore-drill.sh", withStore("PGBACKREST_STANZA", "DRILL_DIR", "LOCAL_USER")),
+                Arguments.of("backup/pitr.sh", withStore("PGBACKREST_STANZA", "PGDATA", "LOCAL_USER", "RUN_DIR")),
+                Arguments.of("backup/valkey-backup.sh", List.of("WORK_DIR")),
+                Arguments.of("backup/valkey-restore.sh", withStore("DATA_DIR")),
                 Arguments.of("saleor/wait-for-migrations.sh", List.of("DATABASE_URL")),
                 Arguments.of("saleor/migrate.sh", List.of("DATABASE_URL")),
                 Arguments.of("saleor/seed.sh", List.of("DATABASE_URL", "ADMIN_EMAIL", "ADMIN_PASSWORD")),
                 Arguments.of("dashboard/prepare.sh", List.of("SOURCE", "TARGET", "API_URL")));
     }
+
+    /** {@code first}, then what objects.sh's objects_init requires of every backup script. */
+    private static List<String> withStore(String... first) {
+        List<String> all = new java.util.ArrayList<>(List.of(first));
+        all.addAll(List.of("PGBACKREST_REPO1_S3_ENDPOINT", "PGBACKREST_REPO1_S3_BUCKET", "PGBACKREST_REPO1_S3_REGION",
+                "PGBACKREST_REPO1_S3_KEY", "PGBACKREST_REPO1_S3_KEY_SECRET", "PGBACKREST_REPO1_CIPHER_PASS", "OBJECT_PREFIX"));
+        return List.copyOf(all);
+    }
+
+    /** Helpers the scripts source (they require nothing themselves). */
+    private static final List<String> HELPERS = List.of(Scripts.COMMON, "backup/manifest.sh", "backup/objects.sh",
+            "backup/postgres-local.sh");
 
     private static String busybox() {
         return Exec.require("busybox", "apt-get install -y busybox");
@@ -80,7 +98,7 @@ class ScriptsTest {
 
     @Test
     void everyScriptIsListedAndParsesUnderBusyboxSh() throws IOException {
-        List<String> listed = Stream.concat(Stream.of(Scripts.COMMON), requiredVariables().map(a -> (String) a.get()[0]))
+        List<String> listed = Stream.concat(HELPERS.stream(), requiredVariables().map(a -> (String) a.get()[0]))
                 .sorted().toList();
         try (Stream<Path> files = Files.walk(SCRIPTS)) {
             List<String> present = files.filter(f -> f.toString().endsWith(".sh"))

@@ -1,45 +1,34 @@
 #!/bin/sh
-# Daily backup of the PostgresHA database: pg_dump | gzip from the current primary (a standby
-# if no primary answers) into BACKUP_DIR, checked with gzip -t, then only the newest KEEP
-# backups are kept. A dump is written under a temporary name and renamed when complete, so a
-# failed run never leaves a file that looks like a backup.
+# Daily logical backup of the PostgresHA database, kept beside the physical backups: portable
+# to any PostgreSQL version and restorable table by table. pg_dump in custom format from the
+# primary (a standby if no primary answers) into WORK_DIR, its table of contents read back,
+# then stored encrypted as OBJECT_PREFIX/logical/<db>_YYYYmmdd_HHMMSS.dump. Dumps older than
+# RETENTION_DAYS are deleted, keeping at least the newest RETENTION_MIN_COUNT.
 set -eu
 TAG=backup
-. "$(dirname "$0")/common.sh"
-need PEERS PGUSER PGPASSWORD PGDATABASE BACKUP_DIR
-KEEP=${KEEP:-7}
-PREFIX=${PREFIX:-$PGDATABASE}
+here=$(dirname "$0")
+. "$here/common.sh"
+. "$here/objects.sh"
+. "$here/manifest.sh"
+need PEERS PGUSER PGPASSWORD PGDATABASE WORK_DIR RETENTION_DAYS RETENTION_MIN_COUNT
+objects_init
 export PGCONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
-case "$KEEP" in ''|*[!0-9]*|0) die "KEEP must be a positive whole number, got '$KEEP'" ;; esac
-[ -d "$BACKUP_DIR" ] || die "BACKUP_DIR $BACKUP_DIR is not a directory"
+[ -d "$WORK_DIR" ] || die "WORK_DIR $WORK_DIR is not a folder"
 
 # shellcheck disable=SC2086
-source=$(pg_primary $PEERS)
-if [ -z "$source" ]; then
-  for p in $PEERS; do
-    if [ "$(pg_role "$p")" = standby ]; then source=$p; break; fi
-  done
-fi
+source=$(first_member primary $PEERS)
+# shellcheck disable=SC2086
+[ -n "$source" ] || source=$(first_member standby $PEERS)
 [ -n "$source" ] || die "no database among $PEERS answers"
 
-name="${PREFIX}_$(date -u +%Y%m%d_%H%M%S).sql.gz"
-partial="$BACKUP_DIR/.$name.partial"
-failed="$partial.failed"
-rm -f "$partial" "$failed"
+name="${PGDATABASE}_$(date -u +%Y%m%d_%H%M%S).dump"
+file="$WORK_DIR/$name"
 log "dumping $PGDATABASE from $source to $name"
-# POSIX sh has no pipefail: a marker file records a pg_dump failure inside the pipe.
-{ pg_dump -h "${source%:*}" -p "${source##*:}" --clean --if-exists --no-owner "$PGDATABASE" || touch "$failed"; } \
-  | gzip > "$partial"
-if [ -e "$failed" ]; then
-  rm -f "$partial" "$failed"
-  die "pg_dump failed; no backup written"
-fi
-gzip -t "$partial" || { rm -f "$partial"; die "the compressed dump does not verify"; }
-mv "$partial" "$BACKUP_DIR/$name"
-log "wrote $name ($(wc -c < "$BACKUP_DIR/$name") bytes)"
-
-backups "$BACKUP_DIR" "$PREFIX" | tail -n +"$((KEEP + 1))" |
-  while read -r old; do
-    rm -f "$BACKUP_DIR/$old"
-    log "removed $old (keeping the newest $KEEP)"
-  done
+pg_dump -h "${source%:*}" -p "${source##*:}" --format=custom --no-owner --file="$file" "$PGDATABASE" \
+  || { rm -f "$file"; die "pg_dump failed; no backup written"; }
+tables=$(pg_restore --list "$file" | grep -c ' TABLE DATA ' || true)
+[ "$tables" -gt 0 ] || { rm -f "$file"; die "the dump lists no table data; not stored"; }
+object_put "$file" "logical/$name"
+log "stored logical/$name ($(wc -c < "$file") bytes before encryption, $tables tables)"
+rm -f "$file"
+object_expire logical "^${PGDATABASE}_[0-9]{8}_[0-9]{6}\.dump\$"

@@ -3,7 +3,9 @@
 # after initdb, with a superuser connection URL as $1. Creates the separate roles:
 #  - POSTGRES_USER owns POSTGRES_DB (the application; not a superuser, cannot create roles);
 #  - MONITOR_USER is a member of pg_monitor (the metrics exporters);
-#  - BACKUP_USER is a member of pg_read_all_data (the backup job: reads, never writes).
+#  - BACKUP_USER is a member of pg_read_all_data (the backup jobs: read, never write) and may
+#    pause and resume a standby's replay (the base backup records the restore drill's manifest
+#    on a standby held still at one WAL position).
 # Patroni itself creates the superuser, replication and rewind roles. Safe to run again: it
 # creates what is missing and sets the passwords.
 set -eu
@@ -32,5 +34,8 @@ ALTER ROLE :"backup" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATIO
 GRANT pg_read_all_data TO :"backup";
 -- The backup role's sessions are read-only by default too (pg_read_all_data grants no writes anyway).
 ALTER ROLE :"backup" SET default_transaction_read_only = on;
+-- Function privileges belong to each database: the backup job pauses replay in the application's.
+\connect :"db"
+GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(), pg_wal_replay_resume() TO :"backup";
 SQL
-log "roles $POSTGRES_USER (owner of $POSTGRES_DB), $MONITOR_USER (pg_monitor), $BACKUP_USER (pg_read_all_data) are in place"
+log "roles $POSTGRES_USER (owner of $POSTGRES_DB), $MONITOR_USER (pg_monitor), $BACKUP_USER (pg_read_all_data, replay pause) are in place"

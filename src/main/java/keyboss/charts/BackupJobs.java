@@ -1,0 +1,141 @@
+package keyboss.charts;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.cdk8s.plus25.k8s.Container;
+import org.cdk8s.plus25.k8s.CronJobSpec;
+import org.cdk8s.plus25.k8s.EnvVar;
+import org.cdk8s.plus25.k8s.JobSpec;
+import org.cdk8s.plus25.k8s.JobTemplateSpec;
+import org.cdk8s.plus25.k8s.KubeCronJob;
+import org.cdk8s.plus25.k8s.KubeCronJobProps;
+import org.cdk8s.plus25.k8s.PodSpec;
+import org.cdk8s.plus25.k8s.PodTemplateSpec;
+import org.cdk8s.plus25.k8s.Volume;
+import org.cdk8s.plus25.k8s.VolumeMount;
+import software.constructs.Construct;
+
+/** What the backup constructs share: schedule checks, and the shape of their Jobs and CronJobs. */
+final class BackupJobs {
+
+    /**
+     * Every backup, restore and drill pod (label {@code component: backup}): one peer for the
+     * network policies, as all of them reach the object store and most the database members.
+     */
+    static NetworkPeer peer() {
+        return NetworkPeer.pods("backup", Map.of(Labels.COMPONENT, "backup"));
+    }
+
+    /**
+     * {@code from} to the environment's object store. Its address is a host name outside the
+     * cluster, which a NetworkPolicy cannot name: any address on the store's port.
+     */
+    static Connection toObjectStore(Environment environment, NetworkPeer from, String why) {
+        return Connection.of(from, NetworkPeer.addresses("object-store", "0.0.0.0/0"), why,
+                NetworkPort.tcp(environment.objectStorage().port()));
+    }
+
+    /** Longest CronJob name: Jobs it creates append an 11-character suffix to stay within 63. */
+    static final int MAX_CRONJOB_NAME = 52;
+    /** Where a backup container has scratch space (an emptyDir) and its scripts. */
+    static final String WORK_DIR = "/work";
+    static final String SCRIPTS_DIR = "/scripts";
+    private static final Pattern CRON = Pattern.compile("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)"
+            + "|(\\S+\\s+){4}\\S+)$");
+    private static final Pattern CRON_FIELD = Pattern.compile("^[0-9*/,\\-A-Za-z?]+$");
+
+    private BackupJobs() {
+    }
+
+    /** Reports {@code schedule} unless it is a five-field cron expression or a macro like @daily. */
+    static void checkSchedule(Component scope, String property, String schedule, String example) {
+        boolean ok = schedule != null && CRON.matcher(schedule.trim()).matches()
+                && (schedule.startsWith("@") || Arrays.stream(schedule.trim().split("\\s+"))
+                        .allMatch(f -> CRON_FIELD.matcher(f).matches()));
+        if (!ok) {
+            Problems.report(scope, property, schedule == null ? "(missing)" : "'" + schedule + "'",
+                    "a cron expression of five fields (minute hour day-of-month month day-of-week) or @daily",
+                    "use \"" + example + "\"");
+        }
+    }
+
+    /**
+     * The longest time between two runs {@code schedule} allows: an hour when it runs every hour,
+     * a day when it runs at fixed hours every day (or every weekday listed), a week otherwise.
+     */
+    static long maxIntervalSeconds(String schedule) {
+        String s = schedule.trim();
+        if (s.equals("@hourly")) {
+            return 3600;
+        }
+        if (s.equals("@daily") || s.equals("@midnight")) {
+            return 86400;
+        }
+        String[] f = s.split("\\s+");
+        if (f.length == 5 && f[2].equals("*") && f[3].equals("*") && f[4].equals("*")) {
+            if (f[1].equals("*")) {
+                return 3600;
+            }
+            return f[1].matches("\\*/[0-9]+") ? 3600 * Long.parseLong(f[1].substring(2)) : 86400;
+        }
+        return 7 * 86400;
+    }
+
+    /** A container of the postgres image (with the backup tools) running {@code command}. */
+    static Container container(Environment environment, ImageRef image, String name, List<String> command, List<EnvVar> env,
+            ContainerResources resources, List<VolumeMount> mounts) {
+        return Container.builder()
+                .name(name)
+                .image(image.image())
+                .imagePullPolicy(image.pullPolicy().value())
+                .command(command)
+                .env(env)
+                .resources(K8s.resources(resources))
+                .securityContext(K8s.restrictedContainer())
+                .volumeMounts(mounts)
+                .build();
+    }
+
+    /** A Job that runs its containers once (after its init containers), as {@code uid}, without API access. */
+    static JobSpec jobSpec(Map<String, String> labels, List<Container> initContainers, List<Container> containers,
+            List<Volume> volumes, int uid, int backoffLimit, int deadlineSeconds) {
+        PodSpec.Builder pod = PodSpec.builder()
+                .restartPolicy("Never")
+                .automountServiceAccountToken(false)
+                .securityContext(K8s.restrictedPod(uid, uid))
+                .containers(containers)
+                .volumes(volumes);
+        if (!initContainers.isEmpty()) {
+            pod.initContainers(initContainers);
+        }
+        return JobSpec.builder()
+                .backoffLimit(backoffLimit)
+                .activeDeadlineSeconds(deadlineSeconds)
+                .template(PodTemplateSpec.builder().metadata(K8s.meta(null, labels)).spec(pod.build()).build())
+                .build();
+    }
+
+    /** A CronJob that never overlaps itself and keeps the last Jobs for their logs. */
+    static KubeCronJob cronJob(Construct scope, String id, String name, Map<String, String> labels, String schedule,
+            int jobHistory, JobSpec job) {
+        return new KubeCronJob(scope, id, KubeCronJobProps.builder()
+                .metadata(K8s.meta(name, labels))
+                .spec(CronJobSpec.builder()
+                        .schedule(schedule)
+                        .concurrencyPolicy("Forbid")
+                        .successfulJobsHistoryLimit(jobHistory)
+                        .failedJobsHistoryLimit(3)
+                        .jobTemplate(JobTemplateSpec.builder().metadata(K8s.meta(null, labels)).spec(job).build())
+                        .build())
+                .build());
+    }
+
+    /** The retention, as the scripts read it. */
+    static List<EnvVar> retention(BackupRetention retention) {
+        return List.of(
+                K8s.env("RETENTION_DAYS", Integer.toString(retention.days())),
+                K8s.env("RETENTION_MIN_COUNT", Integer.toString(retention.minCount())));
+    }
+}
