@@ -75,7 +75,8 @@ public final class CrossReferences {
                 if ("StatefulSet".equals(m.kind())) {
                     // The StatefulSet controller creates <template>-<set>-<ordinal> for each pod.
                     Object replicas = m.at("spec.replicas");
-                    int count = replicas == null ? 1 : Integer.parseInt(replicas.toString());
+                    // A replicas of the wrong type is the schema check's to report; count one pod here.
+                    int count = replicas == null ? 1 : replicas instanceof Integer n ? Math.max(0, Math.min(n, 1000)) : 1;
                     for (Object t : Manifest.list(m.at("spec.volumeClaimTemplates"))) {
                         Object template = Manifest.map(Manifest.map(t).get("metadata")).get("name");
                         for (int i = 0; i < count; i++) {

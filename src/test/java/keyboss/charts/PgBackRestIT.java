@@ -367,28 +367,32 @@ class PgBackRestIT {
         Path data = lab.folder("valkey/data");
         int port = HaLab.freePort();
         int sentinelPort = HaLab.freePort();
+        // As the shipped servers and Sentinels: a password on both (the snapshot reads it from REDISCLI_AUTH).
+        String password = "valkey-lab-password";
+        Map<String, String> auth = Map.of("REDISCLI_AUTH", password);
         Process server = lab.lab.start(true, List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", data.toString(), "--appendonly", "yes"), Map.of(), lab.folder("valkey").resolve("server.log"));
+                "--dir", data.toString(), "--appendonly", "yes", "--requirepass", password), Map.of(),
+                lab.folder("valkey").resolve("server.log"));
         Path sentinelConf = lab.folder("valkey/sentinel").resolve("sentinel.conf");
-        Files.writeString(sentinelConf, "port " + sentinelPort + "\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 "
-                + port + " 1\n");
+        Files.writeString(sentinelConf, "port " + sentinelPort + "\nbind 127.0.0.1\nrequirepass " + password
+                + "\nsentinel monitor mymaster 127.0.0.1 " + port + " 1\nsentinel auth-pass mymaster " + password + "\n");
         HaLab.giveToPostgres(sentinelConf);
         Process sentinel = lab.lab.start(true, List.of("redis-sentinel", sentinelConf.toString()), Map.of(),
                 lab.folder("valkey").resolve("sentinel.log"));
         try {
             Exec.Result set = null;
             for (int i = 0; i < 50; i++) {
-                set = lab.lab.run(false, List.of("redis-cli", "-p", Integer.toString(port), "set", "delivery:1", "key-AAAA"), Map.of(), 10);
+                set = lab.lab.run(false, List.of("redis-cli", "-p", Integer.toString(port), "set", "delivery:1", "key-AAAA"), auth, 10);
                 if (set.exitCode() == 0 && set.stdout().contains("OK")) {
                     break;
                 }
                 PgCluster.sleep(200);
             }
             assertTrue(set.stdout().contains("OK"), set.output());
-            BackupLab.must(lab.lab.run(false, List.of("redis-cli", "-p", Integer.toString(port), "rpush", "celery", "t1", "t2"), Map.of(), 10));
+            BackupLab.must(lab.lab.run(false, List.of("redis-cli", "-p", Integer.toString(port), "rpush", "celery", "t1", "t2"), auth, 10));
 
             Map<String, String> v = new HashMap<>(Map.of("WORK_DIR", lab.folder("valkey/work").toString(),
-                    "SENTINELS", "127.0.0.1:" + sentinelPort, "VALKEY_CLI", "redis-cli"));
+                    "SENTINELS", "127.0.0.1:" + sentinelPort, "VALKEY_CLI", "redis-cli", "REDISCLI_AUTH", password));
             Map<String, Object> snapshotContainer = Fixtures.container(Fixtures.find(lab.local, "CronJob", "valkey-backup"),
                     "initContainers", "snapshot");
             Map<String, String> snapshotEnv = HaLab.envOf(snapshotContainer, v);

@@ -3,6 +3,7 @@ package keyboss.charts;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -128,8 +129,13 @@ final class PgScenarios {
 
     /** Chain 1 on one cluster: kill, old primary re-joins, second failover, both restart together. */
     static List<Result> failoverChain(KubeLab api, Consumer<String> progress) throws SQLException {
+        return failoverChain(api, PgCluster.NO_REPOSITORY, progress);
+    }
+
+    /** The same, with the members' pgBackRest repository {@code repository} (a real store, or none). */
+    static List<Result> failoverChain(KubeLab api, Map<String, String> repository, Consumer<String> progress) throws SQLException {
         List<Result> results = new ArrayList<>();
-        try (PgCluster c = new PgCluster("failover", api).up(); Writer w = new Writer(c)) {
+        try (PgCluster c = new PgCluster("failover", api, 2, repository).up(); Writer w = new Writer(c)) {
             progress.accept(KILL);
             PgCluster.Node first = c.leader();
             String metricsBefore = metrics(first);
@@ -182,8 +188,13 @@ final class PgScenarios {
 
     /** Chain 2 on one cluster: partitions and API outages. */
     static List<Result> partitionChain(KubeLab api, Consumer<String> progress) throws SQLException {
+        return partitionChain(api, PgCluster.NO_REPOSITORY, progress);
+    }
+
+    /** The same, with the members' pgBackRest repository {@code repository} (a real store, or none). */
+    static List<Result> partitionChain(KubeLab api, Map<String, String> repository, Consumer<String> progress) throws SQLException {
         List<Result> results = new ArrayList<>();
-        try (PgCluster c = new PgCluster("partition", api).up(); Writer w = new Writer(c)) {
+        try (PgCluster c = new PgCluster("partition", api, 2, repository).up(); Writer w = new Writer(c)) {
             progress.accept(PARTITION_API);
             PgCluster.Node old = c.leader();
             PgCluster.Node next = other(c, old);
@@ -260,8 +271,13 @@ final class PgScenarios {
 
     /** Chain 3 on one cluster: a stale standby must not be promoted; an empty volume must not initdb. */
     static List<Result> staleChain(KubeLab api, Consumer<String> progress) throws SQLException {
+        return staleChain(api, PgCluster.NO_REPOSITORY, progress);
+    }
+
+    /** The same, with the members' pgBackRest repository {@code repository} (a real store, or none). */
+    static List<Result> staleChain(KubeLab api, Map<String, String> repository, Consumer<String> progress) throws SQLException {
         List<Result> results = new ArrayList<>();
-        try (PgCluster c = new PgCluster("stale", api).up(); Writer w = new Writer(c)) {
+        try (PgCluster c = new PgCluster("stale", api, 2, repository).up(); Writer w = new Writer(c)) {
             progress.accept(STALE_STANDBY);
             PgCluster.Node primary = c.leader();
             PgCluster.Node standby = other(c, primary);

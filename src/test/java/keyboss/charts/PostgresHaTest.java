@@ -3,7 +3,9 @@ package keyboss.charts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,14 +21,24 @@ import org.junit.jupiter.api.Test;
 class PostgresHaTest {
 
     private static KubeLab api;
+    private static BackupLab store;
+    /** The members archive to a real S3 store (s3proxy), as they do in production. */
+    private static Map<String, String> repository;
 
     @BeforeAll
-    static void startApiServer() {
+    static void startApiServerAndStore() {
         api = new KubeLab();
+        store = new BackupLab("ha-store").up();
+        Map<String, String> r = new HashMap<>(store.store("members"));
+        r.remove("PGBACKREST_LOCK_PATH"); // the members' own lock folder, as in a pod
+        repository = Map.copyOf(r);
     }
 
     @AfterAll
-    static void stopApiServer() {
+    static void stopApiServerAndStore() {
+        if (store != null) {
+            store.close();
+        }
         if (api != null) {
             api.close();
         }
@@ -45,16 +57,16 @@ class PostgresHaTest {
 
     @Test
     void failoverRejoinSecondFailoverAndJointRestart() throws Exception {
-        assertSafe(PgScenarios.failoverChain(api, s -> System.out.println("postgres scenario: " + s)), 4);
+        assertSafe(PgScenarios.failoverChain(api, repository, s -> System.out.println("postgres scenario: " + s)), 4);
     }
 
     @Test
     void partitionsAndApiOutages() throws Exception {
-        assertSafe(PgScenarios.partitionChain(api, s -> System.out.println("postgres scenario: " + s)), 4);
+        assertSafe(PgScenarios.partitionChain(api, repository, s -> System.out.println("postgres scenario: " + s)), 4);
     }
 
     @Test
     void staleStandbyIsNotPromotedAndAnEmptyVolumeIsNotInitialised() throws Exception {
-        assertSafe(PgScenarios.staleChain(api, s -> System.out.println("postgres scenario: " + s)), 2);
+        assertSafe(PgScenarios.staleChain(api, repository, s -> System.out.println("postgres scenario: " + s)), 2);
     }
 }
