@@ -14,6 +14,8 @@ import java.util.Set;
  * @param argoProject  the Argo CD project of a tenant's Applications (never {@code default}),
  *                     which also may deploy only into {@code namespace}; null where the
  *                     environment runs its own Argo CD.
+ * @param imagePolicy  which image tags the cluster admits ({@link ImagePolicy}); null is read as
+ *                     {@link ImagePolicy#EXPLICIT_TAG}, the rule every image meets anyway.
  */
 public record ClusterProfile(
         String name,
@@ -27,7 +29,8 @@ public record ClusterProfile(
         PodSecurity.Level podSecurity,
         boolean requireResources,
         Set<String> otherNamespaces,
-        String argoProject) {
+        String argoProject,
+        ImagePolicy imagePolicy) {
 
     /**
      * Annotation on a workload naming the Pod Security checks its pods cannot meet, and why:
@@ -37,6 +40,7 @@ public record ClusterProfile(
     public static final String SECURITY_EXCEPTION = "keyboss.io/pod-security-exception";
 
     public ClusterProfile {
+        imagePolicy = imagePolicy == null ? ImagePolicy.EXPLICIT_TAG : imagePolicy;
         if (podSecurity == null) {
             throw new IllegalArgumentException("cluster profile '" + name + "': podSecurity is required"
                     + " (PodSecurity.Level.RESTRICTED, BASELINE or PRIVILEGED)");
@@ -60,7 +64,7 @@ public record ClusterProfile(
                 environment.storageClass(), environment.maxVolumeSize(), environment.clusterScopedAllowed(),
                 environment.forbiddenApiGroups(), environment.deniedPermissions(), PodSecurity.Level.RESTRICTED, true,
                 Set.of(gitOps.applicationNamespace(environment.namespace())),
-                gitOps.argoNamespace() == null ? gitOps.project() : null);
+                gitOps.argoNamespace() == null ? gitOps.project() : null, environment.imagePolicy());
     }
 
     /** Whether objects may live in {@code other}. */

@@ -9,7 +9,8 @@ import java.util.Set;
  * What a cluster admits, checked on objects before anything is written, or on any folder of
  * manifests: the rules of a {@link ClusterProfile} (namespace, storage class, volume cap,
  * cluster-scoped kinds, forbidden API groups, permissions a Role or binding may not grant, the
- * Argo CD project and destination of a tenant's Applications), pinned images, resources on
+ * Argo CD project and destination of a tenant's Applications), pinned images (to a version or
+ * digest where the profile's {@link ImagePolicy} says so), resources on
  * every container and the profile's Pod Security level.
  */
 public final class ClusterRules {
@@ -106,10 +107,14 @@ public final class ClusterRules {
         }
         for (Map.Entry<String, Object> container : containers(m).entrySet()) {
             Object image = Manifest.map(container.getValue()).get("image");
-            String problem = ImageRef.problemWith(image instanceof String s ? s : null);
+            String text = image instanceof String s ? s : null;
+            String problem = ImageRef.problemWith(text);
             if (problem != null) {
-                out.add(new Problem(where, container.getKey() + ".image", image, "images must be pinned",
-                        problem));
+                out.add(new Problem(where, container.getKey() + ".image", image, "images must be pinned", problem));
+            } else if (env.imagePolicy().problemWith(text) != null) {
+                out.add(new Problem(where, container.getKey() + ".image", image, "environment '" + env.name()
+                        + "' admits only images pinned to a version or digest: " + ImageRef.VERSION_RULE
+                        + "; a tag such as main or keyboss runs whatever was pushed last", ImageRef.versionFix(text)));
             }
         }
     }

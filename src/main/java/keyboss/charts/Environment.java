@@ -42,6 +42,9 @@ import java.util.TreeSet;
  * @param network              where the cluster's ingress controller, DNS and API server are, for
  *                             the network policies (default {@link ClusterNetwork#k3s()}).
  * @param objectStorage        the S3-compatible bucket outside the cluster the backups go to.
+ * @param imagePolicy          which image tags the cluster admits (default {@link ImagePolicy#VERSIONED}:
+ *                             a tag naming a version, or a digest); checked on every image of
+ *                             {@code images} here and on the manifests by the cluster profile.
  */
 public record Environment(
         String name,
@@ -63,7 +66,8 @@ public record Environment(
         MonitoringSettings monitoring,
         PodSpread podSpread,
         ClusterNetwork network,
-        ObjectStorage objectStorage) {
+        ObjectStorage objectStorage,
+        ImagePolicy imagePolicy) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -121,6 +125,20 @@ public record Environment(
         if (images == null) {
             problems.add("images is required: start from Images.defaults()");
         }
+        if (imagePolicy == null) {
+            problems.add("imagePolicy is required: ImagePolicy.VERSIONED (a version tag or a digest) or EXPLICIT_TAG");
+        } else if (images != null) {
+            images.all().forEach((role, image) -> {
+                String problem = imagePolicy.problemWith(image.image());
+                if (problem != null) {
+                    String setter = role.startsWith("monitoring.") ? "Images.withMonitoring(new MonitoringImages(...))"
+                            : "Images.with" + Character.toUpperCase(role.charAt(0)) + role.substring(1) + "(...)";
+                    problems.add("images." + role + " (image policy " + imagePolicy + "): " + problem + "; set it with "
+                            + setter + ", or imagePolicy(ImagePolicy.EXPLICIT_TAG) for a cluster that runs only"
+                            + " images built and imported on the same machine");
+                }
+            });
+        }
         if (podSpread == null) {
             problems.add("podSpread is required: PodSpread.PREFERRED or PodSpread.REQUIRED");
         }
@@ -155,14 +173,18 @@ public record Environment(
                 .podSpread(PodSpread.PREFERRED)
                 // MinIO on the developer's machine: outside the disposable k3d cluster.
                 .objectStorage(ObjectStorage.localMinio())
+                // The storefront is built on the developer's machine and imported into k3d
+                // (keyboss-storefront:m2): no registry, so no tag another push could move.
+                .imagePolicy(ImagePolicy.EXPLICIT_TAG)
                 .build();
     }
 
     /**
      * The shared k3s cluster "deti": the namespace exists, Longhorn volumes capped at 1Gi by a
      * LimitRange, nothing cluster-scoped, no Traefik CRDs, no {@code pods/exec} or
-     * {@code deployments/scale}, storefront from the cluster registry pulled on every start,
-     * replicated stateful members on different nodes (12 nodes).
+     * {@code deployments/scale}, the storefront from the cluster registry under a version tag
+     * ({@link Images#STOREFRONT_DETI}; every image must name a version or a digest), replicated
+     * stateful members on different nodes (12 nodes).
      */
     public static Environment deti() {
         return builder()
@@ -174,8 +196,9 @@ public record Environment(
                 .maxVolumeSize(Size.gi(1))
                 .publicHost("keyboss.deti")
                 .scheme(Scheme.HTTP)
-                .images(Images.defaults().withStorefront(
-                        new ImageRef("registry.deti/tenant-keyboss/storefront:keyboss", PullPolicy.ALWAYS)))
+                // A version tag is never pushed twice, so a node pulls it once (IfNotPresent).
+                .images(Images.defaults().withStorefront(ImageRef.of(Images.STOREFRONT_DETI)))
+                .imagePolicy(ImagePolicy.VERSIONED)
                 .clusterScopedAllowed(false)
                 .forbiddenApiGroups(Set.of("traefik.io", "traefik.containo.us"))
                 .deniedPermissions(List.of(
@@ -233,7 +256,8 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring).podSpread(podSpread).network(network).objectStorage(objectStorage);
+                .monitoring(monitoring).podSpread(podSpread).network(network).objectStorage(objectStorage)
+                .imagePolicy(imagePolicy);
     }
 
     public static Builder builder() {
@@ -262,6 +286,7 @@ public record Environment(
         private PodSpread podSpread = PodSpread.PREFERRED;
         private ClusterNetwork network = ClusterNetwork.k3s();
         private ObjectStorage objectStorage;
+        private ImagePolicy imagePolicy = ImagePolicy.VERSIONED;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -286,11 +311,13 @@ public record Environment(
         public Builder network(ClusterNetwork value) { this.network = value; return this; }
         /** Required: where the backups go (see {@link ObjectStorage}). */
         public Builder objectStorage(ObjectStorage value) { this.objectStorage = value; return this; }
+        /** Default {@link ImagePolicy#VERSIONED}: every image names a version or carries a digest. */
+        public Builder imagePolicy(ImagePolicy value) { this.imagePolicy = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network, objectStorage);
+                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network, objectStorage, imagePolicy);
         }
     }
 }

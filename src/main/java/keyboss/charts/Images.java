@@ -38,7 +38,17 @@ public record Images(ImageRef postgres, ImageRef postgresHa, ImageRef valkey, Im
     public static final String PGBACKREST_VERSION = "2.45";
     /** The version Debian trixie ships (8.1.1), which the HA lab runs. */
     public static final String VALKEY = "valkey/valkey:8.1.1-alpine";
+    /**
+     * The storefront built on the developer's machine and imported into k3d (PLATFORM.md); local's
+     * {@link ImagePolicy#EXPLICIT_TAG} admits its tag, which names no version.
+     */
     public static final String STOREFRONT_LOCAL = "keyboss-storefront:m2";
+    /**
+     * The storefront in deti's registry: the tag KeyBoss's storefront build must push (a new
+     * version for every change; a pushed tag is never moved). deti's {@link ImagePolicy#VERSIONED}
+     * refuses the former mutable {@code :keyboss}.
+     */
+    public static final String STOREFRONT_DETI = "registry.deti/tenant-keyboss/storefront:1.0.0";
     public static final String SALEOR = "ghcr.io/saleor/saleor:3.20.0";
     public static final String DASHBOARD = "ghcr.io/saleor/saleor-dashboard:3.20.0";
     public static final String DASHBOARD_SERVER = "nginxinc/nginx-unprivileged:1.27.3-alpine";
@@ -61,6 +71,23 @@ public record Images(ImageRef postgres, ImageRef postgresHa, ImageRef valkey, Im
         return new Images(ImageRef.of(POSTGRES), ImageRef.of(POSTGRES_HA), ImageRef.of(VALKEY),
                 ImageRef.of(STOREFRONT_LOCAL), ImageRef.of(SALEOR), ImageRef.of(DASHBOARD),
                 ImageRef.of(DASHBOARD_SERVER), MonitoringImages.defaults());
+    }
+
+    /**
+     * Every image by its name in this record ({@code storefront}, {@code monitoring.grafana}, ...),
+     * in declaration order, for rules that check them all.
+     */
+    public java.util.Map<String, ImageRef> all() {
+        java.util.Map<String, ImageRef> all = new java.util.LinkedHashMap<>();
+        all.put("postgres", postgres);
+        all.put("postgresHa", postgresHa);
+        all.put("valkey", valkey);
+        all.put("storefront", storefront);
+        all.put("saleor", saleor);
+        all.put("dashboard", dashboard);
+        all.put("dashboardServer", dashboardServer);
+        monitoring.all().forEach((name, image) -> all.put("monitoring." + name, image));
+        return java.util.Collections.unmodifiableMap(all);
     }
 
     public Images withPostgres(ImageRef image) {
@@ -89,6 +116,10 @@ public record Images(ImageRef postgres, ImageRef postgresHa, ImageRef valkey, Im
 
     public Images withDashboardServer(ImageRef image) {
         return new Images(postgres, postgresHa, valkey, storefront, saleor, dashboard, image, monitoring);
+    }
+
+    public Images withMonitoring(MonitoringImages images) {
+        return new Images(postgres, postgresHa, valkey, storefront, saleor, dashboard, dashboardServer, images);
     }
 
     private static void require(ImageRef image, String name) {

@@ -20,4 +20,17 @@ public record MonitoringImages(ImageRef prometheus, ImageRef alertmanager, Image
                 ImageRef.of("oliver006/redis_exporter:v1.62.0"),
                 ImageRef.of(KEYBOSS_EXPORTER));
     }
+
+    /** Every image by its name in this record, in declaration order. */
+    public java.util.Map<String, ImageRef> all() {
+        java.util.Map<String, ImageRef> all = new java.util.LinkedHashMap<>();
+        all.put("prometheus", prometheus);
+        all.put("alertmanager", alertmanager);
+        all.put("grafana", grafana);
+        all.put("kubeStateMetrics", kubeStateMetrics);
+        all.put("postgresExporter", postgresExporter);
+        all.put("redisExporter", redisExporter);
+        all.put("keybossExporter", keybossExporter);
+        return java.util.Collections.unmodifiableMap(all);
+    }
 }

@@ -153,8 +153,8 @@ class AppLayerTest {
         Manifest deti = find(DETI, "Deployment", "saleor-storefront");
         assertEquals(2, deti.at("spec.replicas"));
         Map<String, Object> c = container(deti, "containers", "saleor-storefront");
-        assertEquals("registry.deti/tenant-keyboss/storefront:keyboss", c.get("image"));
-        assertEquals("Always", c.get("imagePullPolicy"));
+        assertEquals(Images.STOREFRONT_DETI, c.get("image"));
+        assertEquals("IfNotPresent", c.get("imagePullPolicy"), "a version tag is pulled once per node");
         assertEquals(Map.of("configMapKeyRef", Map.of("name", "keyboss-config", "key", "SALEOR_API_URL_INTERNAL")),
                 valueFrom(c, "SALEOR_API_URL_INTERNAL"));
         assertEquals(Map.of("configMapKeyRef", Map.of("name", "keyboss-config", "key", "NEXT_PUBLIC_API_URI")),

@@ -71,7 +71,7 @@ class ArgoRulesTest {
                 .getMessage(), "cannot use the project 'default'", "mainInOwnNamespace");
         assertContainsAll(assertThrows(IllegalArgumentException.class, () -> new ClusterProfile("t", "t", false, "s",
                 Size.gi(1), false, java.util.Set.of(), List.of(), PodSecurity.Level.RESTRICTED, true, java.util.Set.of(),
-                "default")).getMessage(), "may not use the project 'default'");
+                "default", ImagePolicy.VERSIONED)).getMessage(), "may not use the project 'default'");
     }
 
     @Test

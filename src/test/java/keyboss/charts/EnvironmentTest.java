@@ -36,8 +36,9 @@ class EnvironmentTest {
         assertEquals("http://keyboss.deti", deti.publicUrl());
         assertFalse(deti.secureCookies());
         assertEquals("tenant-keyboss.svc", deti.serviceDomain());
-        assertEquals(new ImageRef("registry.deti/tenant-keyboss/storefront:keyboss", PullPolicy.ALWAYS),
+        assertEquals(new ImageRef("registry.deti/tenant-keyboss/storefront:1.0.0", PullPolicy.IF_NOT_PRESENT),
                 deti.images().storefront());
+        assertEquals(ImagePolicy.VERSIONED, deti.imagePolicy());
         assertFalse(deti.clusterScopedAllowed());
         assertTrue(deti.forbiddenApiGroups().contains("traefik.io"));
         assertTrue(deti.deniedPermissions().contains(Permission.of("", "pods/exec", Permission.ANY_VERB)));
