@@ -104,7 +104,7 @@ record ScannerBaseline(TreeMap<Scanners.Finding, String> entries) {
         Map<String, String> reasons = reasons();
         Map<String, List<Scanners.Finding>> missing = new TreeMap<>();
         TreeMap<Scanners.Finding, String> entries = new TreeMap<>();
-        for (Scanners.Finding f : found) {
+        for (Scanners.Finding f : new TreeSet<>(found)) {
             String reason = reasons.get(checkKey(f));
             if (reason == null) {
                 missing.computeIfAbsent(checkKey(f), k -> new ArrayList<>()).add(f);
