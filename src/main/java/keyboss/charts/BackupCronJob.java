@@ -70,6 +70,9 @@ public class BackupCronJob extends Component implements Connected {
     private JobSpec jobSpec(Environment environment, Map<String, String> labels, String script, List<EnvVar> extra,
             int backoffLimit) {
         PostgresHA db = props.database();
+        // The dump and its encrypted copy (backup.sh, restore.sh) sit in the work folder together;
+        // a custom-format dump is compressed, so neither outgrows the database's volume.
+        Size work = db.storageSize().plus(db.storageSize());
         // The backup reads as the read-only backup role; the restores write as the database's owner.
         boolean backup = "backup.sh".equals(script);
         List<EnvVar> env = K8s.envs(
@@ -84,8 +87,9 @@ public class BackupCronJob extends Component implements Connected {
         return BackupJobs.jobSpec(labels, List.of(),
                 List.of(BackupJobs.container(environment, environment.images().postgres(), script.replace(".sh", ""),
                         List.of(BackupJobs.SCRIPTS_DIR + "/" + script), env, props.resources(),
-                        List.of(K8s.mount("work", BackupJobs.WORK_DIR), K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)))),
-                List.of(K8s.emptyDirVolume("work"), K8s.configMapVolume("scripts", scriptsName)),
+                        List.of(K8s.mount("work", BackupJobs.WORK_DIR), K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)),
+                        work)),
+                List.of(BackupJobs.workVolume(work), K8s.configMapVolume("scripts", scriptsName)),
                 PostgresHA.POSTGRES_UID, backoffLimit, 3600);
     }
 

@@ -8,6 +8,8 @@ import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.SecretVolumeSource;
+import org.cdk8s.plus25.k8s.Probe;
+import org.cdk8s.plus25.k8s.TcpSocketAction;
 import org.cdk8s.plus25.k8s.Volume;
 import org.cdk8s.plus25.k8s.VolumeMount;
 
@@ -156,6 +158,11 @@ final class PgBackRest {
                 .command(List.of("pgbackrest", "server"))
                 .env(env)
                 .ports(List.of(ContainerPort.builder().name("pgbackrest").containerPort(TLS_PORT).build()))
+                // Alive while it accepts connections. No readiness probe: the member's pod is ready
+                // when PostgreSQL is, whether or not a backup could be taken from it right now.
+                .livenessProbe(Probe.builder()
+                        .tcpSocket(TcpSocketAction.builder().port(K8s.intOrString("pgbackrest")).build())
+                        .periodSeconds(20).timeoutSeconds(5).failureThreshold(3).build())
                 .resources(K8s.resources(resources))
                 .securityContext(K8s.restrictedContainer())
                 .volumeMounts(List.copyOf(mounts))
