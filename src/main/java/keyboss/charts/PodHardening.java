@@ -24,8 +24,8 @@ final class PodHardening {
     /** Every hardening rule the pods of {@code m} break, added to {@code out}. */
     static void check(String environment, Manifest m, List<Problem> out) {
         PodTemplates.Pod pod = PodTemplates.of(m);
-        if (pod == null) {
-            return;
+        if (pod == null || pod.containers().isEmpty()) {
+            return; // no pods, or a template without containers (the schema check reports that)
         }
         Findings f = Findings.of(environment, m, out);
         token(pod, f);
