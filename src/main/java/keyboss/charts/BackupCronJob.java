@@ -80,6 +80,7 @@ public class BackupCronJob extends Component implements Connected {
                 BackupJobs.retention(props.retention()),
                 List.of(K8s.env("PEERS", String.join(" ", db.peers())),
                         K8s.env("PGUSER", backup ? db.backupUser() : db.user()),
+                        // libpq's password file needs host:port:db:user:password lines; the Secret holds the bare password.
                         K8s.envFromSecret("PGPASSWORD", db.secretName(), backup ? db.backupPasswordKey() : db.passwordKey()),
                         K8s.env("PGDATABASE", db.database()),
                         K8s.env("WORK_DIR", BackupJobs.WORK_DIR)),

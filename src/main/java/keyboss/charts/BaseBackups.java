@@ -102,6 +102,7 @@ public class BaseBackups extends Component implements Connected {
                         // The read-only backup role: it reads every table for the manifest, and
                         // post-init.sh lets it pause and resume a standby's replay.
                         K8s.env("PGUSER", db.backupUser()),
+                        // libpq's password file needs host:port:db:user:password lines; the Secret holds the bare password.
                         K8s.envFromSecret("PGPASSWORD", db.secretName(), db.backupPasswordKey()),
                         K8s.env("PGDATABASE", db.database()),
                         K8s.env("WORK_DIR", BackupJobs.WORK_DIR),

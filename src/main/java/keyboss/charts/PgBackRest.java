@@ -70,6 +70,8 @@ final class PgBackRest {
                 K8s.env("PGBACKREST_REPO1_S3_REGION", s.region()),
                 K8s.env("PGBACKREST_REPO1_S3_URI_STYLE", s.uriStyle().value()),
                 K8s.env("PGBACKREST_REPO1_STORAGE_VERIFY_TLS", s.verifyTls() ? "y" : "n"),
+                // Environment variables: pgBackRest takes options only from its configuration file or
+                // the environment, and the backup scripts hand the same values to curl and openssl.
                 K8s.envFromSecret("PGBACKREST_REPO1_S3_KEY", secretName, ACCESS_KEY),
                 K8s.envFromSecret("PGBACKREST_REPO1_S3_KEY_SECRET", secretName, SECRET_KEY),
                 K8s.env("PGBACKREST_REPO1_CIPHER_TYPE", "aes-256-cbc"),

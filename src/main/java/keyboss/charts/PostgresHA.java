@@ -336,6 +336,8 @@ public class PostgresHA extends Component implements Connected {
                 K8s.envFromField("PATRONI_KUBERNETES_POD_IP", "status.podIP"),
                 K8s.env("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "$(PATRONI_KUBERNETES_POD_IP):" + PORT),
                 K8s.env("PATRONI_RESTAPI_CONNECT_ADDRESS", "$(PATRONI_KUBERNETES_POD_IP):" + API_PORT),
+                // Environment variables: Patroni reads its passwords from patroni.yml or PATRONI_*
+                // variables only (no password files), and passes them on to post-init.sh.
                 K8s.envFromSecret("PATRONI_SUPERUSER_PASSWORD", secret, props.superuserPasswordKey()),
                 K8s.envFromSecret("PATRONI_REPLICATION_PASSWORD", secret, props.replicationPasswordKey()),
                 K8s.envFromSecret("PATRONI_REWIND_PASSWORD", secret, props.rewindPasswordKey()),

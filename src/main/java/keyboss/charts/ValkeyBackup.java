@@ -63,7 +63,8 @@ public class ValkeyBackup extends Component implements Connected {
                 K8s.env("SENTINELS", String.join(" ", valkey.sentinelHosts())),
                 K8s.env("MASTER_NAME", valkey.masterName()),
                 K8s.env("WORK_DIR", BackupJobs.WORK_DIR),
-                // The servers and Sentinels require the password; valkey-cli reads it from here.
+                // The servers and Sentinels require the password; valkey-cli reads it only from here
+                // (or its command line, which any process of the node could list).
                 K8s.envFromSecret("REDISCLI_AUTH", props.secretName(), valkey.passwordKey()));
         List<EnvVar> uploadEnv = K8s.envs(PgBackRest.objectStore(environment, props.secretName()),
                 BackupJobs.retention(props.retention()), List.of(K8s.env("WORK_DIR", BackupJobs.WORK_DIR)));
