@@ -70,6 +70,9 @@ public class BackupCronJob extends Component implements Connected {
     private JobSpec jobSpec(Environment environment, Map<String, String> labels, String script, List<EnvVar> extra,
             int backoffLimit) {
         PostgresHA db = props.database();
+        // The dump and its encrypted copy (backup.sh, restore.sh) sit in the work folder together;
+        // a custom-format dump is compressed, so neither outgrows the database's volume.
+        Size work = db.storageSize().plus(db.storageSize());
         // The backup reads as the read-only backup role; the restores write as the database's owner.
         boolean backup = "backup.sh".equals(script);
         List<EnvVar> env = K8s.envs(
@@ -77,6 +80,7 @@ public class BackupCronJob extends Component implements Connected {
                 BackupJobs.retention(props.retention()),
                 List.of(K8s.env("PEERS", String.join(" ", db.peers())),
                         K8s.env("PGUSER", backup ? db.backupUser() : db.user()),
+                        // libpq's password file needs host:port:db:user:password lines; the Secret holds the bare password.
                         K8s.envFromSecret("PGPASSWORD", db.secretName(), backup ? db.backupPasswordKey() : db.passwordKey()),
                         K8s.env("PGDATABASE", db.database()),
                         K8s.env("WORK_DIR", BackupJobs.WORK_DIR)),
@@ -84,8 +88,9 @@ public class BackupCronJob extends Component implements Connected {
         return BackupJobs.jobSpec(labels, List.of(),
                 List.of(BackupJobs.container(environment, environment.images().postgres(), script.replace(".sh", ""),
                         List.of(BackupJobs.SCRIPTS_DIR + "/" + script), env, props.resources(),
-                        List.of(K8s.mount("work", BackupJobs.WORK_DIR), K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)))),
-                List.of(K8s.emptyDirVolume("work"), K8s.configMapVolume("scripts", scriptsName)),
+                        List.of(K8s.mount("work", BackupJobs.WORK_DIR), K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)),
+                        work)),
+                List.of(BackupJobs.workVolume(work), K8s.configMapVolume("scripts", scriptsName)),
                 PostgresHA.POSTGRES_UID, backoffLimit, 3600);
     }
 

@@ -83,30 +83,49 @@ final class BackupJobs {
         return 7 * 86400;
     }
 
-    /** A container of the postgres image (with the backup tools) running {@code command}. */
+    /**
+     * /tmp of every backup container (its root file system is read-only): pgBackRest's lock
+     * folder (/tmp/pgbackrest) and the scripts' mktemp files.
+     */
+    static final Size TMP_SIZE = Size.mi(16);
+
+    /**
+     * A container of the postgres image (with the backup tools) running {@code command}, with
+     * {@code mounts} and /tmp. {@code work} is the size of the work folder it fills (null when
+     * it mounts none), counted in its ephemeral-storage limit with /tmp.
+     */
     static Container container(Environment environment, ImageRef image, String name, List<String> command, List<EnvVar> env,
-            ContainerResources resources, List<VolumeMount> mounts) {
+            ContainerResources resources, List<VolumeMount> mounts, Size work) {
+        List<VolumeMount> all = new java.util.ArrayList<>(mounts);
+        all.add(K8s.mount("tmp", "/tmp"));
         return Container.builder()
                 .name(name)
                 .image(image.image())
                 .imagePullPolicy(image.pullPolicy().value())
                 .command(command)
                 .env(env)
-                .resources(K8s.resources(resources))
+                .resources(work == null ? K8s.resources(resources, TMP_SIZE) : K8s.resources(resources, TMP_SIZE, work))
                 .securityContext(K8s.restrictedContainer())
-                .volumeMounts(mounts)
+                .volumeMounts(List.copyOf(all))
                 .build();
+    }
+
+    /** The work folder of a backup job on the node's disk, at most {@code size}. */
+    static Volume workVolume(Size size) {
+        return K8s.scratchVolume("work", size);
     }
 
     /** A Job that runs its containers once (after its init containers), as {@code uid}, without API access. */
     static JobSpec jobSpec(Map<String, String> labels, List<Container> initContainers, List<Container> containers,
             List<Volume> volumes, int uid, int backoffLimit, int deadlineSeconds) {
+        List<Volume> all = new java.util.ArrayList<>(volumes);
+        all.add(K8s.scratchVolume("tmp", TMP_SIZE));
         PodSpec.Builder pod = PodSpec.builder()
                 .restartPolicy("Never")
                 .automountServiceAccountToken(false)
                 .securityContext(K8s.restrictedPod(uid, uid))
                 .containers(containers)
-                .volumes(volumes);
+                .volumes(List.copyOf(all));
         if (!initContainers.isEmpty()) {
             pod.initContainers(initContainers);
         }

@@ -28,6 +28,10 @@ import software.constructs.Construct;
  */
 public class BaseBackups extends Component implements Connected {
 
+    /** Work folder of a base backup: the drill manifest it writes before uploading it. */
+    static final Size MANIFEST_WORK = Size.mi(32);
+
+
     private final BaseBackupsProps props;
     private final String name;
     private final String scriptsName;
@@ -98,6 +102,7 @@ public class BaseBackups extends Component implements Connected {
                         // The read-only backup role: it reads every table for the manifest, and
                         // post-init.sh lets it pause and resume a standby's replay.
                         K8s.env("PGUSER", db.backupUser()),
+                        // libpq's password file needs host:port:db:user:password lines; the Secret holds the bare password.
                         K8s.envFromSecret("PGPASSWORD", db.secretName(), db.backupPasswordKey()),
                         K8s.env("PGDATABASE", db.database()),
                         K8s.env("WORK_DIR", BackupJobs.WORK_DIR),
@@ -107,8 +112,9 @@ public class BaseBackups extends Component implements Connected {
                         List.of(BackupJobs.SCRIPTS_DIR + "/base-backup.sh"), env, props.resources(), List.of(
                                 K8s.mount("work", BackupJobs.WORK_DIR),
                                 K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR),
-                                K8s.readOnlyMount("pgbackrest-tls", PgBackRest.TLS_DIR)))),
-                List.of(K8s.emptyDirVolume("work"), K8s.configMapVolume("scripts", scriptsName),
+                                K8s.readOnlyMount("pgbackrest-tls", PgBackRest.TLS_DIR)), MANIFEST_WORK)),
+                // The drill manifest of the new backup (table checksums) is written here before upload.
+                List.of(BackupJobs.workVolume(MANIFEST_WORK), K8s.configMapVolume("scripts", scriptsName),
                         PgBackRest.tlsVolume(db.secretName())),
                 PostgresHA.POSTGRES_UID, 1, props.backupDeadlineSeconds());
     }
@@ -128,6 +134,7 @@ public class BaseBackups extends Component implements Connected {
         Environment env = EnvironmentChart.of(scope).environment();
         PostgresHA db = props.database();
         String jobName = db.name() + "-pitr";
+        Size pitrWork = db.storageSize().plus(db.storageSize()).plus(Size.mi(64));
         Map<String, String> labels = Labels.of(jobName, "backup");
         new KubePersistentVolumeClaim(scope, id + "-claim", KubePersistentVolumeClaimProps.builder()
                 .metadata(K8s.meta(jobName, labels))
@@ -151,8 +158,10 @@ public class BaseBackups extends Component implements Connected {
                                 List.of(BackupJobs.SCRIPTS_DIR + "/pitr.sh"), vars, props.restoreResources(), List.of(
                                         K8s.mount("restore", "/restore"),
                                         K8s.mount("work", BackupJobs.WORK_DIR),
-                                        K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)))),
-                        List.of(K8s.claimVolume("restore", jobName), K8s.emptyDirVolume("work"),
+                                        K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)), pitrWork)),
+                        // The recovered server's socket and log, and with DUMP=y its dump and the
+                        // dump's encrypted copy (the data itself is on the claim).
+                        List.of(K8s.claimVolume("restore", jobName), BackupJobs.workVolume(pitrWork),
                                 K8s.configMapVolume("scripts", scriptsName)),
                         PostgresHA.POSTGRES_UID, 0, 4 * 3600))
                 .build());

@@ -59,7 +59,8 @@ public class CeleryWorkers extends Component implements Connected {
                 .livenessProbe(K8s.execProbe(List.of("sh", "-c",
                         "celery --app " + app + " inspect ping --destination celery@$HOSTNAME --timeout 20"),
                         60, 30, 3))
-                .resources(K8s.resources(props.resources()))
+                // Its Saleor tasks write where the API does (exports into the media folder, /tmp).
+                .resources(K8s.resources(props.resources(), SaleorApi.SCRATCH))
                 .securityContext(K8s.restrictedContainer())
                 .volumeMounts(api.mounts())
                 .build();

@@ -11,6 +11,10 @@ import java.util.Set;
  * tenant of a shared Argo CD, the project its Applications must use.
  *
  * @param podSecurity  the Pod Security Standards level every pod meets.
+ * @param hardenedPods whether pods must be hardened beyond Pod Security ({@link PodHardening}):
+ *                     read-only root file systems, ephemeral-storage requests and limits,
+ *                     emptyDirs with a sizeLimit, liveness distinct from readiness, service
+ *                     account tokens only where stated and with an account of the pod's own.
  * @param argoProject  the Argo CD project of a tenant's Applications (never {@code default}),
  *                     which also may deploy only into {@code namespace}; null where the
  *                     environment runs its own Argo CD.
@@ -28,6 +32,7 @@ public record ClusterProfile(
         List<Permission> deniedPermissions,
         PodSecurity.Level podSecurity,
         boolean requireResources,
+        boolean hardenedPods,
         Set<String> otherNamespaces,
         String argoProject,
         ImagePolicy imagePolicy) {
@@ -54,7 +59,7 @@ public record ClusterProfile(
 
     /**
      * The rules of {@code environment}, with the workload rules on (Pod Security "restricted",
-     * resources on every container). Besides its namespace, its Argo CD Applications may live in
+     * resources on every container, hardened pods). Besides its namespace, its Argo CD Applications may live in
      * Argo CD's. Where a shared Argo CD watches the environment's own namespace (the environment
      * is a tenant), its Applications must use the environment's project and namespace.
      */
@@ -62,7 +67,7 @@ public record ClusterProfile(
         GitOps gitOps = environment.gitOps();
         return new ClusterProfile(environment.name(), environment.namespace(), environment.createNamespace(),
                 environment.storageClass(), environment.maxVolumeSize(), environment.clusterScopedAllowed(),
-                environment.forbiddenApiGroups(), environment.deniedPermissions(), PodSecurity.Level.RESTRICTED, true,
+                environment.forbiddenApiGroups(), environment.deniedPermissions(), PodSecurity.Level.RESTRICTED, true, true,
                 Set.of(gitOps.applicationNamespace(environment.namespace())),
                 gitOps.argoNamespace() == null ? gitOps.project() : null, environment.imagePolicy());
     }

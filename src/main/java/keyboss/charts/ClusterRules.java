@@ -10,8 +10,8 @@ import java.util.Set;
  * manifests: the rules of a {@link ClusterProfile} (namespace, storage class, volume cap,
  * cluster-scoped kinds, forbidden API groups, permissions a Role or binding may not grant, the
  * Argo CD project and destination of a tenant's Applications), pinned images (to a version or
- * digest where the profile's {@link ImagePolicy} says so), resources on
- * every container and the profile's Pod Security level.
+ * digest where the profile's {@link ImagePolicy} says so), resources on every container, the
+ * profile's Pod Security level and hardened pods ({@link PodHardening}).
  */
 public final class ClusterRules {
 
@@ -48,6 +48,9 @@ public final class ClusterRules {
                     checkResources(where, m, problems);
                 }
                 PodSecurity.check(profile.name(), m, profile.podSecurity(), problems);
+                if (profile.hardenedPods()) {
+                    PodHardening.check(profile.name(), m, problems);
+                }
             }
         }
         return problems;

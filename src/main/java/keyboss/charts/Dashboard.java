@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import org.cdk8s.plus25.k8s.Capabilities;
 import org.cdk8s.plus25.k8s.Container;
-import org.cdk8s.plus25.k8s.EmptyDirVolumeSource;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.HttpGetAction;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
@@ -35,6 +34,8 @@ public class Dashboard extends Frontend {
     public static final int USER = 101;
     private static final String SOURCE = "/app/dashboard";
     private static final String SERVED = "/srv";
+    private static final Size SERVED_SIZE = Size.mi(64);
+    private static final Size TMP_SIZE = Size.mi(16);
 
     public Dashboard(Construct scope, String id, FrontendProps props) {
         super(scope, id, props, "dashboard", 1);
@@ -68,11 +69,18 @@ public class Dashboard extends Frontend {
         return List.of();
     }
 
+    /** Ready: nginx serves the dashboard's index (the files are in place). Alive: nginx accepts connections. */
     @Override
-    Probe probe(int periodSeconds, int failureThreshold) {
+    Probe readinessProbe() {
         return Probe.builder()
                 .httpGet(HttpGetAction.builder().path(props.path()).port(K8s.intOrString("http")).build())
-                .periodSeconds(periodSeconds).timeoutSeconds(3).failureThreshold(failureThreshold).build();
+                .periodSeconds(5).timeoutSeconds(3).failureThreshold(3).build();
+    }
+
+    /** The copied files stay in "served" while nginx runs; nginx writes its pid and buffers to /tmp. */
+    @Override
+    Size[] scratch() {
+        return new Size[] {SERVED_SIZE, TMP_SIZE};
     }
 
     @Override
@@ -84,10 +92,10 @@ public class Dashboard extends Frontend {
     List<Volume> volumes() {
         return List.of(
                 K8s.configMapVolume("files", filesConfigMap()),
-                Volume.builder().name("served").emptyDir(EmptyDirVolumeSource.builder()
-                        .sizeLimit(K8s.quantity("64Mi")).build()).build(),
-                Volume.builder().name("tmp").emptyDir(EmptyDirVolumeSource.builder()
-                        .sizeLimit(K8s.quantity("16Mi")).build()).build());
+                // The dashboard's files with the API URL written in (the image's own are read-only).
+                K8s.scratchVolume("served", SERVED_SIZE),
+                // nginx-unprivileged keeps its pid file and client/proxy temp folders under /tmp.
+                K8s.scratchVolume("tmp", TMP_SIZE));
     }
 
     @Override
@@ -112,7 +120,7 @@ public class Dashboard extends Frontend {
                         K8s.env("TARGET", SERVED + props.path().replaceAll("/+$", "")),
                         AppConfig.ref("API_URL", props.api().configMapName(), AppConfig.API_URI)))
                 .volumeMounts(List.of(K8s.readOnlyMount("files", "/scripts"), K8s.mount("served", SERVED)))
-                .resources(K8s.resources(props.resources()))
+                .resources(K8s.resources(props.resources(), SERVED_SIZE))
                 .securityContext(readOnlyRestricted())
                 .build());
     }

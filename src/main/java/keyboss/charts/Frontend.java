@@ -42,9 +42,9 @@ abstract class Frontend extends Component {
                 .image(image(env).image())
                 .imagePullPolicy(image(env).pullPolicy().value())
                 .ports(List.of(ContainerPort.builder().name("http").containerPort(props.port()).build()))
-                .readinessProbe(probe(5, 3))
-                .livenessProbe(probe(20, 3))
-                .resources(K8s.resources(props.resources()))
+                .readinessProbe(readinessProbe())
+                .livenessProbe(livenessProbe())
+                .resources(K8s.resources(props.resources(), scratch()))
                 .securityContext(containerSecurity());
         List<org.cdk8s.plus25.k8s.EnvVar> settings = environment(props.api());
         if (!settings.isEmpty()) {
@@ -57,7 +57,11 @@ abstract class Frontend extends Component {
         List<org.cdk8s.plus25.k8s.Volume> volumes = volumes();
         if (!volumes.isEmpty()) {
             container.volumeMounts(mounts());
-            pod.volumes(volumes).initContainers(initContainers(env));
+            pod.volumes(volumes);
+            List<Container> init = initContainers(env);
+            if (!init.isEmpty()) {
+                pod.initContainers(init);
+            }
         }
         this.deployment = Workloads.deployment(this, "deployment", props.name(), labels, props.replicas(),
                 pod.containers(List.of(container.build())).build());
@@ -74,8 +78,20 @@ abstract class Frontend extends Component {
     /** The app's settings, read from the shop's ConfigMap. */
     abstract List<EnvVar> environment(SaleorApi api);
 
-    /** How the kubelet checks the app. */
-    abstract Probe probe(int periodSeconds, int failureThreshold);
+    /** Whether the app can serve: the Service sends it requests only then. */
+    abstract Probe readinessProbe();
+
+    /** Whether the process is alive, checked more cheaply than readiness: failing it restarts the container. */
+    Probe livenessProbe() {
+        return Probe.builder()
+                .tcpSocket(org.cdk8s.plus25.k8s.TcpSocketAction.builder().port(K8s.intOrString("http")).build())
+                .periodSeconds(20).timeoutSeconds(3).failureThreshold(3).build();
+    }
+
+    /** Sizes of the disk emptyDirs of {@link #volumes()} the app's pod keeps filled, for its ephemeral-storage limit. */
+    Size[] scratch() {
+        return new Size[0];
+    }
 
     /** Volumes of the pod; with none, the pod has no mounts and no init containers. */
     List<org.cdk8s.plus25.k8s.Volume> volumes() {

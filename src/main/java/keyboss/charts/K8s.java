@@ -112,12 +112,27 @@ final class K8s {
         return List.copyOf(all);
     }
 
-    static ResourceRequirements resources(ContainerResources r) {
+    /**
+     * Requests and limits of a container: cpu, memory and ephemeral storage. {@code scratch} are
+     * the sizes of the disk emptyDirs this container fills (their sizeLimits): they are added to
+     * its ephemeral-storage limit, which the kubelet enforces for the pod as a whole, so the pod's
+     * limit covers its scratch folders. The request stays the container's own figure: scratch
+     * folders are mostly empty, and a request reserves node disk for the pod's whole life.
+     */
+    static ResourceRequirements resources(ContainerResources r, Size... scratch) {
+        Size limit = Size.parse(r.ephemeralStorageLimit());
+        for (Size s : scratch) {
+            limit = limit.plus(s);
+        }
         return ResourceRequirements.builder()
-                .requests(Map.of("cpu", quantity(r.cpuRequest()), "memory", quantity(r.memoryRequest())))
-                .limits(Map.of("cpu", quantity(r.cpuLimit()), "memory", quantity(r.memoryLimit())))
+                .requests(Map.of("cpu", quantity(r.cpuRequest()), "memory", quantity(r.memoryRequest()),
+                        EPHEMERAL_STORAGE, quantity(r.ephemeralStorageRequest())))
+                .limits(Map.of("cpu", quantity(r.cpuLimit()), "memory", quantity(r.memoryLimit()),
+                        EPHEMERAL_STORAGE, quantity(limit.quantity())))
                 .build();
     }
+
+    static final String EPHEMERAL_STORAGE = "ephemeral-storage";
 
     /** Pod-level settings of the Pod Security "restricted" level, running as {@code uid}. */
     static PodSecurityContext restrictedPod(int uid, int gid) {
@@ -130,10 +145,15 @@ final class K8s {
                 .build();
     }
 
-    /** Container-level settings of the Pod Security "restricted" level. */
+    /**
+     * Container-level settings of the Pod Security "restricted" level, with a read-only root
+     * file system: a program writes only into the volumes mounted for it (see
+     * {@link #scratchVolume}), so nothing it writes survives a restart unnoticed.
+     */
     static SecurityContext restrictedContainer() {
         return SecurityContext.builder()
                 .allowPrivilegeEscalation(false)
+                .readOnlyRootFilesystem(true)
                 .capabilities(Capabilities.builder().drop(List.of("ALL")).build())
                 .build();
     }
@@ -153,8 +173,21 @@ final class K8s {
                 .build();
     }
 
-    static Volume emptyDirVolume(String volumeName) {
-        return Volume.builder().name(volumeName).emptyDir(EmptyDirVolumeSource.builder().build()).build();
+    /**
+     * An emptyDir on the node's disk holding at most {@code sizeLimit} (the kubelet evicts the pod
+     * beyond it). Count it in the ephemeral-storage limit of the container that fills it:
+     * {@link #resources(ContainerResources, Size...)}.
+     */
+    static Volume scratchVolume(String volumeName, Size sizeLimit) {
+        return Volume.builder().name(volumeName)
+                .emptyDir(EmptyDirVolumeSource.builder().sizeLimit(quantity(sizeLimit.quantity())).build()).build();
+    }
+
+    /** An emptyDir in memory (tmpfs) of at most {@code sizeLimit}, counted in the memory limit of its writers. */
+    static Volume memoryVolume(String volumeName, Size sizeLimit) {
+        return Volume.builder().name(volumeName)
+                .emptyDir(EmptyDirVolumeSource.builder().medium("Memory").sizeLimit(quantity(sizeLimit.quantity())).build())
+                .build();
     }
 
     static Volume claimVolume(String volumeName, String claimName) {

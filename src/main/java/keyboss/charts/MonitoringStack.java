@@ -31,6 +31,7 @@ import org.cdk8s.plus25.k8s.RoleRef;
 import org.cdk8s.plus25.k8s.SecretVolumeSource;
 import org.cdk8s.plus25.k8s.SecurityContext;
 import org.cdk8s.plus25.k8s.Subject;
+import org.cdk8s.plus25.k8s.TcpSocketAction;
 import org.cdk8s.plus25.k8s.Volume;
 import org.cdk8s.plus25.k8s.VolumeMount;
 import software.constructs.Construct;
@@ -82,6 +83,13 @@ public class MonitoringStack extends Component implements Connected {
     static final String METRICS_PORT = "metrics";
     /** Where Alertmanager's container finds the Secret keys its receivers read. */
     private static final String RECEIVER_SECRETS_VOLUME = "receiver-secrets";
+    /** Where an exporter finds its password file. */
+    static final String EXPORTER_SECRETS_DIR = "/etc/exporter";
+    /** Where Grafana finds its admin password file. */
+    static final String GRAFANA_SECRETS_DIR = "/etc/grafana/secrets";
+    private static final Size ALERTMANAGER_DATA = Size.mi(64);
+    private static final Size GRAFANA_DATA = Size.mi(128);
+    private static final Size GRAFANA_TMP = Size.mi(16);
 
     private final List<AlertRule> rules;
     private final List<GrafanaDashboard> dashboards;
@@ -150,14 +158,16 @@ public class MonitoringStack extends Component implements Connected {
         // Keep the database under the claim: at most 80% of it.
         long retentionMb = storage.bytes().multiply(java.math.BigDecimal.valueOf(0.8))
                 .divide(java.math.BigDecimal.valueOf(1L << 20), java.math.RoundingMode.DOWN).longValue();
-        web("prometheus", "prometheus", images.prometheus(), 9090, "/prometheus/-/ready", NOBODY, List.of(
+        // Prometheus writes only its database (the claim at /prometheus, queries.active included).
+        web("prometheus", "prometheus", images.prometheus(), 9090, "/prometheus/-/ready", "/prometheus/-/healthy", NOBODY, List.of(
                 "--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
                 "--storage.tsdb.retention.time=15d", "--storage.tsdb.retention.size=" + retentionMb + "MB",
                 "--web.external-url=" + environment.publicUrl() + "/prometheus/", "--web.route-prefix=/prometheus/"),
                 List.of(), List.of(K8s.configMapVolume("config", "prometheus-config"), K8s.configMapVolume("rules", "prometheus-rules"),
                         K8s.claimVolume("data", "prometheus-data")),
                 List.of(K8s.readOnlyMount("config", "/etc/prometheus"), K8s.readOnlyMount("rules", "/etc/prometheus/rules"),
-                        K8s.mount("data", "/prometheus")), "prometheus", ContainerResources.of("200m", "512Mi", "1", "1Gi"));
+                        K8s.mount("data", "/prometheus")), "prometheus", ContainerResources.of("200m", "512Mi", "1", "1Gi"),
+                List.of());
 
         // Alertmanager: receivers read their URLs and passwords from the Secret, mounted read-only.
         Map<String, String> amLabels = Labels.of("alertmanager", "monitoring");
@@ -167,15 +177,17 @@ public class MonitoringStack extends Component implements Connected {
                 .build());
         List<KeyToPath> receiverKeys = settings.receiverSecretKeys().stream()
                 .map(k -> KeyToPath.builder().key(props.secrets().key(k)).path(k).build()).toList();
-        web("alertmanager", "alertmanager", images.alertmanager(), 9093, "/alertmanager/-/ready", NOBODY, List.of(
+        web("alertmanager", "alertmanager", images.alertmanager(), 9093, "/alertmanager/-/ready", "/alertmanager/-/healthy",
+                NOBODY, List.of(
                 "--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager",
                 "--web.external-url=" + environment.publicUrl() + "/alertmanager/", "--web.route-prefix=/alertmanager/"),
-                List.of(), List.of(K8s.configMapVolume("config", "alertmanager-config"), K8s.emptyDirVolume("data"),
+                // Alertmanager's silences and notification log (--storage.path), kept while the pod lives.
+                List.of(), List.of(K8s.configMapVolume("config", "alertmanager-config"), K8s.scratchVolume("data", ALERTMANAGER_DATA),
                         Volume.builder().name(RECEIVER_SECRETS_VOLUME).secret(SecretVolumeSource.builder()
                                 .secretName(props.secrets().name()).items(receiverKeys).build()).build()),
                 List.of(K8s.readOnlyMount("config", "/etc/alertmanager"), K8s.mount("data", "/alertmanager"),
                         K8s.readOnlyMount(RECEIVER_SECRETS_VOLUME, AlertReceiver.SECRETS_DIR)), null,
-                ContainerResources.of("20m", "32Mi", "200m", "128Mi"));
+                ContainerResources.of("20m", "32Mi", "200m", "128Mi"), List.of(ALERTMANAGER_DATA));
 
         // Grafana
         Map<String, String> grafanaLabels = Labels.of("grafana", "monitoring");
@@ -201,9 +213,13 @@ public class MonitoringStack extends Component implements Connected {
                 .metadata(K8s.meta("grafana-dashboards", Map.copyOf(dashboardLabels)))
                 .data(Map.copyOf(dashboardFiles))
                 .build());
-        web("grafana", "grafana", images.grafana(), 3000, "/grafana/api/health", 472, List.of(),
-                List.of(K8s.envFromSecret("GF_SECURITY_ADMIN_PASSWORD", props.secrets().name(),
-                                props.secrets().key("GRAFANA_ADMIN_PASSWORD")),
+        // Ready: /api/health answers (it checks Grafana's database). Alive: the server accepts connections.
+        web("grafana", "grafana", images.grafana(), 3000, "/grafana/api/health", null, 472, List.of(),
+                List.of(
+                        // Grafana reads any setting from a file named by <VARIABLE>__FILE: the password stays out of the environment.
+                        K8s.env("GF_SECURITY_ADMIN_PASSWORD__FILE", GRAFANA_SECRETS_DIR + "/admin-password"),
+                        // Logs to the container's output only (the image's default also writes /var/log/grafana, read-only here).
+                        K8s.env("GF_LOG_MODE", "console"),
                         K8s.env("GF_SERVER_ROOT_URL", environment.publicUrl() + "/grafana/"),
                         K8s.env("GF_SERVER_SERVE_FROM_SUB_PATH", "true"),
                         K8s.env("GF_ANALYTICS_REPORTING_ENABLED", "false")),
@@ -211,10 +227,19 @@ public class MonitoringStack extends Component implements Connected {
                                 .items(List.of(KeyToPath.builder().key("datasources.yaml").path("datasources/datasources.yaml").build(),
                                         KeyToPath.builder().key("dashboards.yaml").path("dashboards/dashboards.yaml").build()))
                                 .build()).build(),
-                        K8s.configMapVolume("dashboards", "grafana-dashboards"), K8s.emptyDirVolume("data")),
+                        K8s.configMapVolume("dashboards", "grafana-dashboards"),
+                        // Grafana's data path: its SQLite database, sessions and plugin folder.
+                        K8s.scratchVolume("data", GRAFANA_DATA),
+                        // Temporary files of the server (rendered images, uploads).
+                        K8s.scratchVolume("tmp", GRAFANA_TMP),
+                        Volume.builder().name("admin-password").secret(SecretVolumeSource.builder()
+                                .secretName(props.secrets().name()).defaultMode(0440)
+                                .items(List.of(KeyToPath.builder().key(props.secrets().key("GRAFANA_ADMIN_PASSWORD"))
+                                        .path("admin-password").build())).build()).build()),
                 List.of(K8s.readOnlyMount("provisioning", "/etc/grafana/provisioning"),
-                        K8s.readOnlyMount("dashboards", "/var/lib/grafana/dashboards"), K8s.mount("data", "/var/lib/grafana")),
-                null, ContainerResources.of("50m", "128Mi", "500m", "256Mi"));
+                        K8s.readOnlyMount("dashboards", "/var/lib/grafana/dashboards"), K8s.mount("data", "/var/lib/grafana"),
+                        K8s.mount("tmp", "/tmp"), K8s.readOnlyMount("admin-password", GRAFANA_SECRETS_DIR)),
+                null, ContainerResources.of("50m", "128Mi", "500m", "256Mi"), List.of(GRAFANA_DATA, GRAFANA_TMP));
 
         // kube-state-metrics
         Map<String, String> ksmLabels = Labels.of("kube-state-metrics", "monitoring");
@@ -228,8 +253,8 @@ public class MonitoringStack extends Component implements Connected {
         if (!clusterWide) {
             ksmArgs.add("--namespaces=" + namespace);
         }
-        web("kube-state-metrics", "http-metrics", images.kubeStateMetrics(), 8080, "/healthz", NOBODY, ksmArgs, List.of(),
-                List.of(), List.of(), "kube-state-metrics", ContainerResources.of("20m", "64Mi", "200m", "256Mi"));
+        web("kube-state-metrics", "http-metrics", images.kubeStateMetrics(), 8080, "/healthz", null, NOBODY, ksmArgs, List.of(),
+                List.of(), List.of(), "kube-state-metrics", ContainerResources.of("20m", "64Mi", "200m", "256Mi"), List.of());
 
         // Exporters
         for (int i = 0; i < 2; i++) {
@@ -238,12 +263,16 @@ public class MonitoringStack extends Component implements Connected {
                     K8s.env("DATA_SOURCE_URI", props.postgres().podHost(i) + ":" + props.postgres().port() + "/"
                             + props.postgres().database() + "?sslmode=disable"),
                     K8s.env("DATA_SOURCE_USER", props.postgres().monitorUser()),
-                    K8s.envFromSecret("DATA_SOURCE_PASS", props.secrets().name(), props.secrets().key(props.postgres().monitorPasswordKey()))));
+                    // postgres_exporter reads the password from the file DATA_SOURCE_PASS_FILE names.
+                    K8s.env("DATA_SOURCE_PASS_FILE", EXPORTER_SECRETS_DIR + "/password")),
+                    secretFile(props.secrets().name(), props.secrets().key(props.postgres().monitorPasswordKey())));
             chart.dependsOn("Deployment/" + name, "StatefulSet/" + props.postgres().name());
         }
         exporter("redis-exporter", images.redisExporter(), 9121, 59000, List.of(
                 K8s.env("REDIS_ADDR", "redis://" + props.valkey().hosts().get(0)),
-                K8s.envFromSecret("REDIS_PASSWORD", props.valkey().secretName(), props.valkey().passwordKey())));
+                // An environment variable: redis_exporter's password file is a JSON map of target URI to
+                // password, and the Secret holds the bare password shared by Valkey and every Sentinel target.
+                K8s.envFromSecret("REDIS_PASSWORD", props.valkey().secretName(), props.valkey().passwordKey())), null);
         chart.dependsOn("Deployment/redis-exporter", "StatefulSet/" + props.valkey().name());
         exporter("keyboss-exporter", images.keybossExporter(), 9100, 1000, List.of(
                 K8s.env("PROBE_TARGETS", probeTargets(props)),
@@ -251,7 +280,7 @@ public class MonitoringStack extends Component implements Connected {
                 K8s.env("PROBE_TIMEOUT_SECONDS", "10"),
                 K8s.env("GRAPHQL_URL", props.api().internalUrl()),
                 // Where it runs, for keyboss_build_info (the namespace: charts never read the environment's name).
-                K8s.env("KEYBOSS_ENVIRONMENT", namespace)));
+                K8s.env("KEYBOSS_ENVIRONMENT", namespace)), null);
         chart.dependsOn("Deployment/keyboss-exporter", "Ingress/keyboss");
 
         props.ingress().addPath("/prometheus/", "prometheus", "prometheus");
@@ -290,31 +319,36 @@ public class MonitoringStack extends Component implements Connected {
         }
     }
 
-    /** A single-replica Deployment and its Service, with an HTTP readiness check. */
-    private void web(String name, String portName, ImageRef image, int port, String readyPath, int uid, List<String> args,
-            List<EnvVar> env, List<Volume> volumes, List<VolumeMount> mounts, String serviceAccount, ContainerResources resources) {
-        web(name, portName, image, port, readyPath, uid, args, env, volumes, mounts, serviceAccount, resources, false);
-    }
-
-    private void web(String name, String portName, ImageRef image, int port, String readyPath, int uid, List<String> args,
-            List<EnvVar> env, List<Volume> volumes, List<VolumeMount> mounts, String serviceAccount, ContainerResources resources,
-            boolean readOnlyRoot) {
+    /**
+     * A single-replica Deployment and its Service. Ready: {@code readyPath} answers. Alive:
+     * {@code livePath} answers, or (null) the port accepts connections: a cheaper check than
+     * readiness, so a server waiting for a dependency is not restarted. The root file system is
+     * read-only; {@code scratch} are the sizes of the disk emptyDirs among {@code volumes}, which
+     * its ephemeral-storage limit covers. The pod gets a service account token only with
+     * {@code serviceAccount} (a server that calls the Kubernetes API).
+     */
+    private void web(String name, String portName, ImageRef image, int port, String readyPath, String livePath, int uid,
+            List<String> args, List<EnvVar> env, List<Volume> volumes, List<VolumeMount> mounts, String serviceAccount,
+            ContainerResources resources, List<Size> scratch) {
         Map<String, String> labels = Labels.of(name, "monitoring");
-        SecurityContext security = K8s.restrictedContainer();
-        if (readOnlyRoot) {
-            security = SecurityContext.builder().allowPrivilegeEscalation(false).readOnlyRootFilesystem(true)
-                    .capabilities(security.getCapabilities()).build();
-        }
         Probe ready = Probe.builder().httpGet(HttpGetAction.builder().path(readyPath).port(K8s.intOrString(portName)).build())
                 .periodSeconds(10).timeoutSeconds(5).failureThreshold(3).build();
+        Probe.Builder alive = Probe.builder().periodSeconds(20).timeoutSeconds(5).failureThreshold(3);
+        if (livePath != null) {
+            alive.httpGet(HttpGetAction.builder().path(livePath).port(K8s.intOrString(portName)).build());
+        } else {
+            alive.tcpSocket(TcpSocketAction.builder().port(K8s.intOrString(portName)).build());
+        }
         Container c = Container.builder().name(name).image(image.image()).imagePullPolicy(image.pullPolicy().value())
                 .args(args).env(env)
                 .ports(List.of(ContainerPort.builder().name(portName).containerPort(port).build()))
-                .readinessProbe(ready).livenessProbe(ready)
-                .resources(K8s.resources(resources)).securityContext(security).volumeMounts(mounts).build();
+                .readinessProbe(ready).livenessProbe(alive.build())
+                .resources(K8s.resources(resources, scratch.toArray(Size[]::new)))
+                .securityContext(K8s.restrictedContainer()).volumeMounts(mounts).build();
         PodSpec.Builder pod = PodSpec.builder().securityContext(K8s.restrictedPod(uid, uid)).containers(List.of(c)).volumes(volumes);
         if (serviceAccount != null) {
-            pod.serviceAccountName(serviceAccount);
+            // Prometheus discovers pods and kube-state-metrics lists objects through the API.
+            pod.serviceAccountName(serviceAccount).automountServiceAccountToken(true);
         } else {
             pod.automountServiceAccountToken(false);
         }
@@ -322,11 +356,23 @@ public class MonitoringStack extends Component implements Connected {
         Workloads.service(this, name + "-service", name, labels, portName, port);
     }
 
-    /** An exporter: Deployment, Service on port "metrics", and a ServiceMonitor where the Prometheus Operator runs. */
-    private void exporter(String name, ImageRef image, int port, int uid, List<EnvVar> env) {
-        // Exporters write nothing, so their root file systems are read-only.
-        web(name, METRICS_PORT, image, port, "/metrics", uid, List.of(), env, List.of(), List.of(), null,
-                ContainerResources.of("10m", "32Mi", "100m", "128Mi"), true);
+    /** A Secret volume holding one key as the file {@code password}, readable by the pod's group only. */
+    private static Volume secretFile(String secretName, String key) {
+        return Volume.builder().name("secrets").secret(SecretVolumeSource.builder().secretName(secretName).defaultMode(0440)
+                .items(List.of(KeyToPath.builder().key(key).path("password").build())).build()).build();
+    }
+
+    /**
+     * An exporter: Deployment, Service on port "metrics", and a ServiceMonitor where the
+     * Prometheus Operator runs. Ready: /metrics answers; alive: the port accepts connections.
+     * Exporters write nothing (the root file system is read-only, no scratch folder);
+     * {@code secret}, where given, is mounted at {@link #EXPORTER_SECRETS_DIR}.
+     */
+    private void exporter(String name, ImageRef image, int port, int uid, List<EnvVar> env, Volume secret) {
+        web(name, METRICS_PORT, image, port, "/metrics", null, uid, List.of(), env,
+                secret == null ? List.of() : List.of(secret),
+                secret == null ? List.of() : List.of(K8s.readOnlyMount(secret.getName(), EXPORTER_SECRETS_DIR)), null,
+                ContainerResources.of("10m", "32Mi", "100m", "128Mi"), List.of());
         if (environment.monitoring().prometheusOperator()) {
             Map<String, String> labels = new LinkedHashMap<>(Labels.of(name, "monitoring"));
             labels.putAll(environment.monitoring().serviceMonitorLabels());

@@ -8,6 +8,8 @@ import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.SecretVolumeSource;
+import org.cdk8s.plus25.k8s.Probe;
+import org.cdk8s.plus25.k8s.TcpSocketAction;
 import org.cdk8s.plus25.k8s.Volume;
 import org.cdk8s.plus25.k8s.VolumeMount;
 
@@ -68,6 +70,8 @@ final class PgBackRest {
                 K8s.env("PGBACKREST_REPO1_S3_REGION", s.region()),
                 K8s.env("PGBACKREST_REPO1_S3_URI_STYLE", s.uriStyle().value()),
                 K8s.env("PGBACKREST_REPO1_STORAGE_VERIFY_TLS", s.verifyTls() ? "y" : "n"),
+                // Environment variables: pgBackRest takes options only from its configuration file or
+                // the environment, and the backup scripts hand the same values to curl and openssl.
                 K8s.envFromSecret("PGBACKREST_REPO1_S3_KEY", secretName, ACCESS_KEY),
                 K8s.envFromSecret("PGBACKREST_REPO1_S3_KEY_SECRET", secretName, SECRET_KEY),
                 K8s.env("PGBACKREST_REPO1_CIPHER_TYPE", "aes-256-cbc"),
@@ -156,6 +160,11 @@ final class PgBackRest {
                 .command(List.of("pgbackrest", "server"))
                 .env(env)
                 .ports(List.of(ContainerPort.builder().name("pgbackrest").containerPort(TLS_PORT).build()))
+                // Alive while it accepts connections. No readiness probe: the member's pod is ready
+                // when PostgreSQL is, whether or not a backup could be taken from it right now.
+                .livenessProbe(Probe.builder()
+                        .tcpSocket(TcpSocketAction.builder().port(K8s.intOrString("pgbackrest")).build())
+                        .periodSeconds(20).timeoutSeconds(5).failureThreshold(3).build())
                 .resources(K8s.resources(resources))
                 .securityContext(K8s.restrictedContainer())
                 .volumeMounts(List.copyOf(mounts))

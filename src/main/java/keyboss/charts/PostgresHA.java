@@ -74,6 +74,9 @@ public class PostgresHA extends Component implements Connected {
     /** The postgres user of the Debian-based official image (uid and gid 999). */
     static final int POSTGRES_UID = 999;
     /** Resources of each member's pgBackRest server (it compresses and encrypts during a backup). */
+    /** Sizes of a member's scratch folders (see {@link #podSpec}). */
+    static final Size TMP_SIZE = Size.mi(16);
+    static final Size RUN_SIZE = Size.mi(1);
     static final ContainerResources PGBACKREST_RESOURCES = ContainerResources.of("10m", "32Mi", "1", "256Mi");
     /** PostgreSQL's port. */
     public static final int PORT = 5432;
@@ -101,12 +104,13 @@ public class PostgresHA extends Component implements Connected {
     private final String name;
     private final KubeStatefulSet statefulSet;
     private final KubeService service;
+    private final Size storage;
 
     public PostgresHA(Construct scope, String id, PostgresHAProps props) {
         super(scope, id);
         this.props = Objects.requireNonNull(props, "PostgresHA props");
         this.name = validate(environment) ? props.name() : "postgres";
-        Size storage = Checks.storage(this, "storageSize", props.storageSize(), environment);
+        this.storage = Checks.storage(this, "storageSize", props.storageSize(), environment);
         if (hasProblems()) {
             // Synthesis will refuse and list the problems; build nothing from invalid input.
             this.statefulSet = null;
@@ -332,6 +336,8 @@ public class PostgresHA extends Component implements Connected {
                 K8s.envFromField("PATRONI_KUBERNETES_POD_IP", "status.podIP"),
                 K8s.env("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "$(PATRONI_KUBERNETES_POD_IP):" + PORT),
                 K8s.env("PATRONI_RESTAPI_CONNECT_ADDRESS", "$(PATRONI_KUBERNETES_POD_IP):" + API_PORT),
+                // Environment variables: Patroni reads its passwords from patroni.yml or PATRONI_*
+                // variables only (no password files), and passes them on to post-init.sh.
                 K8s.envFromSecret("PATRONI_SUPERUSER_PASSWORD", secret, props.superuserPasswordKey()),
                 K8s.envFromSecret("PATRONI_REPLICATION_PASSWORD", secret, props.replicationPasswordKey()),
                 K8s.envFromSecret("PATRONI_REWIND_PASSWORD", secret, props.rewindPasswordKey()),
@@ -343,7 +349,9 @@ public class PostgresHA extends Component implements Connected {
                 K8s.env("MONITOR_USER", props.monitorUser()),
                 K8s.envFromSecret("MONITOR_PASSWORD", secret, props.monitorPasswordKey()),
                 K8s.env("BACKUP_USER", props.backupUser()),
-                K8s.envFromSecret("BACKUP_PASSWORD", secret, props.backupPasswordKey()));
+                K8s.envFromSecret("BACKUP_PASSWORD", secret, props.backupPasswordKey()),
+                // The root file system is read-only: Python would try (and fail) to cache bytecode.
+                K8s.env("PYTHONDONTWRITEBYTECODE", "1"));
         // archive_command, restore_command and the pgbackrest replica method run pgBackRest
         // (Patroni passes its environment on to PostgreSQL), configured by these variables.
         List<EnvVar> pgbackrestEnv = PgBackRest.member(environment, secret, stanza(), PGDATA, props.superuser());
@@ -361,15 +369,16 @@ public class PostgresHA extends Component implements Connected {
                 // Alive: Patroni's loop runs. A hung Patroni is restarted; PostgreSQL stays fenced by
                 // synchronous replication meanwhile (its commits wait for a standby that left).
                 .livenessProbe(httpProbe("/liveness", 10, 6))
-                .resources(K8s.resources(props.resources()))
+                .resources(K8s.resources(props.resources(), TMP_SIZE, RUN_SIZE))
                 .securityContext(K8s.restrictedContainer())
                 .volumeMounts(List.of(K8s.mount("data", DATA_MOUNT), K8s.mount("run", PgBackRest.SOCKET_DIR),
-                        K8s.readOnlyMount("patroni", CONFIG_DIR)))
+                        K8s.mount("tmp", "/tmp"), K8s.readOnlyMount("patroni", CONFIG_DIR)))
                 .build();
         // The member's pgBackRest server: the backup jobs copy the primary's files through it over
         // TLS; it reaches PostgreSQL through the shared socket folder as the superuser (peer).
         Container pgbackrest = PgBackRest.serverSidecar(environment, image, secret, stanza(), PGDATA, props.superuser(),
-                List.of(K8s.mount("data", DATA_MOUNT), K8s.mount("run", PgBackRest.SOCKET_DIR)), PGBACKREST_RESOURCES);
+                List.of(K8s.mount("data", DATA_MOUNT), K8s.mount("run", PgBackRest.SOCKET_DIR), K8s.mount("tmp", "/tmp")),
+                PGBACKREST_RESOURCES);
         return PodSpec.builder()
                 .serviceAccountName(name)
                 // Patroni holds the lease with this ServiceAccount's token.
@@ -379,9 +388,17 @@ public class PostgresHA extends Component implements Connected {
                 // Patroni stops PostgreSQL and hands the lease over on SIGTERM.
                 .terminationGracePeriodSeconds(60)
                 .containers(List.of(patroni, pgbackrest))
-                .volumes(List.of(K8s.configMapVolume("patroni", configMapName()), K8s.emptyDirVolume("run"),
-                        PgBackRest.tlsVolume(secret)))
+                // Written besides the data volume: PostgreSQL's socket and its lock file (run, shared
+                // with the pgBackRest server, which connects through it), and /tmp: Patroni's pgpass
+                // file and pgBackRest's lock folder (/tmp/pgbackrest) for archive-push and restores.
+                .volumes(List.of(K8s.configMapVolume("patroni", configMapName()), K8s.scratchVolume("run", RUN_SIZE),
+                        K8s.scratchVolume("tmp", TMP_SIZE), PgBackRest.tlsVolume(secret)))
                 .build();
+    }
+
+    /** The size of each member's data volume: the most a dump or a restored copy of the database takes. */
+    Size storageSize() {
+        return storage;
     }
 
     private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {

@@ -44,6 +44,7 @@ public class RestoreDrill extends Component implements Connected {
         BaseBackups backups = props.backups();
         PostgresHA db = backups.database();
         Map<String, String> labels = Labels.of(props.name(), "backup");
+        Size work = db.storageSize().plus(Size.mi(64));
         List<EnvVar> env = K8s.envs(backups.repositoryEnv(environment), List.of(
                 K8s.env("DRILL_DIR", BackupJobs.WORK_DIR),
                 K8s.env("LOCAL_USER", db.superuser()),
@@ -53,9 +54,10 @@ public class RestoreDrill extends Component implements Connected {
                         List.of(BackupJobs.container(environment, environment.images().postgres(), "drill",
                                 List.of(BackupJobs.SCRIPTS_DIR + "/restore-drill.sh"), env, props.resources(), List.of(
                                         K8s.mount("work", BackupJobs.WORK_DIR),
-                                        K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)))),
-                        // The restored copy lives and dies with the pod.
-                        List.of(K8s.emptyDirVolume("work"), K8s.configMapVolume("scripts", backups.scriptsName())),
+                                        K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)), work)),
+                        // The restored copy lives and dies with the pod: a copy of the database (no
+                        // larger than a member's volume) with its server's socket, log and checksums.
+                        List.of(BackupJobs.workVolume(work), K8s.configMapVolume("scripts", backups.scriptsName())),
                         PostgresHA.POSTGRES_UID, 0, props.replayTimeoutSeconds() + 3600));
     }
 

@@ -23,6 +23,7 @@ import org.cdk8s.plus25.k8s.KubeJobProps;
 import org.cdk8s.plus25.k8s.PodSpec;
 import org.cdk8s.plus25.k8s.PodTemplateSpec;
 import org.cdk8s.plus25.k8s.Probe;
+import org.cdk8s.plus25.k8s.TcpSocketAction;
 import org.cdk8s.plus25.k8s.Volume;
 import org.cdk8s.plus25.k8s.VolumeMount;
 import software.constructs.Construct;
@@ -74,6 +75,8 @@ public class SaleorApi extends Component implements Connected {
                 .data(Scripts.configMapData("saleor", "wait-for-migrations.sh", "migrate.sh", "seed.sh", "seed.py"))
                 .build());
 
+        // Ready: Django answers HTTP on the health path. Alive: uvicorn still accepts connections,
+        // a cheaper check that a busy worker does not fail (restarting it would not help).
         Probe health = Probe.builder()
                 .httpGet(HttpGetAction.builder().path(props.healthPath()).port(K8s.intOrString("http")).build())
                 .periodSeconds(10).timeoutSeconds(5).failureThreshold(3).build();
@@ -91,9 +94,9 @@ public class SaleorApi extends Component implements Connected {
                         .periodSeconds(5).timeoutSeconds(5).failureThreshold(60).build())
                 .readinessProbe(health)
                 .livenessProbe(Probe.builder()
-                        .httpGet(HttpGetAction.builder().path(props.healthPath()).port(K8s.intOrString("http")).build())
+                        .tcpSocket(TcpSocketAction.builder().port(K8s.intOrString("http")).build())
                         .periodSeconds(20).timeoutSeconds(5).failureThreshold(3).build())
-                .resources(K8s.resources(props.resources()))
+                .resources(K8s.resources(props.resources(), SCRATCH))
                 .securityContext(K8s.restrictedContainer())
                 .volumeMounts(mounts())
                 .build();
@@ -142,7 +145,12 @@ public class SaleorApi extends Component implements Connected {
         Checks.image(this, "images.saleor", env.images().saleor());
     }
 
-    /** Everything a Saleor process reads besides {@link #environmentFrom()}: database URL, secrets, settings module. */
+    /**
+     * Everything a Saleor process reads besides {@link #environmentFrom()}: database URL, secrets,
+     * settings module. The secrets stay environment variables: Saleor's settings read SECRET_KEY,
+     * RSA_PRIVATE_KEY and DATABASE_URL from the environment only, and Celery its broker URL (with
+     * the Valkey password) before any setting is loaded.
+     */
     public List<EnvVar> environment() {
         PostgresHA db = props.database();
         SecretContract secrets = props.secrets();
@@ -158,6 +166,8 @@ public class SaleorApi extends Component implements Connected {
                 K8s.envFromSecret("RSA_PRIVATE_KEY", secrets.name(), secrets.key("RSA_PRIVATE_KEY")),
                 K8s.env("DJANGO_SETTINGS_MODULE", "keyboss_settings"),
                 K8s.env("PYTHONPATH", SETTINGS_DIR),
+                // The root file system is read-only: Python would try (and fail) to cache bytecode.
+                K8s.env("PYTHONDONTWRITEBYTECODE", "1"),
                 K8s.env("DEBUG", "False")),
                 props.cache().clientEnvironment(AppConfig.BROKER_DATABASE, AppConfig.RESULTS_DATABASE));
     }
@@ -168,15 +178,30 @@ public class SaleorApi extends Component implements Connected {
                 .configMapRef(ConfigMapEnvSource.builder().name(configMapName).build()).build());
     }
 
-    /** The settings module and the scripts, as every Saleor container mounts them. */
+    /**
+     * The settings module and the scripts, as every Saleor container mounts them, and the two
+     * folders Saleor writes into under its read-only root file system: /tmp (Django spools
+     * uploads above 2.5 MB there, FILE_UPLOAD_MAX_MEMORY_SIZE, as do other tempfile users) and
+     * Saleor's MEDIA_ROOT (/app/media: product images, thumbnails and exports when no object
+     * storage is configured; per pod and lost on restart, as the container layer was before).
+     */
     List<VolumeMount> mounts() {
-        return List.of(K8s.readOnlyMount("settings", SETTINGS_DIR), K8s.readOnlyMount("scripts", SCRIPTS_DIR));
+        return List.of(K8s.readOnlyMount("settings", SETTINGS_DIR), K8s.readOnlyMount("scripts", SCRIPTS_DIR),
+                K8s.mount("tmp", "/tmp"), K8s.mount("media", MEDIA_DIR));
     }
 
     List<Volume> volumes() {
         return List.of(K8s.configMapVolume("settings", settingsConfigMap()),
-                K8s.configMapVolume("scripts", scriptsConfigMap()));
+                K8s.configMapVolume("scripts", scriptsConfigMap()),
+                K8s.scratchVolume("tmp", TMP_SIZE), K8s.scratchVolume("media", MEDIA_SIZE));
     }
+
+    /** The scratch folders of {@link #volumes()}, which a Saleor container's ephemeral-storage limit covers. */
+    static final Size[] SCRATCH = {Size.mi(64), Size.mi(128)};
+    static final Size TMP_SIZE = SCRATCH[0];
+    static final Size MEDIA_SIZE = SCRATCH[1];
+    /** Saleor's MEDIA_ROOT in its image (PROJECT_ROOT/media). */
+    static final String MEDIA_DIR = "/app/media";
 
     /** A container of the Saleor image running {@code script} from the scripts ConfigMap. */
     Container container(String containerName, String script, Environment env, EnvVar... extraEnv) {
@@ -187,7 +212,7 @@ public class SaleorApi extends Component implements Connected {
                 .command(List.of(SCRIPTS_DIR + "/" + script))
                 .envFrom(environmentFrom())
                 .env(K8s.envs(environment(), List.of(extraEnv)))
-                .resources(K8s.resources(props.resources()))
+                .resources(K8s.resources(props.resources(), SCRATCH))
                 .securityContext(K8s.restrictedContainer())
                 .volumeMounts(mounts())
                 .build();

@@ -41,6 +41,14 @@ public record Size(String quantity, BigDecimal bytes) implements Comparable<Size
         return parse(mebibytes + "Mi");
     }
 
+    /** This size and {@code other} together, in Mi when that is exact, otherwise in bytes. */
+    public Size plus(Size other) {
+        BigDecimal total = bytes.add(other.bytes);
+        BigDecimal mi = BigDecimal.valueOf(1L << 20);
+        BigDecimal[] division = total.divideAndRemainder(mi);
+        return division[1].signum() == 0 ? parse(division[0].toBigInteger() + "Mi") : parse(total.toBigInteger().toString());
+    }
+
     /** Whether this is zero bytes ({@code 0}, {@code 0Gi}, ...). */
     public boolean isZero() {
         return bytes.signum() == 0;

@@ -2,8 +2,10 @@ package keyboss.charts;
 
 import java.util.List;
 import org.cdk8s.plus25.k8s.EnvVar;
+import org.cdk8s.plus25.k8s.HttpGetAction;
 import org.cdk8s.plus25.k8s.Probe;
-import org.cdk8s.plus25.k8s.TcpSocketAction;
+import org.cdk8s.plus25.k8s.Volume;
+import org.cdk8s.plus25.k8s.VolumeMount;
 import software.constructs.Construct;
 
 /**
@@ -15,6 +17,13 @@ import software.constructs.Construct;
  * <p>Objects (ids are public API): {@code deployment}, {@code service}, {@code pdb}.
  */
 public class Storefront extends Frontend implements Connected {
+
+    /** A static file of the storefront (Saleor's storefront ships a favicon), served without calling the API. */
+    static final String READY_PATH = "/favicon.ico";
+    /** Next.js's cache folder in the storefront image (working folder /app). */
+    static final String CACHE_DIR = "/app/.next/cache";
+    static final Size CACHE_SIZE = Size.mi(128);
+    static final Size TMP_SIZE = Size.mi(16);
 
     public Storefront(Construct scope, String id, FrontendProps props) {
         super(scope, id, props, "storefront", 2);
@@ -44,12 +53,37 @@ public class Storefront extends Frontend implements Connected {
                 AppConfig.ref("NEXT_PUBLIC_STOREFRONT_URL", config, AppConfig.PUBLIC_URL));
     }
 
-    /** A TCP check: the home page streams with partial prerendering and is too heavy to poll (seed 5.4). */
+    /**
+     * Ready: Next.js answers HTTP with a static file it serves itself (the home page streams with
+     * partial prerendering and is too heavy to poll, seed 5.4; a static file does not call the
+     * API). Alive: the server accepts connections (the inherited TCP check).
+     */
     @Override
-    Probe probe(int periodSeconds, int failureThreshold) {
+    Probe readinessProbe() {
         return Probe.builder()
-                .tcpSocket(TcpSocketAction.builder().port(K8s.intOrString("http")).build())
-                .periodSeconds(periodSeconds).timeoutSeconds(3).failureThreshold(failureThreshold).build();
+                .httpGet(HttpGetAction.builder().path(READY_PATH).port(K8s.intOrString("http")).build())
+                .periodSeconds(5).timeoutSeconds(3).failureThreshold(3).build();
+    }
+
+    /**
+     * Next.js writes its data and image cache under .next/cache in its working folder (/app in
+     * the storefront image), and Node's tempfiles to /tmp. Pages revalidated by ISR are also
+     * flushed into .next/server, which stays read-only: Next.js logs the failed write and keeps
+     * them in memory (build the image with experimental.isrFlushToDisk false to silence it).
+     */
+    @Override
+    List<Volume> volumes() {
+        return List.of(K8s.scratchVolume("next-cache", CACHE_SIZE), K8s.scratchVolume("tmp", TMP_SIZE));
+    }
+
+    @Override
+    List<VolumeMount> mounts() {
+        return List.of(K8s.mount("next-cache", CACHE_DIR), K8s.mount("tmp", "/tmp"));
+    }
+
+    @Override
+    Size[] scratch() {
+        return new Size[] {CACHE_SIZE, TMP_SIZE};
     }
 
     /** Server-side rendering calls the API inside the cluster. */

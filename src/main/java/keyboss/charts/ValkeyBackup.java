@@ -52,6 +52,7 @@ public class ValkeyBackup extends Component implements Connected {
         }
         ValkeySentinel valkey = props.valkey();
         Map<String, String> labels = Labels.of(props.name(), "backup");
+        Size work = valkey.memoryLimit().plus(valkey.memoryLimit());
         new KubeConfigMap(this, "scripts", KubeConfigMapProps.builder()
                 .metadata(K8s.meta(scriptsName, labels))
                 .data(Scripts.configMapData("backup", "valkey-backup.sh", "valkey-restore.sh", "objects.sh"))
@@ -62,7 +63,8 @@ public class ValkeyBackup extends Component implements Connected {
                 K8s.env("SENTINELS", String.join(" ", valkey.sentinelHosts())),
                 K8s.env("MASTER_NAME", valkey.masterName()),
                 K8s.env("WORK_DIR", BackupJobs.WORK_DIR),
-                // The servers and Sentinels require the password; valkey-cli reads it from here.
+                // The servers and Sentinels require the password; valkey-cli reads it only from here
+                // (or its command line, which any process of the node could list).
                 K8s.envFromSecret("REDISCLI_AUTH", props.secretName(), valkey.passwordKey()));
         List<EnvVar> uploadEnv = K8s.envs(PgBackRest.objectStore(environment, props.secretName()),
                 BackupJobs.retention(props.retention()), List.of(K8s.env("WORK_DIR", BackupJobs.WORK_DIR)));
@@ -70,10 +72,11 @@ public class ValkeyBackup extends Component implements Connected {
         this.cronJob = BackupJobs.cronJob(this, "cronjob", props.name(), labels, props.schedule(), props.jobHistory(),
                 BackupJobs.jobSpec(labels,
                         List.of(BackupJobs.container(environment, environment.images().valkey(), "snapshot",
-                                List.of(script, "snapshot"), snapshotEnv, props.resources(), mounts)),
+                                List.of(script, "snapshot"), snapshotEnv, props.resources(), mounts, work)),
                         List.of(BackupJobs.container(environment, environment.images().postgres(), "upload",
-                                List.of(script, "upload"), uploadEnv, props.resources(), mounts)),
-                        List.of(K8s.emptyDirVolume("work"), K8s.configMapVolume("scripts", scriptsName)),
+                                List.of(script, "upload"), uploadEnv, props.resources(), mounts, work)),
+                        // The snapshot (at most Valkey's memory) and its encrypted copy during the upload.
+                        List.of(BackupJobs.workVolume(work), K8s.configMapVolume("scripts", scriptsName)),
                         ValkeySentinel.VALKEY_UID, 2, 1800));
         chart.dependsOn("CronJob/" + props.name(), "StatefulSet/" + valkey.name());
     }
@@ -102,7 +105,7 @@ public class ValkeyBackup extends Component implements Connected {
                             List.of(BackupJobs.container(env, env.images().postgres(), "restore",
                                     List.of(BackupJobs.SCRIPTS_DIR + "/valkey-restore.sh"), vars, props.resources(), List.of(
                                             K8s.mount("data", "/data"),
-                                            K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)))),
+                                            K8s.readOnlyMount("scripts", BackupJobs.SCRIPTS_DIR)), null)),
                             List.of(K8s.claimVolume("data", "data-" + valkey.name() + "-" + i),
                                     K8s.configMapVolume("scripts", scriptsName)),
                             ValkeySentinel.VALKEY_UID, 0, 1800))

@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
-import org.cdk8s.plus25.k8s.EmptyDirVolumeSource;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.KeyToPath;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
@@ -23,6 +22,8 @@ import org.cdk8s.plus25.k8s.SecretVolumeSource;
 import org.cdk8s.plus25.k8s.ServicePort;
 import org.cdk8s.plus25.k8s.ServiceSpec;
 import org.cdk8s.plus25.k8s.StatefulSetSpec;
+import org.cdk8s.plus25.k8s.Probe;
+import org.cdk8s.plus25.k8s.TcpSocketAction;
 import org.cdk8s.plus25.k8s.Volume;
 import org.cdk8s.plus25.k8s.VolumeMount;
 import software.constructs.Construct;
@@ -117,11 +118,14 @@ public class ValkeySentinel extends Component implements Connected {
                         K8s.env("FENCE_AFTER_MS", Integer.toString(fenceAfterMillis())))))
                 .resources(K8s.resources(props.sentinelResources()))
                 .securityContext(K8s.restrictedContainer())
-                .volumeMounts(List.of(K8s.readOnlyMount("scripts", "/scripts"), K8s.readOnlyMount("password", "/secrets")))
+                // fence.sh keeps the Sentinels' last answers in a mktemp folder.
+                .volumeMounts(List.of(K8s.readOnlyMount("scripts", "/scripts"), K8s.readOnlyMount("password", "/secrets"),
+                        K8s.mount("tmp", "/tmp")))
                 .build();
         // Roles are decided by the init script, not by start order, so the pods start together.
         this.statefulSet = statefulSet("statefulset", name, labels, props.replicas(), "Parallel",
-                List.of(init), List.of(server, fence), volumes,
+                List.of(init), List.of(server, fence),
+                java.util.stream.Stream.concat(volumes.stream(), java.util.stream.Stream.of(memoryVolume("tmp"))).toList(),
                 List.of(K8s.claimTemplate("data", labels, environment, storage)));
         // A drain never takes so many pods that the master could not find the replicas it needs.
         Workloads.disruptionBudget(this, "pdb", name, labels, props.minReplicasToWrite() + 1);
@@ -199,6 +203,11 @@ public class ValkeySentinel extends Component implements Connected {
         return ok;
     }
 
+    /** The memory limit of a Valkey server: the most its snapshot takes. */
+    Size memoryLimit() {
+        return Size.parse(props.resources().memoryLimit());
+    }
+
     /** {@code maxmemory} in bytes: half the memory limit. */
     private String maxMemory() {
         return Size.parse(props.resources().memoryLimit()).bytes()
@@ -206,9 +215,7 @@ public class ValkeySentinel extends Component implements Connected {
     }
 
     private static Volume memoryVolume(String volumeName) {
-        return Volume.builder().name(volumeName)
-                .emptyDir(EmptyDirVolumeSource.builder().medium("Memory").sizeLimit(K8s.quantity("1Mi")).build())
-                .build();
+        return K8s.memoryVolume(volumeName, Size.mi(1));
     }
 
     /** The password key of the Secret, as the file {@value #AUTH_FILE}. */
@@ -239,7 +246,12 @@ public class ValkeySentinel extends Component implements Connected {
                 .build();
     }
 
-    /** A Valkey server or Sentinel, ready and alive while it answers PING (with the password) on {@code port}. */
+    /**
+     * A Valkey server or Sentinel: ready while it answers PING with the password on {@code port}
+     * (loaded, authenticated); alive while the port accepts connections, a cheaper check that a
+     * server still loading its data or busy with a sync does not fail. It writes only into its
+     * data volume or (a Sentinel rewriting its configuration) the {@code conf} folder.
+     */
     private Container serverContainer(ImageRef image, String portName, int port, List<String> command,
             ContainerResources resources, List<VolumeMount> mounts) {
         List<String> ping = List.of("/scripts/ping.sh", Integer.toString(port));
@@ -254,7 +266,9 @@ public class ValkeySentinel extends Component implements Connected {
                 .env(List.of(K8s.env("AUTH_FILE", AUTH_FILE)))
                 .ports(List.of(ContainerPort.builder().name(portName).containerPort(port).build()))
                 .readinessProbe(K8s.execProbe(ping, 5, 2, 3))
-                .livenessProbe(K8s.execProbe(ping, 10, 5, 6))
+                .livenessProbe(Probe.builder()
+                        .tcpSocket(TcpSocketAction.builder().port(K8s.intOrString(portName)).build())
+                        .periodSeconds(10).timeoutSeconds(5).failureThreshold(6).build())
                 .resources(K8s.resources(resources))
                 .securityContext(K8s.restrictedContainer())
                 .volumeMounts(List.copyOf(all))

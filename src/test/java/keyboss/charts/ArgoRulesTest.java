@@ -70,7 +70,7 @@ class ArgoRulesTest {
         assertContainsAll(assertThrows(IllegalArgumentException.class, () -> GitOps.mainInOwnNamespace("default"))
                 .getMessage(), "cannot use the project 'default'", "mainInOwnNamespace");
         assertContainsAll(assertThrows(IllegalArgumentException.class, () -> new ClusterProfile("t", "t", false, "s",
-                Size.gi(1), false, java.util.Set.of(), List.of(), PodSecurity.Level.RESTRICTED, true, java.util.Set.of(),
+                Size.gi(1), false, java.util.Set.of(), List.of(), PodSecurity.Level.RESTRICTED, true, true, java.util.Set.of(),
                 "default", ImagePolicy.VERSIONED)).getMessage(), "may not use the project 'default'");
     }
 

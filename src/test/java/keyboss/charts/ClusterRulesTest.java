@@ -36,14 +36,16 @@ class ClusterRulesTest {
                 Map.of("apiGroups", groups, "resources", resources, "verbs", verbs))));
     }
 
-    /** A Deployment that meets every workload rule but, perhaps, the image's. */
+    /** A Deployment that meets every workload rule (hardened pods included) but, perhaps, the image's. */
     private static Manifest deployment(String image) {
         Map<String, Object> container = Map.of("name", "web", "image", image,
-                "resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi"), "limits", Map.of("cpu", "1", "memory", "64Mi")),
-                "securityContext", Map.of("allowPrivilegeEscalation", false, "capabilities", Map.of("drop", List.of("ALL"))));
+                "resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi", "ephemeral-storage", "32Mi"),
+                        "limits", Map.of("cpu", "1", "memory", "64Mi", "ephemeral-storage", "64Mi")),
+                "securityContext", Map.of("allowPrivilegeEscalation", false, "capabilities", Map.of("drop", List.of("ALL")),
+                        "readOnlyRootFilesystem", true));
         return object("apps/v1", "Deployment", "web", "tenant-keyboss", Map.of("spec", Map.of("template", Map.of("spec",
                 Map.of("securityContext", Map.of("runAsNonRoot", true, "seccompProfile", Map.of("type", "RuntimeDefault")),
-                        "containers", List.of(container))))));
+                        "automountServiceAccountToken", false, "containers", List.of(container))))));
     }
 
     private static String only(Environment env, Manifest m) {

@@ -178,7 +178,10 @@ class GitOpsTest {
                     for (Object e : Manifest.list(Manifest.map(c).get("env"))) {
                         Map<String, Object> var = Manifest.map(e);
                         String name = String.valueOf(var.get("name"));
-                        if (name.matches(".*(PASSWORD|SECRET|PRIVATE_KEY).*")) {
+                        if (name.matches(".*(PASSWORD|SECRET|PRIVATE_KEY).*_FILE")) {
+                            // Names the file a program reads its secret from: a path, never the value.
+                            assertTrue(String.valueOf(var.get("value")).startsWith("/"), m.id() + " " + name + " is not a path");
+                        } else if (name.matches(".*(PASSWORD|SECRET|PRIVATE_KEY).*")) {
                             assertTrue(var.get("value") == null, m.id() + " writes " + name + " as a literal value");
                         }
                     }

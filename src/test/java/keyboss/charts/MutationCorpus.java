@@ -246,6 +246,23 @@ final class MutationCorpus {
             }),
             new Mutation("pod-security", "hostPort", m -> hasPods(m) && !Manifest.list(firstContainer(m.object()).get("ports")).isEmpty(),
                     o -> firstOf(firstContainer(o).get("ports")).put("hostPort", 8080)),
+            // Hardened pods (the profile's own rules, stricter than the server: expected "only validate")
+            new Mutation("hardening", "readOnlyRootFilesystem removed", MutationCorpus::hasPods,
+                    o -> securityContext(firstContainer(o)).remove("readOnlyRootFilesystem")),
+            new Mutation("hardening", "ephemeral-storage limit removed", MutationCorpus::hasPods,
+                    o -> child(child(firstContainer(o), "resources"), "limits").remove("ephemeral-storage")),
+            new Mutation("hardening", "emptyDir without sizeLimit", MutationCorpus::hasPods, o -> {
+                Map<String, Object> spec = podSpec(o);
+                if (!(spec.get("volumes") instanceof List)) {
+                    spec.put("volumes", new ArrayList<>());
+                }
+                Manifest.list(spec.get("volumes")).add(new LinkedHashMap<>(Map.of("name", "unsized", "emptyDir", Map.of())));
+            }),
+            new Mutation("hardening", "liveness probe same as readiness",
+                    m -> containerHas(m, "readinessProbe") && containerHas(m, "livenessProbe"),
+                    o -> firstContainer(o).put("livenessProbe", firstContainer(o).get("readinessProbe"))),
+            new Mutation("hardening", "service account token left to the default", MutationCorpus::hasPods,
+                    o -> podSpec(o).remove("automountServiceAccountToken")),
             // RBAC
             new Mutation("rbac", "Role grants pods/exec", m -> kind(m, "Role"),
                     o -> Manifest.list(o.get("rules")).add(new LinkedHashMap<>(Map.of("apiGroups", List.of(""),

@@ -245,4 +245,36 @@ class PodSecurityTest {
         PodSecurity.check("deti", dashboard, PodSecurity.Level.RESTRICTED, out);
         assertEquals(List.of(), out, "both named checks are needed, and nothing else is broken");
     }
+    /**
+     * The exception list is empty and every container of dist/ runs non-root with a read-only
+     * root file system: no workload of either environment skips a check.
+     */
+    @Test
+    void noWorkloadInDistNeedsAnExceptionAndEveryContainerRunsNonRootReadOnly() {
+        int containers = 0;
+        for (String env : List.of("local", "deti")) {
+            for (Manifest m : Fixtures.readYaml(Fixtures.DIST.resolve(env))) {
+                PodTemplates.Pod pod = PodTemplates.of(m);
+                if (pod == null) {
+                    continue;
+                }
+                for (Object annotations : List.of(m.metadata().getOrDefault("annotations", java.util.Map.of()),
+                        pod.metadata().getOrDefault("annotations", java.util.Map.of()))) {
+                    assertTrue(!Manifest.map(annotations).containsKey(ClusterProfile.SECURITY_EXCEPTION),
+                            env + " " + m.id() + " carries a Pod Security exception");
+                }
+                Object podNonRoot = Manifest.map(pod.spec().get("securityContext")).get("runAsNonRoot");
+                for (PodTemplates.Container c : pod.containers()) {
+                    java.util.Map<String, Object> sc = Manifest.map(c.fields().get("securityContext"));
+                    assertEquals(true, sc.getOrDefault("runAsNonRoot", podNonRoot), env + " " + m.id() + " " + c.path());
+                    assertEquals(true, sc.get("readOnlyRootFilesystem"), env + " " + m.id() + " " + c.path());
+                    containers++;
+                }
+                List<Problem> breaches = new ArrayList<>();
+                PodSecurity.check(env, m, PodSecurity.Level.RESTRICTED, breaches);
+                assertEquals(List.of(), breaches, env + " " + m.id());
+            }
+        }
+        assertTrue(containers > 50, "dist/ holds the shop's containers: " + containers);
+    }
 }

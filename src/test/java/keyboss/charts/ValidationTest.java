@@ -23,13 +23,22 @@ class ValidationTest {
 
     private static final ClusterProfile DETI = ClusterProfile.named("deti");
 
+    /**
+     * A Deployment of one container, hardened as the profile wants (read-only root file system
+     * unless {@code containerContext} says otherwise, ephemeral storage, no token) so that each
+     * test sees only the problems it provokes.
+     */
     private static Map<String, Object> deployment(Map<String, Object> podContext, Map<String, Object> containerContext) {
         Map<String, Object> container = new LinkedHashMap<>(Map.of("name", "web", "image", "nginx:1.27.0",
-                "resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi"), "limits", Map.of("cpu", "1", "memory", "64Mi"))));
+                "resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi", "ephemeral-storage", "32Mi"),
+                        "limits", Map.of("cpu", "1", "memory", "64Mi", "ephemeral-storage", "64Mi"))));
         if (containerContext != null) {
-            container.put("securityContext", containerContext);
+            Map<String, Object> context = new LinkedHashMap<>(containerContext);
+            context.putIfAbsent("readOnlyRootFilesystem", true);
+            container.put("securityContext", context);
         }
-        Map<String, Object> pod = new LinkedHashMap<>(Map.of("containers", List.of(container)));
+        Map<String, Object> pod = new LinkedHashMap<>(Map.of("containers", List.of(container),
+                "automountServiceAccountToken", false));
         if (podContext != null) {
             pod.put("securityContext", podContext);
         }
@@ -141,8 +150,109 @@ class ValidationTest {
     void everyContainerStatesItsResources() {
         Map<String, Object> d = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
         Map<String, Object> c = Manifest.map(Manifest.list(new Manifest("", d).at("spec.template.spec.containers")).get(0));
-        c.put("resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi"), "limits", Map.of("cpu", "1")));
+        c.put("resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi", "ephemeral-storage", "32Mi"),
+                "limits", Map.of("cpu", "1", "ephemeral-storage", "64Mi")));
         assertContainsAll(only(rules(d)), "containers[0].resources.limits.memory", "cpu and memory requests and limits");
+    }
+
+    private static Map<String, Object> podOf(Map<String, Object> deployment) {
+        return Manifest.map(new Manifest("", deployment).at("spec.template.spec"));
+    }
+
+    private static Map<String, Object> containerOf(Map<String, Object> deployment) {
+        return Manifest.map(Manifest.list(podOf(deployment).get("containers")).get(0));
+    }
+
+    @Test
+    void everyContainerRunsWithAReadOnlyRootFileSystemInitContainersToo() {
+        Map<String, Object> d = deployment(RESTRICTED_POD, Map.of("allowPrivilegeEscalation", false,
+                "capabilities", Map.of("drop", List.of("ALL")), "readOnlyRootFilesystem", false));
+        assertContainsAll(only(rules(d)), "[deti/web.yaml Deployment/web]",
+                "spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false",
+                "container web runs with a read-only root file system", "Fix: set readOnlyRootFilesystem: true",
+                "mount an emptyDir with a sizeLimit");
+        Map<String, Object> init = new LinkedHashMap<>(containerOf(deployment(RESTRICTED_POD, RESTRICTED_CONTAINER)));
+        init.put("name", "init");
+        init.put("securityContext", RESTRICTED_CONTAINER);
+        Map<String, Object> withInit = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+        podOf(withInit).put("initContainers", List.of(init));
+        assertContainsAll(only(rules(withInit)), "initContainers[0].securityContext.readOnlyRootFilesystem = null",
+                "container init");
+        // The local profile hardens pods too.
+        assertTrue(ClusterRules.check(ClusterProfile.named("local"), List.of(new Manifest("web.yaml", d))).stream()
+                .anyMatch(p -> p.toString().contains("readOnlyRootFilesystem")));
+    }
+
+    @Test
+    void everyContainerStatesItsEphemeralStorage() {
+        Map<String, Object> d = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+        containerOf(d).put("resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi", "ephemeral-storage", "32Mi"),
+                "limits", Map.of("cpu", "1", "memory", "64Mi")));
+        assertContainsAll(only(rules(d)), "[deti/web.yaml Deployment/web]",
+                "containers[0].resources.limits.ephemeral-storage = null", "states its ephemeral-storage limits",
+                "Fix: set resources.limits.ephemeral-storage");
+        containerOf(d).put("resources", Map.of("requests", Map.of("cpu", "10m", "memory", "16Mi"),
+                "limits", Map.of("cpu", "1", "memory", "64Mi", "ephemeral-storage", "64Mi")));
+        assertContainsAll(only(rules(d)), "containers[0].resources.requests.ephemeral-storage = null");
+    }
+
+    @Test
+    void everyEmptyDirHasASizeLimitThatThePodsEphemeralStorageLimitCovers() {
+        Map<String, Object> d = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+        podOf(d).put("volumes", List.of(Map.of("name", "tmp", "emptyDir", Map.of())));
+        containerOf(d).put("volumeMounts", List.of(Map.of("name", "tmp", "mountPath", "/tmp")));
+        assertContainsAll(only(rules(d)), "[deti/web.yaml Deployment/web]", "spec.template.spec.volumes[0].emptyDir.sizeLimit = null",
+                "every emptyDir states its sizeLimit (volume tmp)", "Fix: set emptyDir.sizeLimit");
+        podOf(d).put("volumes", List.of(Map.of("name", "tmp", "emptyDir", Map.of("sizeLimit", "48Mi"))));
+        assertEquals(List.of(), rules(d), "48Mi fits in the container's 64Mi limit");
+        podOf(d).put("volumes", List.of(Map.of("name", "tmp", "emptyDir", Map.of("sizeLimit", "1Gi"))));
+        assertContainsAll(only(rules(d)), "spec.template.spec.volumes = 1024Mi of disk emptyDirs",
+                "fit in the pod's ephemeral-storage limit (64Mi", "Fix: raise the ephemeral-storage limit");
+        // Memory-backed folders count against memory, not the node's disk.
+        podOf(d).put("volumes", List.of(Map.of("name", "tmp", "emptyDir", Map.of("sizeLimit", "1Gi", "medium", "Memory"))));
+        assertEquals(List.of(), rules(d));
+    }
+
+    @Test
+    void livenessIsNotReadiness() {
+        Map<String, Object> d = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+        Map<String, Object> ready = Map.of("httpGet", Map.of("path", "/ready", "port", 8080), "periodSeconds", 5);
+        containerOf(d).put("readinessProbe", ready);
+        // Other timings do not make it another check.
+        containerOf(d).put("livenessProbe", Map.of("httpGet", Map.of("path", "/ready", "port", 8080), "periodSeconds", 20,
+                "failureThreshold", 6));
+        assertContainsAll(only(rules(d)), "[deti/web.yaml Deployment/web]", "containers[0].livenessProbe",
+                "liveness probe is not its readiness probe", "Fix: give livenessProbe a cheaper check");
+        containerOf(d).put("livenessProbe", Map.of("tcpSocket", Map.of("port", 8080), "periodSeconds", 20));
+        assertEquals(List.of(), rules(d));
+        containerOf(d).remove("readinessProbe");
+        assertEquals(List.of(), rules(d), "a liveness probe alone is not the same as readiness");
+    }
+
+    @Test
+    void aPodGetsATokenOnlyWhereItSaysSoWithAnAccountOfItsOwn() {
+        Map<String, Object> d = deployment(RESTRICTED_POD, RESTRICTED_CONTAINER);
+        podOf(d).remove("automountServiceAccountToken");
+        assertContainsAll(only(rules(d)), "[deti/web.yaml Deployment/web]", "spec.template.spec.automountServiceAccountToken = null",
+                "states whether it gets a service account token", "Fix: set automountServiceAccountToken: false");
+        podOf(d).put("automountServiceAccountToken", true);
+        assertContainsAll(only(rules(d)), "automountServiceAccountToken = true", "a service account of its own");
+        podOf(d).put("serviceAccountName", "default");
+        assertContainsAll(only(rules(d)), "automountServiceAccountToken = true", "'default' account");
+        podOf(d).put("serviceAccountName", "web");
+        assertEquals(List.of(), rules(d));
+    }
+
+    @Test
+    void aProfileWithoutHardenedPodsAdmitsThem() {
+        ClusterProfile soft = new ClusterProfile(DETI.name(), DETI.namespace(), DETI.createNamespace(), DETI.storageClass(),
+                DETI.maxVolumeSize(), DETI.clusterScopedAllowed(), DETI.forbiddenApiGroups(), DETI.deniedPermissions(),
+                DETI.podSecurity(), DETI.requireResources(), false, DETI.otherNamespaces(), DETI.argoProject());
+        Map<String, Object> d = deployment(RESTRICTED_POD, Map.of("allowPrivilegeEscalation", false,
+                "capabilities", Map.of("drop", List.of("ALL")), "readOnlyRootFilesystem", false));
+        podOf(d).remove("automountServiceAccountToken");
+        assertEquals(List.of(), ClusterRules.check(soft, List.of(new Manifest("web.yaml", d))));
+        assertEquals(2, rules(d).size(), rules(d).toString());
     }
 
     private static String only(List<Problem> problems) {

@@ -59,8 +59,8 @@ class ValkeySentinelTest {
         assertEquals("1", env(fence, "MIN_REPLICAS_TO_WRITE"), "the value it restores is the one init.sh writes");
         assertEquals("$(POD_NAME).redis:6379", env(fence, "SELF"));
         assertEquals("/secrets/password", env(fence, "AUTH_FILE"));
-        assertEquals(Map.of("allowPrivilegeEscalation", false, "capabilities", Map.of("drop", List.of("ALL"))),
-                fence.get("securityContext"));
+        assertEquals(Map.of("allowPrivilegeEscalation", false, "capabilities", Map.of("drop", List.of("ALL")),
+                "readOnlyRootFilesystem", true), fence.get("securityContext"));
         assertEquals(2500, valkey.fenceAfterMillis());
         assertContainsAll(Scripts.read("valkey/fence.sh"), "config set min-replicas-to-write", "majority");
     }

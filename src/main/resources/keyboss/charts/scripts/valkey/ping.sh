@@ -1,6 +1,6 @@
 #!/bin/sh
-# Readiness and liveness of a Valkey server or Sentinel: PING on port $1 with the password of
-# AUTH_FILE must answer PONG (an error such as NOAUTH fails the probe).
+# Readiness of a Valkey server or Sentinel (liveness is a cheaper TCP check): PING on port $1 with
+# the password of AUTH_FILE must answer PONG (an error such as NOAUTH fails the probe).
 set -eu
 TAG=ping
 . "$(dirname "$0")/common.sh"
