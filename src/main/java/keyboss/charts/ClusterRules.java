@@ -10,7 +10,7 @@ import java.util.Set;
  * manifests: the rules of a {@link ClusterProfile} (namespace, storage class, volume cap,
  * cluster-scoped kinds, forbidden API groups, permissions a Role or binding may not grant, the
  * Argo CD project and destination of a tenant's Applications), pinned images, resources on
- * every container and the profile's Pod Security level.
+ * every container, no role granting {@code nodes/proxy}, and the profile's Pod Security level.
  */
 public final class ClusterRules {
 
@@ -40,6 +40,7 @@ public final class ClusterRules {
             checkObject(profile, m, problems);
             Findings f = Findings.of(profile.name(), m, problems);
             RbacRules.checkDenied(profile.name(), profile.deniedPermissions(), m, f);
+            RbacRules.checkNodesProxy(m, f);
             ArgoRules.check(profile, m, f);
             if (PodTemplates.of(m) != null) {
                 String where = profile.name() + "/" + m.file() + " " + m.id();

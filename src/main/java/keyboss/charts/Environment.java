@@ -3,6 +3,7 @@ package keyboss.charts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -42,6 +43,9 @@ import java.util.TreeSet;
  * @param network              where the cluster's ingress controller, DNS and API server are, for
  *                             the network policies (default {@link ClusterNetwork#k3s()}).
  * @param objectStorage        the S3-compatible bucket outside the cluster the backups go to.
+ * @param tls                  TLS on the Ingress from a kubernetes.io/tls Secret; empty means none
+ *                             (default). With it the scheme must be HTTPS; HTTP is redirected to
+ *                             HTTPS where {@link #traefikMiddlewaresAllowed()}.
  */
 public record Environment(
         String name,
@@ -63,7 +67,8 @@ public record Environment(
         MonitoringSettings monitoring,
         PodSpread podSpread,
         ClusterNetwork network,
-        ObjectStorage objectStorage) {
+        ObjectStorage objectStorage,
+        Optional<IngressTls> tls) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -71,6 +76,7 @@ public record Environment(
     public Environment {
         forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
         deniedPermissions = List.copyOf(Objects.requireNonNullElse(deniedPermissions, List.of()));
+        tls = Objects.requireNonNullElse(tls, Optional.empty());
         List<String> problems = new ArrayList<>();
         if (Names.dnsLabelProblem(name) != null) {
             problems.add("name: " + Names.dnsLabelProblem(name));
@@ -131,6 +137,10 @@ public record Environment(
         } else {
             problems.addAll(objectStorage.problems());
         }
+        if (tls.isPresent() && scheme != Scheme.HTTPS) {
+            problems.add("tls names Secret " + tls.get().secretName() + " but scheme is " + scheme
+                    + ": the Ingress serves HTTPS, so the public URLs must say so; set scheme(Scheme.HTTPS)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Environment '" + name + "' is invalid:\n  - "
                     + String.join("\n  - ", problems));
@@ -147,7 +157,9 @@ public record Environment(
                 .defaultVolumeSize(Size.gi(5))
                 .maxVolumeSize(Size.gi(10))
                 .publicHost("localhost")
-                .scheme(Scheme.HTTP)
+                // A self-signed certificate bin/create-secrets makes; HTTP redirected by a Middleware.
+                .scheme(Scheme.HTTPS)
+                .tls(new IngressTls(IngressTls.DEFAULT_SECRET))
                 .images(Images.defaults())
                 .clusterScopedAllowed(true)
                 .generateSecrets(true)
@@ -173,7 +185,9 @@ public record Environment(
                 .defaultVolumeSize(Size.gi(1))
                 .maxVolumeSize(Size.gi(1))
                 .publicHost("keyboss.deti")
-                .scheme(Scheme.HTTP)
+                // The operator supplies the certificate; no redirect (Middlewares are refused here).
+                .scheme(Scheme.HTTPS)
+                .tls(new IngressTls(IngressTls.DEFAULT_SECRET))
                 .images(Images.defaults().withStorefront(
                         new ImageRef("registry.deti/tenant-keyboss/storefront:keyboss", PullPolicy.ALWAYS)))
                 .clusterScopedAllowed(false)
@@ -221,6 +235,14 @@ public record Environment(
         return scheme == Scheme.HTTPS;
     }
 
+    /**
+     * Whether the shop may create Traefik Middleware objects: the ingress class is Traefik's and
+     * the cluster does not reject the traefik.io API group (deti does).
+     */
+    public boolean traefikMiddlewaresAllowed() {
+        return "traefik".equals(ingressClassName) && !forbiddenApiGroups.contains(CustomResources.TRAEFIK_GROUP);
+    }
+
     /** Whether a volume claim of this size is admitted. */
     public boolean admitsVolume(Size size) {
         return !size.isGreaterThan(maxVolumeSize);
@@ -233,7 +255,8 @@ public record Environment(
                 .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
-                .monitoring(monitoring).podSpread(podSpread).network(network).objectStorage(objectStorage);
+                .monitoring(monitoring).podSpread(podSpread).network(network).objectStorage(objectStorage)
+                .tls(tls.orElse(null));
     }
 
     public static Builder builder() {
@@ -262,6 +285,7 @@ public record Environment(
         private PodSpread podSpread = PodSpread.PREFERRED;
         private ClusterNetwork network = ClusterNetwork.k3s();
         private ObjectStorage objectStorage;
+        private IngressTls tls;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -286,11 +310,13 @@ public record Environment(
         public Builder network(ClusterNetwork value) { this.network = value; return this; }
         /** Required: where the backups go (see {@link ObjectStorage}). */
         public Builder objectStorage(ObjectStorage value) { this.objectStorage = value; return this; }
+        /** TLS on the Ingress (null: none, the default); needs {@code scheme(Scheme.HTTPS)}. */
+        public Builder tls(IngressTls value) { this.tls = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network, objectStorage);
+                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network, objectStorage, Optional.ofNullable(tls));
         }
     }
 }
