@@ -20,7 +20,9 @@ class EnvironmentTest {
         assertEquals("local-path", local.storageClass());
         assertEquals(Size.gi(5), local.defaultVolumeSize());
         assertEquals(Size.gi(10), local.maxVolumeSize());
-        assertEquals("http://localhost", local.publicUrl());
+        assertEquals("https://localhost", local.publicUrl());
+        assertEquals(java.util.Optional.of(new IngressTls("keyboss-tls")), local.tls());
+        assertTrue(local.traefikMiddlewaresAllowed(), "k3d runs Traefik with its CRDs");
         assertEquals("keyboss-storefront:m2", local.images().storefront().image());
         assertTrue(local.clusterScopedAllowed());
         assertEquals(List.of(), local.deniedPermissions());
@@ -33,8 +35,10 @@ class EnvironmentTest {
         assertFalse(deti.createNamespace());
         assertEquals("longhorn", deti.storageClass());
         assertEquals(Size.gi(1), deti.maxVolumeSize());
-        assertEquals("http://keyboss.deti", deti.publicUrl());
-        assertFalse(deti.secureCookies());
+        assertEquals("https://keyboss.deti", deti.publicUrl());
+        assertTrue(deti.secureCookies());
+        assertEquals(java.util.Optional.of(new IngressTls("keyboss-tls")), deti.tls());
+        assertFalse(deti.traefikMiddlewaresAllowed(), "deti rejects traefik.io objects");
         assertEquals("tenant-keyboss.svc", deti.serviceDomain());
         assertEquals(new ImageRef("registry.deti/tenant-keyboss/storefront:keyboss", PullPolicy.ALWAYS),
                 deti.images().storefront());
