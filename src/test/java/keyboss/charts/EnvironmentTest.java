@@ -108,4 +108,16 @@ class EnvironmentTest {
         assertFalse(exec.grantedBy("apps", "pods/exec", "create"));
         assertEquals(Set.of("traefik.containo.us", "traefik.io"), Environment.deti().forbiddenApiGroups());
     }
+
+    @Test
+    void theKubeletsAndTheIngressPortsComeFromTheClusterNetwork() {
+        ClusterNetwork k3s = ClusterNetwork.k3s();
+        assertEquals(List.of(NetworkPort.tcp(8443)), k3s.ingressPortsFor("https://keyboss.deti"));
+        assertEquals(List.of(NetworkPort.tcp(8000)), k3s.ingressPortsFor("http://keyboss.deti"));
+        assertEquals("0.0.0.0/0", k3s.kubelets().cidr());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ClusterNetwork(k3s.ingressController(), k3s.ingressWebPorts(), k3s.ingressTlsPorts(), k3s.dns(),
+                        k3s.kubeApi(), "nodes"));
+        assertTrue(e.getMessage().contains("'kubelets' cidr 'nodes'"), e.getMessage());
+    }
 }
