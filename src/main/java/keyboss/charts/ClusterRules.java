@@ -10,8 +10,8 @@ import java.util.Set;
  * manifests: the rules of a {@link ClusterProfile} (namespace, storage class, volume cap,
  * cluster-scoped kinds, forbidden API groups, permissions a Role or binding may not grant, the
  * Argo CD project and destination of a tenant's Applications), pinned images (to a version or
- * digest where the profile's {@link ImagePolicy} says so), resources on every container, the
- * profile's Pod Security level and hardened pods ({@link PodHardening}).
+ * digest where the profile's {@link ImagePolicy} says so), resources on every container, no role
+ * granting {@code nodes/proxy}, the profile's Pod Security level and hardened pods ({@link PodHardening}).
  */
 public final class ClusterRules {
 
@@ -41,6 +41,7 @@ public final class ClusterRules {
             checkObject(profile, m, problems);
             Findings f = Findings.of(profile.name(), m, problems);
             RbacRules.checkDenied(profile.name(), profile.deniedPermissions(), m, f);
+            RbacRules.checkNodesProxy(m, f);
             ArgoRules.check(profile, m, f);
             if (PodTemplates.of(m) != null) {
                 String where = profile.name() + "/" + m.file() + " " + m.id();

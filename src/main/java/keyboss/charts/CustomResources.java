@@ -17,7 +17,7 @@ import software.constructs.Construct;
 
 /**
  * The custom resources the library writes (Argo CD Application, ServiceMonitor, SealedSecret,
- * ExternalSecret): how they are made over cdk8s's ApiObject, and the schema each is checked
+ * ExternalSecret, Traefik Middleware): how they are made over cdk8s's ApiObject, and the schema each is checked
  * against: the structural schemas of {@value #DEFINITIONS}, which the API-server oracle installs
  * too, so bin/validate and the real server judge a custom resource by the same schema.
  */
@@ -27,6 +27,9 @@ final class CustomResources {
     static final String SEALED_SECRET = "bitnami.com/v1alpha1";
     static final String EXTERNAL_SECRET = "external-secrets.io/v1beta1";
     static final String SERVICE_MONITOR = "monitoring.coreos.com/v1";
+    /** Traefik's API group; its Middleware redirects HTTP to HTTPS where the cluster admits it. */
+    static final String TRAEFIK_GROUP = "traefik.io";
+    static final String TRAEFIK_MIDDLEWARE = TRAEFIK_GROUP + "/v1alpha1";
 
     private CustomResources() {
     }

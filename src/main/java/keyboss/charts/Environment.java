@@ -3,6 +3,7 @@ package keyboss.charts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -45,6 +46,9 @@ import java.util.TreeSet;
  * @param imagePolicy          which image tags the cluster admits (default {@link ImagePolicy#VERSIONED}:
  *                             a tag naming a version, or a digest); checked on every image of
  *                             {@code images} here and on the manifests by the cluster profile.
+ * @param tls                  TLS on the Ingress from a kubernetes.io/tls Secret; empty means none
+ *                             (default). With it the scheme must be HTTPS; HTTP is redirected to
+ *                             HTTPS where {@link #traefikMiddlewaresAllowed()}.
  */
 public record Environment(
         String name,
@@ -67,7 +71,8 @@ public record Environment(
         PodSpread podSpread,
         ClusterNetwork network,
         ObjectStorage objectStorage,
-        ImagePolicy imagePolicy) {
+        ImagePolicy imagePolicy,
+        Optional<IngressTls> tls) {
 
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
@@ -75,6 +80,7 @@ public record Environment(
     public Environment {
         forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
         deniedPermissions = List.copyOf(Objects.requireNonNullElse(deniedPermissions, List.of()));
+        tls = Objects.requireNonNullElse(tls, Optional.empty());
         List<String> problems = new ArrayList<>();
         if (Names.dnsLabelProblem(name) != null) {
             problems.add("name: " + Names.dnsLabelProblem(name));
@@ -149,6 +155,10 @@ public record Environment(
         } else {
             problems.addAll(objectStorage.problems());
         }
+        if (tls.isPresent() && scheme != Scheme.HTTPS) {
+            problems.add("tls names Secret " + tls.get().secretName() + " but scheme is " + scheme
+                    + ": the Ingress serves HTTPS, so the public URLs must say so; set scheme(Scheme.HTTPS)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Environment '" + name + "' is invalid:\n  - "
                     + String.join("\n  - ", problems));
@@ -165,7 +175,9 @@ public record Environment(
                 .defaultVolumeSize(Size.gi(5))
                 .maxVolumeSize(Size.gi(10))
                 .publicHost("localhost")
-                .scheme(Scheme.HTTP)
+                // A self-signed certificate bin/create-secrets makes; HTTP redirected by a Middleware.
+                .scheme(Scheme.HTTPS)
+                .tls(new IngressTls(IngressTls.DEFAULT_SECRET))
                 .images(Images.defaults())
                 .clusterScopedAllowed(true)
                 .generateSecrets(true)
@@ -195,7 +207,9 @@ public record Environment(
                 .defaultVolumeSize(Size.gi(1))
                 .maxVolumeSize(Size.gi(1))
                 .publicHost("keyboss.deti")
-                .scheme(Scheme.HTTP)
+                // The operator supplies the certificate; no redirect (Middlewares are refused here).
+                .scheme(Scheme.HTTPS)
+                .tls(new IngressTls(IngressTls.DEFAULT_SECRET))
                 // A version tag is never pushed twice, so a node pulls it once (IfNotPresent).
                 .images(Images.defaults().withStorefront(ImageRef.of(Images.STOREFRONT_DETI)))
                 .imagePolicy(ImagePolicy.VERSIONED)
@@ -244,6 +258,14 @@ public record Environment(
         return scheme == Scheme.HTTPS;
     }
 
+    /**
+     * Whether the shop may create Traefik Middleware objects: the ingress class is Traefik's and
+     * the cluster does not reject the traefik.io API group (deti does).
+     */
+    public boolean traefikMiddlewaresAllowed() {
+        return "traefik".equals(ingressClassName) && !forbiddenApiGroups.contains(CustomResources.TRAEFIK_GROUP);
+    }
+
     /** Whether a volume claim of this size is admitted. */
     public boolean admitsVolume(Size size) {
         return !size.isGreaterThan(maxVolumeSize);
@@ -257,7 +279,7 @@ public record Environment(
                 .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
                 .monitoring(monitoring).podSpread(podSpread).network(network).objectStorage(objectStorage)
-                .imagePolicy(imagePolicy);
+                .imagePolicy(imagePolicy).tls(tls.orElse(null));
     }
 
     public static Builder builder() {
@@ -287,6 +309,7 @@ public record Environment(
         private ClusterNetwork network = ClusterNetwork.k3s();
         private ObjectStorage objectStorage;
         private ImagePolicy imagePolicy = ImagePolicy.VERSIONED;
+        private IngressTls tls;
 
         public Builder name(String value) { this.name = value; return this; }
         public Builder namespace(String value) { this.namespace = value; return this; }
@@ -313,11 +336,14 @@ public record Environment(
         public Builder objectStorage(ObjectStorage value) { this.objectStorage = value; return this; }
         /** Default {@link ImagePolicy#VERSIONED}: every image names a version or carries a digest. */
         public Builder imagePolicy(ImagePolicy value) { this.imagePolicy = value; return this; }
+        /** TLS on the Ingress (null: none, the default); needs {@code scheme(Scheme.HTTPS)}. */
+        public Builder tls(IngressTls value) { this.tls = value; return this; }
 
         public Environment build() {
             return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
                     publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network, objectStorage, imagePolicy);
+                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network, objectStorage, imagePolicy,
+                    Optional.ofNullable(tls));
         }
     }
 }

@@ -120,7 +120,8 @@ public final class Main {
     /**
      * {@code secrets ENV}: the namespace and the Secret contract of a built-in environment, one
      * fact a line ({@code namespace N}, {@code secret NAME}, {@code generate true|false},
-     * {@code key KEY GENERATOR ANY|URL_UNRESERVED [HOST,HOST...]}), for
+     * {@code key KEY GENERATOR ANY|URL_UNRESERVED [HOST,HOST...]}, {@code tls SECRET HOST} where the
+     * Ingress serves TLS), for
      * {@code bin/create-secrets}. Names only: no value exists here.
      */
     private static int secrets(String envName) {
@@ -142,6 +143,10 @@ public final class Main {
             }
             out.append('\n');
         }
+        // The Ingress's kubernetes.io/tls Secret, for the public host: generated (self-signed) where
+        // the environment generates values, otherwise the operator's certificate.
+        env.tls().ifPresent(tls -> out.append("tls ").append(tls.secretName()).append(' ')
+                .append(env.publicHost()).append('\n'));
         System.out.print(out);
         return 0;
     }

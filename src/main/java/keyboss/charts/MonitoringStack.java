@@ -45,8 +45,11 @@ import software.constructs.Construct;
  * objects, discovery and kube-state-metrics are cluster-wide; elsewhere they are confined to the
  * namespace with Roles, and what only the cluster sees (Traefik, cAdvisor) is federated from the
  * central Prometheus the environment declares. Where the cluster runs the Prometheus Operator,
- * ServiceMonitors with its labels feed the central Prometheus too. UIs are served under
- * /prometheus/, /alertmanager/ and /grafana/ by their own settings (no Traefik Middleware).
+ * ServiceMonitors with its labels feed the central Prometheus too. Only Grafana (with its login,
+ * anonymous access and sign-up off) is routed on the public host, under /grafana/; Prometheus
+ * and Alertmanager are reached inside the cluster or through {@code kubectl port-forward}, at
+ * {@link #PROMETHEUS_LOCAL_URL} and {@link #ALERTMANAGER_LOCAL_URL}. Each UI serves itself under
+ * its path prefix (no Traefik Middleware).
  *
  * <p>Provenance: every scrape job and ServiceMonitor records the metric families it produces and
  * the labels they carry there ({@link #catalog()}, {@link #centralCatalog()}); the tests check
@@ -81,6 +84,17 @@ public class MonitoringStack extends Component implements Connected {
             "container", "endpoint");
     /** The port name of every exporter's Service, and so the value of their {@code endpoint} target label. */
     static final String METRICS_PORT = "metrics";
+    /**
+     * Prometheus's external URL: where {@code kubectl port-forward svc/prometheus 9090} serves it
+     * (it is not routed on the public host), so links in alerts lead somewhere that exists.
+     */
+    public static final String PROMETHEUS_LOCAL_URL = "http://localhost:9090/prometheus/";
+    /** Alertmanager's external URL: {@code kubectl port-forward svc/alertmanager 9093} (not routed publicly). */
+    public static final String ALERTMANAGER_LOCAL_URL = "http://localhost:9093/alertmanager/";
+    /** Alertmanager's readiness path under its route prefix; the probe exporter asks it through the Service. */
+    static final String ALERTMANAGER_READY = "/alertmanager/-/ready";
+    /** The kubelet's authenticated HTTPS port, where Prometheus reads node and cAdvisor metrics. */
+    static final int KUBELET_PORT = 10250;
     /** Where Alertmanager's container finds the Secret keys its receivers read. */
     private static final String RECEIVER_SECRETS_VOLUME = "receiver-secrets";
     /** Where an exporter finds its password file. */
@@ -140,7 +154,9 @@ public class MonitoringStack extends Component implements Connected {
         Map<String, String> promLabels = Labels.of("prometheus", "monitoring");
         account("prometheus", promLabels, List.of(
                 rule(List.of(""), List.of("pods", "services", "endpoints"), List.of("get", "list", "watch"))),
-                clusterWide ? List.of(rule(List.of(""), List.of("nodes", "nodes/proxy", "nodes/metrics"),
+                // nodes/metrics lets it read the kubelets directly; nodes/proxy (the API server's
+                // proxy to any kubelet endpoint, exec included) is not granted.
+                clusterWide ? List.of(rule(List.of(""), List.of("nodes", "nodes/metrics"),
                         List.of("get", "list", "watch"))) : List.of(), clusterWide);
         new KubeConfigMap(this, "prometheus-config", KubeConfigMapProps.builder()
                 .metadata(K8s.meta("prometheus-config", promLabels))
@@ -162,7 +178,7 @@ public class MonitoringStack extends Component implements Connected {
         web("prometheus", "prometheus", images.prometheus(), 9090, "/prometheus/-/ready", "/prometheus/-/healthy", NOBODY, List.of(
                 "--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
                 "--storage.tsdb.retention.time=15d", "--storage.tsdb.retention.size=" + retentionMb + "MB",
-                "--web.external-url=" + environment.publicUrl() + "/prometheus/", "--web.route-prefix=/prometheus/"),
+                "--web.external-url=" + PROMETHEUS_LOCAL_URL, "--web.route-prefix=/prometheus/"),
                 List.of(), List.of(K8s.configMapVolume("config", "prometheus-config"), K8s.configMapVolume("rules", "prometheus-rules"),
                         K8s.claimVolume("data", "prometheus-data")),
                 List.of(K8s.readOnlyMount("config", "/etc/prometheus"), K8s.readOnlyMount("rules", "/etc/prometheus/rules"),
@@ -177,10 +193,10 @@ public class MonitoringStack extends Component implements Connected {
                 .build());
         List<KeyToPath> receiverKeys = settings.receiverSecretKeys().stream()
                 .map(k -> KeyToPath.builder().key(props.secrets().key(k)).path(k).build()).toList();
-        web("alertmanager", "alertmanager", images.alertmanager(), 9093, "/alertmanager/-/ready", "/alertmanager/-/healthy",
+        web("alertmanager", "alertmanager", images.alertmanager(), 9093, ALERTMANAGER_READY, "/alertmanager/-/healthy",
                 NOBODY, List.of(
                 "--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager",
-                "--web.external-url=" + environment.publicUrl() + "/alertmanager/", "--web.route-prefix=/alertmanager/"),
+                "--web.external-url=" + ALERTMANAGER_LOCAL_URL, "--web.route-prefix=/alertmanager/"),
                 // Alertmanager's silences and notification log (--storage.path), kept while the pod lives.
                 List.of(), List.of(K8s.configMapVolume("config", "alertmanager-config"), K8s.scratchVolume("data", ALERTMANAGER_DATA),
                         Volume.builder().name(RECEIVER_SECRETS_VOLUME).secret(SecretVolumeSource.builder()
@@ -222,7 +238,14 @@ public class MonitoringStack extends Component implements Connected {
                         K8s.env("GF_LOG_MODE", "console"),
                         K8s.env("GF_SERVER_ROOT_URL", environment.publicUrl() + "/grafana/"),
                         K8s.env("GF_SERVER_SERVE_FROM_SUB_PATH", "true"),
-                        K8s.env("GF_ANALYTICS_REPORTING_ENABLED", "false")),
+                        K8s.env("GF_ANALYTICS_REPORTING_ENABLED", "false"),
+                        // Grafana is public: stated explicitly, so a changed default cannot open it.
+                        K8s.env("GF_AUTH_ANONYMOUS_ENABLED", "false"),
+                        K8s.env("GF_AUTH_DISABLE_LOGIN_FORM", "false"),
+                        K8s.env("GF_USERS_ALLOW_SIGN_UP", "false"),
+                        K8s.env("GF_USERS_ALLOW_ORG_CREATE", "false"),
+                        K8s.env("GF_SNAPSHOTS_EXTERNAL_ENABLED", "false"),
+                        K8s.env("GF_SECURITY_COOKIE_SECURE", Boolean.toString(environment.secureCookies()))),
                 List.of(Volume.builder().name("provisioning").configMap(ConfigMapVolumeSource.builder().name("grafana-provisioning")
                                 .items(List.of(KeyToPath.builder().key("datasources.yaml").path("datasources/datasources.yaml").build(),
                                         KeyToPath.builder().key("dashboards.yaml").path("dashboards/dashboards.yaml").build()))
@@ -283,8 +306,7 @@ public class MonitoringStack extends Component implements Connected {
                 K8s.env("KEYBOSS_ENVIRONMENT", namespace)), null);
         chart.dependsOn("Deployment/keyboss-exporter", "Ingress/keyboss");
 
-        props.ingress().addPath("/prometheus/", "prometheus", "prometheus");
-        props.ingress().addPath("/alertmanager/", "alertmanager", "alertmanager");
+        // Grafana only: Prometheus and Alertmanager have no login of their own.
         props.ingress().addPath("/grafana/", "grafana", "grafana");
     }
 
@@ -393,7 +415,10 @@ public class MonitoringStack extends Component implements Connected {
         return out;
     }
 
-    /** The five endpoints the probe exporter requests (seed 4.7.3), named as its dashboards show them. */
+    /**
+     * The five endpoints the probe exporter requests (seed 4.7.3), named as its dashboards show
+     * them: the public routes through the public URL, Alertmanager (not routed) through its Service.
+     */
     private String probeTargets(Props props) {
         String url = environment.publicUrl();
         return String.join(",",
@@ -401,7 +426,12 @@ public class MonitoringStack extends Component implements Connected {
                 "graphql_api=" + props.api().internalUrl(),
                 "dashboard=" + url + "/dashboard/",
                 "grafana=" + url + "/grafana/api/health",
-                "alertmanager=" + url + "/alertmanager/-/ready");
+                "alertmanager=" + alertmanagerInternalUrl() + ALERTMANAGER_READY);
+    }
+
+    /** Alertmanager's Service inside the cluster, without a trailing slash. */
+    private static String alertmanagerInternalUrl() {
+        return "http://alertmanager:9093";
     }
 
     /** The name the probe's {@code endpoint} label has in {@code c}: renamed where the scrape sets its own. */
@@ -491,13 +521,12 @@ public class MonitoringStack extends Component implements Connected {
                             "source_labels", List.of("__meta_kubernetes_namespace", "__meta_kubernetes_service_name",
                                     "__meta_kubernetes_endpoint_port_name"), "action", "keep", "regex", "default;kubernetes;https"))));
             c.scraped("job kubernetes-apiserver", Map.of(), List.of("job", "instance"));
+            // Straight to each kubelet (the node role's address is its InternalIP:10250), which
+            // authorises the token for nodes/metrics; no detour through the API server's nodes/proxy.
             for (String[] job : new String[][] {{"kubernetes-nodes", "/metrics"}, {"kubernetes-cadvisor", "/metrics/cadvisor"}}) {
                 scrapeJobs.add(Map.of("job_name", job[0], "scheme", "https", "tls_config", tls,
-                        "authorization", Map.of("credentials_file", token),
-                        "kubernetes_sd_configs", List.of(Map.of("role", "node")), "relabel_configs", List.of(
-                                Map.of("target_label", "__address__", "replacement", "kubernetes.default.svc:443"),
-                                Map.of("source_labels", List.of("__meta_kubernetes_node_name"), "regex", "(.+)",
-                                        "target_label", "__metrics_path__", "replacement", "/api/v1/nodes/$1/proxy" + job[1]))));
+                        "authorization", Map.of("credentials_file", token), "metrics_path", job[1],
+                        "kubernetes_sd_configs", List.of(Map.of("role", "node"))));
             }
             c.scraped("job kubernetes-nodes", Map.of(), List.of("job", "instance"));
             c.scraped("job kubernetes-cadvisor", MetricSets.cadvisor(), List.of("job", "instance"));
@@ -603,9 +632,9 @@ public class MonitoringStack extends Component implements Connected {
     /**
      * Prometheus to every target of its static scrape jobs (read from the jobs themselves, the
      * address a relabelling sets included), to Alertmanager and, where it discovers or scrapes
-     * the cluster, to the API server and the ingress controller; Grafana to Prometheus; each
-     * exporter to what it exports; the probe exporter to the API and the public URL (served by
-     * the ingress controller); Alertmanager to its webhook, whose URL is a Secret value and so
+     * the cluster, to the API server, the ingress controller and the kubelets; Grafana to Prometheus; each
+     * exporter to what it exports; the probe exporter to the API, Alertmanager's Service and the
+     * public URL (served by the ingress controller); Alertmanager to its webhook, whose URL is a Secret value and so
      * any address on 443/80; a central Prometheus Operator to the exporters' ServiceMonitors.
      */
     @Override
@@ -651,6 +680,8 @@ public class MonitoringStack extends Component implements Connected {
         out.addAll(network.toKubeApi(prometheus, "service discovery and the API server's own metrics"));
         if (environment.clusterScopedAllowed()) {
             out.add(Connection.of(prometheus, network.ingressController(), "scrape job traefik", NetworkPort.tcp(9100)));
+            out.add(Connection.of(prometheus, network.kubelets(), "scrape jobs kubernetes-nodes and kubernetes-cadvisor",
+                    NetworkPort.tcp(KUBELET_PORT)));
         }
         out.add(Connection.of(pods("grafana"), prometheus, "Grafana's datasource", NetworkPort.tcp(9090)));
         out.addAll(network.toKubeApi(pods("kube-state-metrics"), "kube-state-metrics lists and watches objects"));
@@ -661,7 +692,9 @@ public class MonitoringStack extends Component implements Connected {
         out.addAll(props.valkey().clientConnections(pods("redis-exporter"), "redis-exporter reads"));
         NetworkPeer probe = pods("keyboss-exporter");
         out.add(Connection.of(probe, props.api().peer(), "probe of the API's internal URL", NetworkPort.tcp(props.api().port())));
-        out.add(new Connection(probe, network.ingressController(), network.ingressWebPorts(), "probes of the public URLs"));
+        out.add(new Connection(probe, network.ingressController(), network.ingressPortsFor(environment.publicUrl()),
+                "probes of the public URLs"));
+        out.add(Connection.of(probe, pods("alertmanager"), "probe of Alertmanager's Service", NetworkPort.tcp(9093)));
         out.add(Connection.of(pods("alertmanager"), NetworkPeer.addresses("alert-webhook", "0.0.0.0/0"),
                 "the alert webhook (its URL is a Secret value)", NetworkPort.tcp(443), NetworkPort.tcp(80)));
         if (environment.monitoring().prometheusOperator() && environment.monitoring().centralPrometheusUrl() != null) {

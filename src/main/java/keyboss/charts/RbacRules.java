@@ -191,6 +191,29 @@ final class RbacRules {
         }
     }
 
+    /**
+     * The API server's proxy to the kubelets: whoever holds it reaches every kubelet endpoint of
+     * every node, exec and run included. A scraper reads {@code nodes/metrics} at the kubelet instead.
+     */
+    static final Permission NODES_PROXY = Permission.of("", "nodes/proxy", Permission.ANY_VERB);
+
+    /** The hardening rule of every profile: no Role or ClusterRole grants {@link #NODES_PROXY}, wildcards included. */
+    static void checkNodesProxy(Manifest m, Findings f) {
+        if (!GROUP.equals(m.apiGroup()) || !("Role".equals(m.kind()) || "ClusterRole".equals(m.kind()))) {
+            return;
+        }
+        List<Object> rules = Manifest.list(m.object().get("rules"));
+        for (int i = 0; i < rules.size(); i++) {
+            Map<String, Object> rule = Manifest.map(rules.get(i));
+            if (grants(rule, NODES_PROXY)) {
+                f.add("rules[" + i + "]", rule, "no role grants " + NODES_PROXY + ": it opens every kubelet endpoint"
+                        + " of every node (exec included) through the API server",
+                        "grant nodes/metrics and scrape the kubelets directly (https://<node>:10250/metrics),"
+                                + " and name resources instead of a wildcard");
+            }
+        }
+    }
+
     /** Whether {@code rule} grants {@code permission}, whatever its resourceNames (a named grant still grants). */
     static boolean grants(Map<String, Object> rule, Permission permission) {
         for (Object group : Manifest.list(rule.get("apiGroups"))) {

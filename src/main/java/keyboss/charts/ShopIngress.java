@@ -10,20 +10,34 @@ import org.cdk8s.plus25.k8s.IngressBackend;
 import org.cdk8s.plus25.k8s.IngressRule;
 import org.cdk8s.plus25.k8s.IngressServiceBackend;
 import org.cdk8s.plus25.k8s.IngressSpec;
+import org.cdk8s.plus25.k8s.IngressTls;
 import org.cdk8s.plus25.k8s.KubeIngress;
 import org.cdk8s.plus25.k8s.KubeIngressProps;
+import org.cdk8s.plus25.k8s.ObjectMeta;
 import org.cdk8s.plus25.k8s.ServiceBackendPort;
 import software.constructs.Construct;
 
 /**
  * The shop's Ingress on the environment's public host (seed 3.3.9): {@code /} to the
  * storefront, {@code /graphql/} to the API, {@code /dashboard/} to the dashboard. Plain
- * networking.k8s.io Ingress paths, no Traefik Middleware: each app serves itself under its path.
- * {@link #addPath} routes another path (monitoring UIs, for example).
+ * networking.k8s.io Ingress paths: each app serves itself under its path. {@link #addPath} routes
+ * another path (Grafana, for example).
  *
- * <p>Objects (ids are public API): {@code ingress}.
+ * <p>Where the environment names a TLS Secret ({@link Environment#tls()}) the Ingress serves the
+ * host with it, and where the cluster admits Traefik Middlewares
+ * ({@link Environment#traefikMiddlewaresAllowed()}) a {@code redirectScheme} Middleware sends
+ * plain HTTP to HTTPS permanently. Elsewhere (deti refuses traefik.io objects) HTTP is not
+ * redirected: the same routes answer on both ports, and secure cookies keep sessions on HTTPS.
+ *
+ * <p>Objects (ids are public API): {@code ingress}, {@code https-redirect} (only with TLS where
+ * Middlewares are allowed).
  */
 public class ShopIngress extends Component implements Connected {
+
+    /** The redirect Middleware's name. */
+    public static final String HTTPS_REDIRECT = "https-redirect";
+    /** Traefik's Ingress annotation naming the Middlewares of every router the Ingress makes. */
+    static final String MIDDLEWARES_ANNOTATION = "traefik.ingress.kubernetes.io/router.middlewares";
 
     /** One routed path. */
     public record Route(String path, String service, String portName) {
@@ -55,17 +69,28 @@ public class ShopIngress extends Component implements Connected {
         for (Route r : initial) {
             chart.dependsOn("Ingress/keyboss", "Deployment/" + r.service());
         }
+        Map<String, String> labels = Labels.of("keyboss", "ingress");
+        Map<String, String> annotations = Map.of();
+        if (env.tls().isPresent() && env.traefikMiddlewaresAllowed()) {
+            CustomResources.create(this, HTTPS_REDIRECT, CustomResources.TRAEFIK_MIDDLEWARE, "Middleware", HTTPS_REDIRECT,
+                    labels, Map.of(), Map.of("redirectScheme", Map.of("scheme", "https", "permanent", true)));
+            // Traefik names a Middleware of the Kubernetes CRD provider <namespace>-<name>@kubernetescrd.
+            annotations = Map.of(MIDDLEWARES_ANNOTATION, env.namespace() + "-" + HTTPS_REDIRECT + "@kubernetescrd");
+        }
+        IngressSpec.Builder spec = IngressSpec.builder()
+                .ingressClassName(env.ingressClassName())
+                .rules(List.of(IngressRule.builder()
+                        .host(publicHost)
+                        .http(HttpIngressRuleValue.builder()
+                                .paths(initial.stream().map(ShopIngress::path).toList())
+                                .build())
+                        .build()));
+        env.tls().ifPresent(tls -> spec.tls(List.of(IngressTls.builder()
+                .hosts(List.of(publicHost)).secretName(tls.secretName()).build())));
         this.ingress = new KubeIngress(this, "ingress", KubeIngressProps.builder()
-                .metadata(K8s.meta("keyboss", Labels.of("keyboss", "ingress")))
-                .spec(IngressSpec.builder()
-                        .ingressClassName(env.ingressClassName())
-                        .rules(List.of(IngressRule.builder()
-                                .host(publicHost)
-                                .http(HttpIngressRuleValue.builder()
-                                        .paths(initial.stream().map(ShopIngress::path).toList())
-                                        .build())
-                                .build()))
-                        .build())
+                .metadata(annotations.isEmpty() ? K8s.meta("keyboss", labels)
+                        : ObjectMeta.builder().name("keyboss").labels(labels).annotations(annotations).build())
+                .spec(spec.build())
                 .build());
     }
 

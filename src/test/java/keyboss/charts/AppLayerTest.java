@@ -88,10 +88,12 @@ class AppLayerTest {
     void configIsDerivedFromTheWiringAndTheEnvironment() {
         Map<String, Object> deti = Manifest.map(find(DETI, "ConfigMap", "keyboss-config").object().get("data"));
         assertEquals("postgres", deti.get("POSTGRES_HOST"));
-        assertEquals("http://keyboss.deti/graphql/", deti.get("API_URI"));
-        assertEquals("http://keyboss.deti/", deti.get("PUBLIC_URL"));
+        assertEquals("https://keyboss.deti/graphql/", deti.get("API_URI"));
+        assertEquals("https://keyboss.deti/graphql/", deti.get("NEXT_PUBLIC_API_URI"));
+        assertEquals("https://keyboss.deti/", deti.get("PUBLIC_URL"));
         assertEquals("http://saleor-api.tenant-keyboss.svc:8000/graphql/", deti.get("SALEOR_API_URL_INTERNAL"));
-        assertEquals("0", deti.get("JWT_COOKIE_SECURE"));
+        // TLS on the Ingress: the refresh-token cookie is Secure.
+        assertEquals("1", deti.get("JWT_COOKIE_SECURE"));
         assertEquals("mymaster", deti.get("REDIS_MASTER_NAME"));
         assertEquals("redis-sentinel-0.redis-sentinel:26379,redis-sentinel-1.redis-sentinel:26379,"
                 + "redis-sentinel-2.redis-sentinel:26379", deti.get("CACHE_SENTINELS"));
@@ -101,7 +103,7 @@ class AppLayerTest {
         }
         assertEquals("keyboss.deti,saleor-api,saleor-api.tenant-keyboss.svc", deti.get("ALLOWED_HOSTS"));
         Map<String, Object> local = Manifest.map(find(LOCAL, "ConfigMap", "keyboss-config").object().get("data"));
-        assertEquals("http://localhost/graphql/", local.get("API_URI"));
+        assertEquals("https://localhost/graphql/", local.get("API_URI"));
         assertEquals("http://saleor-api.keyboss.svc:8000/graphql/", local.get("SALEOR_API_URL_INTERNAL"));
     }
 
@@ -198,9 +200,9 @@ class AppLayerTest {
             assertEquals("Prefix", path.at("pathType"));
             routes.put((String) path.at("path"), path.at("backend.service.name") + ":" + path.at("backend.service.port.name"));
         }
+        // Prometheus and Alertmanager have no login: not routed (port-forward or Grafana).
         assertEquals(Map.of("/", "saleor-storefront:http", "/graphql/", "saleor-api:http",
-                "/dashboard/", "saleor-dashboard:http", "/prometheus/", "prometheus:prometheus",
-                "/alertmanager/", "alertmanager:alertmanager", "/grafana/", "grafana:grafana"), routes);
+                "/dashboard/", "saleor-dashboard:http", "/grafana/", "grafana:grafana"), routes);
         assertEquals("localhost", Manifest.map(Manifest.list(find(LOCAL, "Ingress", "keyboss").at("spec.rules")).get(0)).get("host"));
     }
 
@@ -285,5 +287,57 @@ class AppLayerTest {
                     api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null).addPath("grafana", "grafana", "http");
         });
         assertContainsAll(problemFor(p, "addPath(path)").toString(), "'grafana'", "/grafana/");
+    }
+
+    /** The Ingress and what goes with it, in a fresh chart of {@code env}. */
+    private static List<Manifest> shopIngress(Environment env) {
+        return Fixtures.synth(env, c -> {
+            PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
+            ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
+            SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
+            new ShopIngress(c, "ingress", new Storefront(c, "storefront", Storefront.defaults().api(api).build()),
+                    api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null);
+        });
+    }
+
+    @Test
+    void tlsFromTheEnvironmentsSecretAndHttpRedirectedWhereMiddlewaresAreAllowed() {
+        // local: TLS for the host, and Traefik's redirectScheme Middleware named on the Ingress.
+        Manifest local = find(LOCAL, "Ingress", "keyboss");
+        assertEquals(List.of(Map.of("hosts", List.of("localhost"), "secretName", "keyboss-tls")), local.at("spec.tls"));
+        assertEquals("keyboss-https-redirect@kubernetescrd",
+                Manifest.map(local.metadata().get("annotations")).get("traefik.ingress.kubernetes.io/router.middlewares"));
+        Manifest redirect = find(LOCAL, "Middleware", "https-redirect");
+        assertEquals("traefik.io/v1alpha1", redirect.apiVersion());
+        assertEquals(Map.of("redirectScheme", Map.of("scheme", "https", "permanent", true)), redirect.object().get("spec"));
+        assertEquals("1", Manifest.map(find(LOCAL, "ConfigMap", "keyboss-config").object().get("data")).get("JWT_COOKIE_SECURE"));
+        // deti: TLS, but traefik.io objects are refused there, so no Middleware and no annotation.
+        Manifest deti = find(DETI, "Ingress", "keyboss");
+        assertEquals(List.of(Map.of("hosts", List.of("keyboss.deti"), "secretName", "keyboss-tls")), deti.at("spec.tls"));
+        assertNull(Manifest.map(deti.metadata().get("annotations")).get("traefik.ingress.kubernetes.io/router.middlewares"));
+        assertTrue(DETI.stream().noneMatch(m -> "Middleware".equals(m.kind())));
+        // Another secret name reaches the Ingress; without TLS there is neither a tls section nor a redirect.
+        List<Manifest> other = shopIngress(Environment.local().toBuilder().tls(new IngressTls("shop-cert")).build());
+        assertEquals("shop-cert", Manifest.map(Manifest.list(find(other, "Ingress", "keyboss").at("spec.tls")).get(0)).get("secretName"));
+        List<Manifest> plain = shopIngress(Environment.local().toBuilder().scheme(Scheme.HTTP).tls(null).build());
+        assertNull(find(plain, "Ingress", "keyboss").at("spec.tls"));
+        assertTrue(plain.stream().noneMatch(m -> "Middleware".equals(m.kind())), "no redirect without TLS");
+        // The validator judges the Middleware by the CRD schema the API-server oracle installs too.
+        assertEquals(List.of(), SchemaValidator.check("local", List.of(redirect)));
+        Map<String, Object> typo = new java.util.LinkedHashMap<>(redirect.object());
+        typo.put("spec", Map.of("redirectScheme", Map.of("scheme", "https", "permanent", "yes")));
+        assertContainsAll(SchemaValidator.check("local", List.of(new Manifest("x.yaml", typo))).toString(), "permanent");
+    }
+
+    @Test
+    void tlsNeedsTheHttpsSchemeAndANamedSecret() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Environment.local().toBuilder().scheme(Scheme.HTTP).build());
+        assertContainsAll(e.getMessage(), "Environment 'local'", "tls names Secret keyboss-tls", "scheme is HTTP",
+                "scheme(Scheme.HTTPS)");
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new IngressTls("Bad_Name"));
+        assertContainsAll(e.getMessage(), "IngressTls secretName 'Bad_Name'", "keyboss-tls");
+        // HTTPS without a Secret here is allowed: TLS may end before the cluster.
+        assertFalse(Environment.local().toBuilder().tls(null).build().tls().isPresent());
     }
 }

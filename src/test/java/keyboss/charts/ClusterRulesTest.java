@@ -112,9 +112,24 @@ class ClusterRulesTest {
         assertContainsAll(only(DETI, role(List.of("apps"), List.of("deployments/scale"), List.of("patch"))),
                 "any verb on apps/deployments/scale");
         List<Problem> wildcard = ClusterRules.check(DETI, List.of(role(List.of("*"), List.of("*"), List.of("*"))));
-        assertEquals(2, wildcard.size(), "a wildcard grants both: " + wildcard);
+        assertEquals(3, wildcard.size(), "a wildcard grants both, and nodes/proxy: " + wildcard);
         passes(LOCAL, object("rbac.authorization.k8s.io/v1", "Role", "r", "keyboss", Map.of("rules", List.of(
                 Map.of("apiGroups", List.of(""), "resources", List.of("pods/exec"), "verbs", List.of("create"))))));
+    }
+
+    @Test
+    void noRoleGrantsNodesProxyInAnyEnvironment() {
+        Manifest clusterRole = object("rbac.authorization.k8s.io/v1", "ClusterRole", "keyboss-prometheus", null, Map.of("rules",
+                List.of(Map.of("apiGroups", List.of(""), "resources", List.of("nodes", "nodes/proxy"), "verbs", List.of("get")))));
+        assertContainsAll(only(LOCAL, clusterRole), "rules[0]", "nodes/proxy", "every kubelet endpoint", "nodes/metrics");
+        // A wildcard of the core group covers it too; the metrics subresource alone is fine.
+        assertContainsAll(only(LOCAL, object("rbac.authorization.k8s.io/v1", "Role", "r", "keyboss", Map.of("rules",
+                List.of(Map.of("apiGroups", List.of(""), "resources", List.of("*"), "verbs", List.of("get")))))), "nodes/proxy");
+        passes(LOCAL, object("rbac.authorization.k8s.io/v1", "ClusterRole", "keyboss-prometheus", null, Map.of("rules",
+                List.of(Map.of("apiGroups", List.of(""), "resources", List.of("nodes", "nodes/metrics"), "verbs", List.of("get"))))));
+        // Another API group's nodes/proxy is not the kubelet proxy.
+        passes(LOCAL, object("rbac.authorization.k8s.io/v1", "Role", "r", "keyboss", Map.of("rules",
+                List.of(Map.of("apiGroups", List.of("example.com"), "resources", List.of("nodes/proxy"), "verbs", List.of("get"))))));
     }
 
     @Test

@@ -43,8 +43,9 @@ class CreateSecretsIT {
         kubectl = tmp.resolve("kubectl");
         // get: FAKE_GET says what the cluster answers, as kubectl words it (found, notfound with
         // --ignore-not-found: empty and exit 0, forbidden, timeout, slow: never answers);
-        // create secret --dry-run: print each --from-file as "KEY: base64";
-        // create -f - / replace -f -: keep what arrives on stdin.
+        // create secret --dry-run: print "# name NAME" and each --from-file as "KEY: base64";
+        // create -f - / replace -f -: keep what arrives on stdin (applied.yaml for keyboss-secrets,
+        // applied.yaml.NAME for another Secret).
         Files.writeString(kubectl, """
                 #!/bin/sh
                 echo "$*" >> "%1$s"
@@ -61,11 +62,14 @@ class CreateSecretsIT {
                   create|replace)
                     if [ "$2" = secret ]; then
                       echo "kind: Secret"
+                      echo "# name $4"
                       for a in "$@"; do
                         case "$a" in --from-file=*) kv=${a#--from-file=}; echo "  ${kv%%%%=*}: $(base64 -w0 "${kv#*=}")" ;; esac
                       done
                     else
-                      cat > "%3$s"; echo "secret/keyboss-secrets $1"
+                      cat > "%3$s.in"; name=$(sed -n 's/^# name //p' "%3$s.in")
+                      if [ "$name" = keyboss-secrets ]; then mv "%3$s.in" "%3$s"; else mv "%3$s.in" "%3$s.$name"; fi
+                      echo "secret/$name $1"
                     fi ;;
                 esac
                 """.formatted(log, envLog, applied));
@@ -80,12 +84,38 @@ class CreateSecretsIT {
         return all;
     }
 
-    private static Map<String, String> detiValues() {
+    private Map<String, String> detiValues() throws IOException {
         Map<String, String> env = new HashMap<>();
         for (String key : KeybossChart.SECRETS.keyNames()) {
             env.put(key, "value-of-" + key.toLowerCase() + "-s3cr3t");
         }
+        env.putAll(operatorCertificate("keyboss.deti", "op"));
         return env;
+    }
+
+    /** TLS_CERT_FILE and TLS_KEY_FILE of a certificate for {@code host}, made with openssl like an operator would. */
+    private Map<String, String> operatorCertificate(String host, String name) throws IOException {
+        Path cert = tmp.resolve(name + ".crt");
+        Path key = tmp.resolve(name + ".key");
+        if (!Files.exists(cert)) {
+            Exec.Result r = Exec.run(List.of(Exec.require("openssl", "apt-get install -y openssl"), "req", "-x509",
+                    "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30", "-subj", "/CN=" + host,
+                    "-addext", "subjectAltName=DNS:" + host, "-keyout", key.toString(), "-out", cert.toString()), Map.of(), 60);
+            assertEquals(0, r.exitCode(), r.output());
+        }
+        return Map.of("TLS_CERT_FILE", cert.toString(), "TLS_KEY_FILE", key.toString());
+    }
+
+    /** The keys and values of the TLS Secret the script sent, keyed as in the Secret. */
+    private Map<String, String> appliedTls() throws IOException {
+        Map<String, String> values = new HashMap<>();
+        for (String line : Files.readAllLines(applied.resolveSibling("applied.yaml.keyboss-tls"))) {
+            if (line.startsWith("  ")) {
+                String[] kv = line.trim().split(": ", 2);
+                values.put(kv[0], new String(Base64.getDecoder().decode(kv[1]), StandardCharsets.UTF_8));
+            }
+        }
+        return values;
     }
 
     private List<String> calls() throws IOException {
@@ -132,7 +162,28 @@ class CreateSecretsIT {
         assertTrue(calls.lines().anyMatch(l -> l.startsWith("create ") && l.endsWith(" -f -")),
                 "a new Secret is made with kubectl create from stdin: " + calls);
         assertFalse(calls.contains("apply"), "no client-side apply: it copies every value into an annotation");
+        // The Ingress's TLS Secret holds the operator's certificate and key as they are.
+        Map<String, String> tls = appliedTls();
+        assertEquals(Files.readString(tmp.resolve("op.crt")), tls.get("tls.crt"));
+        assertEquals(Files.readString(tmp.resolve("op.key")), tls.get("tls.key"));
+        assertTrue(calls.contains("create secret generic keyboss-tls --namespace tenant-keyboss --type=kubernetes.io/tls"), calls);
         assertNothingLeftIn(tmpdir);
+    }
+
+    @Test
+    void detiRefusesACertificateForAnotherHostOrAKeyOfAnotherCertificate() throws IOException {
+        Map<String, String> env = detiValues();
+        env.putAll(operatorCertificate("shop.example", "other"));
+        Exec.Result r = run(env, "deti");
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("not valid for keyboss.deti"), r.output());
+        assertFalse(Files.exists(log), "kubectl was never called");
+        env = detiValues();
+        env.put("TLS_KEY_FILE", tmp.resolve("other.key").toString());
+        r = run(env, "deti");
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("does not belong to the certificate"), r.output());
+        assertFalse(Files.exists(log), "kubectl was never called");
     }
 
     @Test
@@ -140,7 +191,9 @@ class CreateSecretsIT {
         Exec.Result r = run(Map.of("POSTGRES_PASSWORD", "x"), "deti");
         assertNotEquals(0, r.exitCode());
         String missing = r.stderr().substring(r.stderr().indexOf("):") + 2).strip();
-        List<String> expected = KeybossChart.SECRETS.keyNames().stream().filter(k -> !k.equals("POSTGRES_PASSWORD")).toList();
+        List<String> expected = new java.util.ArrayList<>(KeybossChart.SECRETS.keyNames().stream()
+                .filter(k -> !k.equals("POSTGRES_PASSWORD")).toList());
+        expected.addAll(List.of("TLS_CERT_FILE", "TLS_KEY_FILE"));
         assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(List.of(missing.split(" "))),
                 "every other key of the contract is named: " + r.output());
         assertFalse(Files.exists(log), "kubectl was never called");
@@ -172,6 +225,15 @@ class CreateSecretsIT {
         Exec.Result verify = Exec.run(List.of("openssl", "verify", "-CAfile", pem.toString(), pem.toString()), Map.of(), 30);
         assertEquals(0, verify.exitCode(), "it is its own authority: " + verify.output());
         Files.delete(pem);
+        // The Ingress's certificate: self-signed for the public host, with its key.
+        Map<String, String> ingress = appliedTls();
+        Path crt = tmp.resolve("ingress.crt");
+        Files.writeString(crt, ingress.get("tls.crt"));
+        Exec.Result host = Exec.run(List.of("openssl", "x509", "-in", crt.toString(), "-noout", "-checkhost", "localhost"), Map.of(), 30);
+        assertTrue(host.stdout().contains("does match"), host.output());
+        assertTrue(ingress.get("tls.key").contains("PRIVATE KEY-----"), "its key");
+        assertFalse(r.output().contains(ingress.get("tls.key").substring(30, 60)), "the key is not printed");
+        Files.delete(crt);
     }
 
     @Test

@@ -20,7 +20,9 @@ class EnvironmentTest {
         assertEquals("local-path", local.storageClass());
         assertEquals(Size.gi(5), local.defaultVolumeSize());
         assertEquals(Size.gi(10), local.maxVolumeSize());
-        assertEquals("http://localhost", local.publicUrl());
+        assertEquals("https://localhost", local.publicUrl());
+        assertEquals(java.util.Optional.of(new IngressTls("keyboss-tls")), local.tls());
+        assertTrue(local.traefikMiddlewaresAllowed(), "k3d runs Traefik with its CRDs");
         assertEquals("keyboss-storefront:m2", local.images().storefront().image());
         assertTrue(local.clusterScopedAllowed());
         assertEquals(List.of(), local.deniedPermissions());
@@ -33,8 +35,10 @@ class EnvironmentTest {
         assertFalse(deti.createNamespace());
         assertEquals("longhorn", deti.storageClass());
         assertEquals(Size.gi(1), deti.maxVolumeSize());
-        assertEquals("http://keyboss.deti", deti.publicUrl());
-        assertFalse(deti.secureCookies());
+        assertEquals("https://keyboss.deti", deti.publicUrl());
+        assertTrue(deti.secureCookies());
+        assertEquals(java.util.Optional.of(new IngressTls("keyboss-tls")), deti.tls());
+        assertFalse(deti.traefikMiddlewaresAllowed(), "deti rejects traefik.io objects");
         assertEquals("tenant-keyboss.svc", deti.serviceDomain());
         assertEquals(new ImageRef("registry.deti/tenant-keyboss/storefront:1.0.0", PullPolicy.IF_NOT_PRESENT),
                 deti.images().storefront());
@@ -104,5 +108,17 @@ class EnvironmentTest {
         assertFalse(exec.grantedBy("", "pods", "get"));
         assertFalse(exec.grantedBy("apps", "pods/exec", "create"));
         assertEquals(Set.of("traefik.containo.us", "traefik.io"), Environment.deti().forbiddenApiGroups());
+    }
+
+    @Test
+    void theKubeletsAndTheIngressPortsComeFromTheClusterNetwork() {
+        ClusterNetwork k3s = ClusterNetwork.k3s();
+        assertEquals(List.of(NetworkPort.tcp(8443)), k3s.ingressPortsFor("https://keyboss.deti"));
+        assertEquals(List.of(NetworkPort.tcp(8000)), k3s.ingressPortsFor("http://keyboss.deti"));
+        assertEquals("0.0.0.0/0", k3s.kubelets().cidr());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ClusterNetwork(k3s.ingressController(), k3s.ingressWebPorts(), k3s.ingressTlsPorts(), k3s.dns(),
+                        k3s.kubeApi(), "nodes"));
+        assertTrue(e.getMessage().contains("'kubelets' cidr 'nodes'"), e.getMessage());
     }
 }

@@ -593,4 +593,53 @@ class MonitoringTest {
         assertEquals(1, problems.size(), problems.toString());
         assertContainsAll(problems.get(0).toString(), "ServiceMonitor/redis-exporter", "spec.selector.matchLabels");
     }
+
+    @Test
+    void onlyGrafanaIsPublicAndItKeepsItsLogin() {
+        for (String env : List.of("local", "deti")) {
+            List<Manifest> m = Fixtures.builtIn(env);
+            String paths = String.valueOf(find(m, "Ingress", "keyboss").at("spec.rules"));
+            assertTrue(paths.contains("path=/grafana/"), paths);
+            assertTrue(!paths.contains("prometheus") && !paths.contains("alertmanager"), env + ": " + paths);
+            Map<String, Object> grafana = Fixtures.container(find(m, "Deployment", "grafana"), "containers", "grafana");
+            assertEquals("false", Fixtures.env(grafana, "GF_AUTH_ANONYMOUS_ENABLED"));
+            assertEquals("false", Fixtures.env(grafana, "GF_USERS_ALLOW_SIGN_UP"));
+            assertEquals("false", Fixtures.env(grafana, "GF_AUTH_DISABLE_LOGIN_FORM"));
+            assertEquals("false", Fixtures.env(grafana, "GF_USERS_ALLOW_ORG_CREATE"));
+            assertEquals("true", Fixtures.env(grafana, "GF_SECURITY_COOKIE_SECURE"), "TLS on the Ingress: secure cookies");
+            // External URLs are where a port-forward serves them, never the public host.
+            String prometheus = Fixtures.container(find(m, "Deployment", "prometheus"), "containers", "prometheus").get("args").toString();
+            assertContainsAll(prometheus, "--web.external-url=http://localhost:9090/prometheus/", "--web.route-prefix=/prometheus/");
+            String alertmanager = Fixtures.container(find(m, "Deployment", "alertmanager"), "containers", "alertmanager").get("args").toString();
+            assertContainsAll(alertmanager, "--web.external-url=http://localhost:9093/alertmanager/");
+            // Everything that used to go through the public host to them goes to their Services.
+            String probes = Fixtures.env(Fixtures.container(find(m, "Deployment", "keyboss-exporter"), "containers", "keyboss-exporter"),
+                    "PROBE_TARGETS");
+            assertContainsAll(probes, "alertmanager=http://alertmanager:9093/alertmanager/-/ready");
+            assertContainsAll(data(env, "grafana-provisioning", "datasources.yaml"), "url: http://prometheus:9090/prometheus");
+            assertContainsAll(data(env, "prometheus-config", "prometheus.yml"), "alertmanager:9093", "path_prefix: /alertmanager/");
+        }
+    }
+
+    @Test
+    void prometheusReadsTheKubeletsWithoutTheApiServersNodeProxy() throws IOException {
+        List<Manifest> local = Fixtures.builtIn("local");
+        String rules = String.valueOf(find(local, "ClusterRole", "keyboss-prometheus").object().get("rules"));
+        assertContainsAll(rules, "nodes/metrics");
+        assertTrue(!rules.contains("nodes/proxy"), rules);
+        Map<String, Object> config = new org.yaml.snakeyaml.Yaml().load(data("local", "prometheus-config", "prometheus.yml"));
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (Object o : (List<?>) config.get("scrape_configs")) {
+            jobs.add(Manifest.map(o));
+        }
+        for (String[] expected : new String[][] {{"kubernetes-nodes", "/metrics"}, {"kubernetes-cadvisor", "/metrics/cadvisor"}}) {
+            Map<String, Object> job = jobs.stream().filter(j -> expected[0].equals(j.get("job_name"))).findFirst().orElseThrow();
+            assertEquals(expected[1], job.get("metrics_path"));
+            assertEquals("https", job.get("scheme"));
+            assertEquals(List.of(Map.of("role", "node")), job.get("kubernetes_sd_configs"));
+            assertTrue(!job.toString().contains("proxy") && !job.toString().contains("kubernetes.default.svc"), job.toString());
+        }
+        // The network policy lets Prometheus reach the kubelets' port, and nothing else new.
+        assertContainsAll(String.valueOf(find(local, "NetworkPolicy", "allow-prometheus").at("spec.egress")), "port=10250");
+    }
 }

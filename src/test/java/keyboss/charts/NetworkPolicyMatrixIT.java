@@ -80,7 +80,7 @@ class NetworkPolicyMatrixIT {
         }
         assertFalse(policies.isEmpty(), "dist/" + env + " has no NetworkPolicy");
         peers.put(TRAEFIK, new Peer(TRAEFIK, "kube-system", Map.of("app.kubernetes.io/name", "traefik"),
-                Map.of("web", 8000, "metrics", 9100), List.of("8000/TCP", "9100/TCP"), null));
+                Map.of("web", 8000, "websecure", 8443, "metrics", 9100), List.of("8000/TCP", "8443/TCP", "9100/TCP"), null));
         peers.put(COREDNS, new Peer(COREDNS, "kube-system", Map.of("k8s-app", "kube-dns"), Map.of("dns", 53),
                 List.of("53/UDP", "53/TCP"), null));
         peers.put(CENTRAL, new Peer(CENTRAL, "monitoring", Map.of("app.kubernetes.io/name", "prometheus"),
@@ -89,7 +89,8 @@ class NetworkPolicyMatrixIT {
         peers.put(INTRUDER, new Peer(INTRUDER, "other-tenant", Map.of("app.kubernetes.io/name", "saleor-api"),
                 Map.of("http", 8000), List.of("8000/TCP"), null));
         peers.put(KUBE_API, new Peer(KUBE_API, null, Map.of(), Map.of(), List.of("443/TCP"), "10.43.0.1"));
-        peers.put(NODE_API, new Peer(NODE_API, null, Map.of(), Map.of(), List.of("6443/TCP"), "192.168.10.5"));
+        // A server node: its API server (6443) and its kubelet (10250).
+        peers.put(NODE_API, new Peer(NODE_API, null, Map.of(), Map.of(), List.of("6443/TCP", "10250/TCP"), "192.168.10.5"));
         peers.put(INTERNET, new Peer(INTERNET, null, Map.of(), Map.of(), List.of("443/TCP", "80/TCP", "9000/TCP", "22/TCP"),
                 "203.0.113.7"));
 
@@ -144,7 +145,10 @@ class NetworkPolicyMatrixIT {
                 INTRUDER + " -> postgres 5432/TCP", "saleor-api -> grafana 3000/TCP", "saleor-api -> postgres 8008/TCP",
                 "celery-worker -> postgres 8008/TCP", "grafana -> postgres 8008/TCP", "saleor-storefront -> redis 6379/TCP",
                 "saleor-api -> " + INTERNET + " 443/TCP", TRAEFIK + " -> postgres 5432/TCP", TRAEFIK + " -> redis 6379/TCP",
-                "saleor-dashboard -> saleor-api 8000/TCP", "saleor-api -> " + KUBE_API + " 443/TCP")) {
+                "saleor-dashboard -> saleor-api 8000/TCP", "saleor-api -> " + KUBE_API + " 443/TCP",
+                // Prometheus and Alertmanager are not routed on the public host (closed by default).
+                TRAEFIK + " -> prometheus 9090/TCP", TRAEFIK + " -> alertmanager 9093/TCP",
+                "saleor-api -> alertmanager 9093/TCP", "saleor-api -> " + NODE_API + " 10250/TCP")) {
             assertFalse(allowed.contains(denied), "dist/" + env + " allows " + denied);
         }
     }
@@ -169,7 +173,6 @@ class NetworkPolicyMatrixIT {
                 "saleor-storefront -> saleor-api 8000/TCP",
                 TRAEFIK + " -> saleor-api 8000/TCP", TRAEFIK + " -> saleor-storefront 3000/TCP",
                 TRAEFIK + " -> saleor-dashboard 8080/TCP", TRAEFIK + " -> grafana 3000/TCP",
-                TRAEFIK + " -> prometheus 9090/TCP", TRAEFIK + " -> alertmanager 9093/TCP",
                 "prometheus -> kube-state-metrics 8080/TCP", "prometheus -> postgres-exporter-0 9187/TCP",
                 "prometheus -> postgres-exporter-1 9187/TCP", "prometheus -> postgres 8008/TCP",
                 "prometheus -> redis-exporter 9121/TCP", "prometheus -> keyboss-exporter 9100/TCP",
@@ -179,7 +182,10 @@ class NetworkPolicyMatrixIT {
                 "kube-state-metrics -> " + KUBE_API + " 443/TCP", "kube-state-metrics -> " + NODE_API + " 6443/TCP",
                 "postgres-exporter-0 -> postgres 5432/TCP", "postgres-exporter-1 -> postgres 5432/TCP",
                 "redis-exporter -> redis 6379/TCP", "redis-exporter -> redis-sentinel 26379/TCP",
-                "keyboss-exporter -> saleor-api 8000/TCP", "keyboss-exporter -> " + TRAEFIK + " 8000/TCP",
+                // The public URLs are https (TLS on the Ingress): Traefik's websecure port;
+                // Alertmanager, not routed, through its Service.
+                "keyboss-exporter -> saleor-api 8000/TCP", "keyboss-exporter -> " + TRAEFIK + " 8443/TCP",
+                "keyboss-exporter -> alertmanager 9093/TCP",
                 // The webhook's URL is a Secret value: any address on 443 and 80, the Service range's too.
                 "alertmanager -> " + INTERNET + " 443/TCP", "alertmanager -> " + INTERNET + " 80/TCP",
                 "alertmanager -> " + KUBE_API + " 443/TCP"));
@@ -197,6 +203,8 @@ class NetworkPolicyMatrixIT {
         }
         if (env.equals("local")) {
             e.add("prometheus -> " + TRAEFIK + " 9100/TCP");
+            // Node and cAdvisor metrics straight from the kubelets (no nodes/proxy through the API server).
+            e.add("prometheus -> " + NODE_API + " 10250/TCP");
         } else {
             e.add("prometheus -> " + CENTRAL + " 9090/TCP");
             for (String exporter : List.of("postgres-exporter-0 9187", "postgres-exporter-1 9187", "redis-exporter 9121",

@@ -247,7 +247,7 @@ class ValidationTest {
     void aProfileWithoutHardenedPodsAdmitsThem() {
         ClusterProfile soft = new ClusterProfile(DETI.name(), DETI.namespace(), DETI.createNamespace(), DETI.storageClass(),
                 DETI.maxVolumeSize(), DETI.clusterScopedAllowed(), DETI.forbiddenApiGroups(), DETI.deniedPermissions(),
-                DETI.podSecurity(), DETI.requireResources(), false, DETI.otherNamespaces(), DETI.argoProject());
+                DETI.podSecurity(), DETI.requireResources(), false, DETI.otherNamespaces(), DETI.argoProject(), DETI.imagePolicy());
         Map<String, Object> d = deployment(RESTRICTED_POD, Map.of("allowPrivilegeEscalation", false,
                 "capabilities", Map.of("drop", List.of("ALL")), "readOnlyRootFilesystem", false));
         podOf(d).remove("automountServiceAccountToken");
