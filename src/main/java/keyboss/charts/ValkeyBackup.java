@@ -75,7 +75,6 @@ public class ValkeyBackup extends Component implements Connected {
                                 List.of(script, "upload"), uploadEnv, props.resources(), mounts)),
                         List.of(K8s.emptyDirVolume("work"), K8s.configMapVolume("scripts", scriptsName)),
                         ValkeySentinel.VALKEY_UID, 2, 1800));
-        chart.dependsOn("CronJob/" + props.name(), "StatefulSet/" + valkey.name());
     }
 
     /**
@@ -127,8 +126,8 @@ public class ValkeyBackup extends Component implements Connected {
     /** The snapshot asks the Sentinels for the master and reads its RDB; the upload goes to the store. */
     @Override
     public List<Connection> connections() {
-        List<Connection> out = new ArrayList<>(props.valkey().clientConnections(BackupJobs.peer(), "Valkey snapshots"));
-        out.add(BackupJobs.toObjectStore(environment, BackupJobs.peer(), "Valkey snapshots to the object store"));
+        List<Connection> out = new ArrayList<>(props.valkey().clientConnections(BackupJobs.peer(cronJob), "Valkey snapshots"));
+        out.add(BackupJobs.toObjectStore(environment, BackupJobs.peer(cronJob), "Valkey snapshots to the object store"));
         return List.copyOf(out);
     }
 }

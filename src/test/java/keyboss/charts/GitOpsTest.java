@@ -87,11 +87,22 @@ class GitOpsTest {
             int migrations = wave(all, "Job", migrate);
             int api = wave(all, "Deployment", "saleor-api");
             assertTrue(config < data && data < migrations && migrations < api, config + " " + data + " " + migrations + " " + api);
-            for (String app : List.of("celery-worker", "saleor-storefront", "saleor-dashboard")) {
-                assertTrue(wave(all, "Deployment", app) > api, app + " after the API");
-            }
+            // What connects to the API comes after it; the workers need the migrations, not the API.
+            assertTrue(wave(all, "Deployment", "saleor-storefront") > api, "the storefront renders with the API");
+            int workers = wave(all, "Deployment", "celery-worker");
+            assertTrue(workers > migrations && workers > data, "the workers after the migrations and the data layer");
             assertTrue(wave(all, "HorizontalPodAutoscaler", "saleor-api-hpa") > api);
-            assertTrue(wave(all, "Ingress", "keyboss") > wave(all, "Deployment", "saleor-storefront"));
+            for (String routed : List.of("saleor-api", "saleor-storefront", "saleor-dashboard")) {
+                assertTrue(wave(all, "Ingress", "keyboss") > wave(all, "Deployment", routed), "the Ingress after " + routed);
+            }
+            for (String exporter : List.of("postgres-exporter-0", "redis-exporter")) {
+                assertTrue(wave(all, "Deployment", exporter) > data, exporter + " after what it reads");
+            }
+            assertTrue(wave(all, "Deployment", "keyboss-exporter") > wave(all, "Ingress", "keyboss"), "the probes after the Ingress");
+            // Monitoring watches the sync: it waits for nothing it scrapes.
+            for (String watcher : List.of("prometheus", "alertmanager", "grafana")) {
+                assertEquals(1, wave(all, "Deployment", watcher), watcher);
+            }
             assertTrue(wave(all, "CronJob", "postgres-backup") > wave(all, "StatefulSet", "postgres"));
             Manifest seed = all.stream().filter(m -> m.name().startsWith("saleor-seed-")).findFirst().orElseThrow();
             assertTrue(wave(seed) > migrations);
