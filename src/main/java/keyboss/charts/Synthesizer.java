@@ -124,7 +124,7 @@ public final class Synthesizer {
      * Adds the derived Argo CD sync wave to every object (from what its pods read, the declared
      * connections and the chart's explicit dependencies), and marks the chart's hooks.
      */
-    private static void annotateSyncWaves(EnvironmentChart chart, List<Manifest> objects,
+    static void annotateSyncWaves(EnvironmentChart chart, List<Manifest> objects,
             Map<String, List<Connection>> connections) {
         List<SyncWaves.Edge> edges = new ArrayList<>(chart.dependencies());
         edges.addAll(SyncWaves.fromConnections(connections.values().stream().flatMap(List::stream).toList()));

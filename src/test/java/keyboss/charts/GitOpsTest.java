@@ -313,4 +313,29 @@ class GitOpsTest {
         assertEquals(3, explicit.size(), explicit.toString());
         assertTrue(explicit.stream().allMatch(e -> e.contains("-> Job/saleor-migrate-")), explicit.toString());
     }
+
+    @Test
+    void aCycleOfExplicitDependenciesIsAProblemNotAStackTrace() {
+        EnvironmentChart chart = new EnvironmentChart(new org.cdk8s.App(), "cycle", Environment.local());
+        org.cdk8s.ApiObject first = job(chart, "first");
+        org.cdk8s.ApiObject second = job(chart, "second");
+        chart.dependsOn(first, second, "first needs second");
+        chart.dependsOn(second, first, "second needs first");
+        List<Manifest> objects = Synthesizer.manifestsOf(chart, "");
+        SynthesisException e = org.junit.jupiter.api.Assertions.assertThrows(SynthesisException.class,
+                () -> Synthesizer.annotateSyncWaves(chart, objects, Map.of()));
+        assertContainsAll(only(e.problems()), "local sync waves", "Job/first needs Job/second (dependsOn: first needs second)",
+                "needs Job/first (dependsOn: second needs first)", "dependencies without a cycle",
+                "withoutWaiting()", "drop the explicit dependsOn");
+    }
+
+    private static org.cdk8s.ApiObject job(EnvironmentChart chart, String name) {
+        return new org.cdk8s.ApiObject(chart, name, org.cdk8s.ApiObjectProps.builder().apiVersion("batch/v1").kind("Job")
+                .metadata(org.cdk8s.ApiObjectMetadata.builder().name(name).build()).build());
+    }
+
+    private static String only(List<Problem> problems) {
+        assertEquals(1, problems.size(), problems.toString());
+        return problems.get(0).toString();
+    }
 }
