@@ -44,7 +44,6 @@ public class BackupCronJob extends Component implements Connected {
         }
 
         Map<String, String> labels = Labels.of(name, "backup");
-        chart.dependsOn("CronJob/" + name, "StatefulSet/" + props.database().name());
         new KubeConfigMap(this, "scripts", KubeConfigMapProps.builder()
                 .metadata(K8s.meta(scriptsName, labels))
                 .data(Scripts.configMapData("backup", "backup.sh", "restore.sh", "objects.sh", "manifest.sh"))
@@ -134,7 +133,7 @@ public class BackupCronJob extends Component implements Connected {
 
     /** The backup, restore and restore-test pods (all labelled component {@code backup}). */
     public NetworkPeer peer() {
-        return BackupJobs.peer();
+        return BackupJobs.peer(cronJob);
     }
 
     /** Dumps and restores go to the members (the primary Service's endpoint is the leader). */

@@ -23,9 +23,10 @@ final class BackupJobs {
     /**
      * Every backup, restore and drill pod (label {@code component: backup}): one peer for the
      * network policies, as all of them reach the object store and most the database members.
+     * {@code jobs} are the workloads of the construct declaring the connection (what waits).
      */
-    static NetworkPeer peer() {
-        return NetworkPeer.pods("backup", Map.of(Labels.COMPONENT, "backup"));
+    static NetworkPeer peer(org.cdk8s.ApiObject... jobs) {
+        return NetworkPeer.pods("backup", Map.of(Labels.COMPONENT, "backup"), jobs);
     }
 
     /**

@@ -59,8 +59,6 @@ public class BaseBackups extends Component implements Connected {
                 backupJob(labels, "full"));
         this.diff = BackupJobs.cronJob(this, "diff", diffName(), labels, props.diffSchedule(), props.jobHistory(),
                 backupJob(labels, "diff"));
-        chart.dependsOn("CronJob/" + fullName(), "StatefulSet/" + props.database().name());
-        chart.dependsOn("CronJob/" + diffName(), "StatefulSet/" + props.database().name());
     }
 
     private void validate() {
@@ -255,8 +253,8 @@ public class BaseBackups extends Component implements Connected {
     @Override
     public List<Connection> connections() {
         return List.of(
-                Connection.of(BackupJobs.peer(), props.database().membersPeer(), "base backups (pgBackRest) and their manifests",
+                Connection.of(BackupJobs.peer(full, diff), props.database().membersPeer(), "base backups (pgBackRest) and their manifests",
                         NetworkPort.tcp(PostgresHA.PORT), NetworkPort.tcp(PgBackRest.TLS_PORT)),
-                BackupJobs.toObjectStore(environment, BackupJobs.peer(), "base backups to the object store"));
+                BackupJobs.toObjectStore(environment, BackupJobs.peer(full, diff), "base backups to the object store"));
     }
 }

@@ -73,8 +73,8 @@ public class CeleryWorkers extends Component implements Connected {
                 .containers(List.of(worker))
                 .volumes(api.volumes())
                 .build());
-        chart.dependsOn("Deployment/" + name, api.migrationsJob());
-        chart.dependsOn("Deployment/" + name, "Deployment/" + api.name());
+        // Postgres and Valkey come from the connections; the schema from the migrations, which the pods wait for.
+        chart.dependsOn(deployment, api.migrationsJob(), "the workers' pods wait for the migrations (wait-for-migrations)");
         Workloads.autoscaler(this, "hpa", name + "-hpa", name, labels, props.autoscaling());
         Workloads.disruptionBudget(this, "pdb", name, labels, 1);
     }
@@ -89,7 +89,7 @@ public class CeleryWorkers extends Component implements Connected {
 
     /** The workers' pods. */
     public NetworkPeer peer() {
-        return NetworkPeer.pods(name, Labels.selector(name));
+        return NetworkPeer.pods(name, Labels.selector(name), deployment);
     }
 
     /** Workers run Saleor's code: the same database and broker as the API. */

@@ -26,6 +26,9 @@ public abstract class Component extends Construct {
         this.chart = EnvironmentChart.of(scope);
         this.environment = chart.environment();
         this.problemsBefore = chart.problems().count();
+        if (this instanceof Connected connected) {
+            chart.addConnected(connected);
+        }
     }
 
     /** Whether an input check of this construct has reported a problem so far. */

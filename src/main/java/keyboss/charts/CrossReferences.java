@@ -55,6 +55,139 @@ public final class CrossReferences {
         return problems;
     }
 
+    /**
+     * The declared connections (by the id of the construct declaring them; see
+     * {@link EnvironmentChart#connections()}) checked against the objects they describe: each end
+     * in the namespace is pods some workload runs, and each object a peer names exists (and, for
+     * the namespace's pods, runs pods with the peer's labels); the pods a connection goes to
+     * listen on each of its ports, either behind a Service that selects them and exposes the port
+     * (its targetPort), or as a port their containers declare (pod to pod). A connection on a
+     * port nobody listens on is a policy that opens nothing useful and a client that cannot connect.
+     */
+    public static List<Problem> checkConnections(String environment, List<Manifest> manifests,
+            Map<String, List<Connection>> declared) {
+        Map<String, Manifest> byId = new HashMap<>();
+        List<Manifest> workloads = new ArrayList<>();
+        List<Manifest> services = new ArrayList<>();
+        for (Manifest m : manifests) {
+            if (m.kind() == null) {
+                continue;
+            }
+            byId.put(m.id(), m);
+            if (podSpec(m) != null && !"PodTemplate".equals(m.kind())) {
+                workloads.add(m);
+            }
+            if ("Service".equals(m.kind())) {
+                services.add(m);
+            }
+        }
+        List<Problem> out = new ArrayList<>();
+        Set<String> reported = new HashSet<>();
+        declared.forEach((construct, connections) -> {
+            for (Connection c : connections) {
+                String where = environment + " " + construct + " connection '" + c.why() + "'";
+                checkPeer(where, "from", c.from(), byId, workloads, out, reported);
+                List<Manifest> to = checkPeer(where, "to", c.to(), byId, workloads, out, reported);
+                if (!c.to().isLocal()) {
+                    continue;
+                }
+                for (Manifest w : to) {
+                    for (NetworkPort port : c.ports()) {
+                        checkListens(where, c.to(), w, port, services, out);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** The workloads running {@code peer}'s pods (empty for a peer outside the namespace), reporting what is missing. */
+    private static List<Manifest> checkPeer(String where, String end, NetworkPeer peer, Map<String, Manifest> byId,
+            List<Manifest> workloads, List<Problem> out, Set<String> reported) {
+        for (ObjectRef o : peer.objects()) {
+            Manifest object = byId.get(o.id());
+            if (object == null) {
+                out.add(new Problem(where, end + " " + peer.name() + " objects", o.id(), "an object of this environment",
+                        "give the peer the object its construct built (NetworkPeer.pods(name, labels, workload))"));
+            } else if (peer.isLocal() && !podLabels(object).entrySet().containsAll(peer.podLabels().entrySet())) {
+                out.add(new Problem(where, end + " " + peer.name() + " objects", o.id(),
+                        "a workload whose pods carry the peer's labels " + peer.podLabels() + " (they carry "
+                                + podLabels(object) + ")", "name the workload that runs these pods, or fix the peer's labels"));
+            }
+        }
+        if (!peer.isLocal()) {
+            return List.of();
+        }
+        List<Manifest> running = workloads.stream()
+                .filter(w -> podLabels(w).entrySet().containsAll(peer.podLabels().entrySet())).toList();
+        // One report per peer: every connection of a peer without pods would repeat it.
+        if (running.isEmpty() && reported.add(where + end + peer.name())) {
+            out.add(new Problem(where, end + " " + peer.name(), peer.podLabels(),
+                    "labels the pods of a workload of this environment carry",
+                    "give the peer the labels of the workload's pod template (Labels.selector(name))"));
+        }
+        return running;
+    }
+
+    /** Reports {@code port} unless the pods of {@code workload} listen on it, behind a Service or as a declared container port. */
+    private static void checkListens(String where, NetworkPeer peer, Manifest workload, NetworkPort port,
+            List<Manifest> services, List<Problem> out) {
+        List<Map<String, Object>> containers = containers(podSpec(workload));
+        Map<String, Object> ports = new HashMap<>();
+        Set<Object> numbers = new HashSet<>();
+        for (Map<String, Object> container : containers) {
+            for (Object p : Manifest.list(container.get("ports"))) {
+                Map<String, Object> cp = Manifest.map(p);
+                if (protocol(cp).equals(port.protocol())) {
+                    numbers.add(cp.get("containerPort"));
+                    if (cp.get("name") != null) {
+                        ports.put(cp.get("name").toString(), cp.get("containerPort"));
+                    }
+                }
+            }
+        }
+        if (port.name() != null) {
+            if (!ports.containsKey(port.name())) {
+                out.add(new Problem(where, "to " + peer.name() + " port " + port, workload.id(),
+                        "a port named " + port.name() + " on the containers of " + workload.id() + " (a policy's named port"
+                                + " is the pod's; they name " + new java.util.TreeSet<>(ports.keySet()) + ")",
+                        "name the container port " + port.name() + ", or declare the connection on a port the pods name"));
+            }
+            return;
+        }
+        if (numbers.contains(port.number())) {
+            return;
+        }
+        List<String> selecting = new ArrayList<>();
+        for (Manifest s : services) {
+            Map<String, Object> selector = withoutRunTimeLabels(Manifest.map(s.at("spec.selector")), workload);
+            if (!selects(selector, podLabels(workload))) {
+                continue;
+            }
+            selecting.add(s.name());
+            for (Object p : Manifest.list(s.at("spec.ports"))) {
+                Map<String, Object> sp = Manifest.map(p);
+                Object target = sp.get("targetPort") == null ? sp.get("port") : sp.get("targetPort");
+                Object resolved = target instanceof String name ? ports.get(name) : target;
+                if (protocol(sp).equals(port.protocol()) && port.number().equals(resolved)) {
+                    return;
+                }
+            }
+        }
+        out.add(new Problem(where, "to " + peer.name() + " port " + port, workload.id(),
+                "a port the pods of " + workload.id() + " listen on: "
+                        + (selecting.isEmpty() ? "no Service selects them" : "Service " + String.join(", ", selecting)
+                                + " selects them but targets no port " + port.number())
+                        + ", and their containers declare none",
+                "add port " + port.number() + " to " + (selecting.isEmpty() ? "a Service of these pods" : "Service "
+                        + selecting.get(0)) + " or to the container's ports, or declare the connection on the port the pods listen on"));
+    }
+
+    private static String protocol(Map<String, Object> port) {
+        Object protocol = port.get("protocol");
+        return protocol == null ? "TCP" : protocol.toString();
+    }
+
     /** Objects by kind and name, and the pods of every workload. */
     private static final class Index {
         final Map<String, Manifest> byKindName = new HashMap<>();

@@ -3,6 +3,7 @@ package keyboss.charts;
 import java.util.Collections;
 import java.util.WeakHashMap;
 import java.util.Map;
+import org.cdk8s.ApiObject;
 import org.cdk8s.Chart;
 import org.cdk8s.ChartProps;
 import software.constructs.Construct;
@@ -21,7 +22,8 @@ public class EnvironmentChart extends Chart {
     private final Environment environment;
     private final Problems problems;
     private final java.util.List<SyncWaves.Edge> dependencies = new java.util.ArrayList<>();
-    private final java.util.Set<String> syncHooks = new java.util.LinkedHashSet<>();
+    private final java.util.Set<ObjectRef> syncHooks = new java.util.LinkedHashSet<>();
+    private final java.util.List<Connected> connected = new java.util.ArrayList<>();
 
     public EnvironmentChart(Construct scope, String id, Environment environment) {
         this(scope, id, environment, environment.namespace());
@@ -43,22 +45,50 @@ public class EnvironmentChart extends Chart {
         return environment;
     }
 
-    /** Records that object {@code from} (Kind/name) needs {@code to} applied and healthy first. */
-    public void dependsOn(String from, String to) {
-        dependencies.add(new SyncWaves.Edge(from, to));
+    /**
+     * Records that {@code from} needs {@code to} applied and healthy first, for a need that no
+     * declared {@link Connection} expresses ({@link SyncWaves} derives the others): the API's pods
+     * wait for the migrations Job, which they never connect to. {@code why} is told if it closes a cycle.
+     */
+    public void dependsOn(ApiObject from, ApiObject to, String why) {
+        dependencies.add(new SyncWaves.Edge(ObjectRef.of(from), ObjectRef.of(to), "dependsOn: " + why));
     }
 
+    /** The dependencies recorded with {@link #dependsOn}. */
     public java.util.List<SyncWaves.Edge> dependencies() {
         return java.util.List.copyOf(dependencies);
     }
 
-    /** Marks a Job (Kind/name) as an Argo CD Sync hook: re-created and run on every sync, in its wave. */
-    public void syncHook(String job) {
-        syncHooks.add(job);
+    /** Marks a Job as an Argo CD Sync hook: re-created and run on every sync, in its wave. */
+    public void syncHook(ApiObject job) {
+        syncHooks.add(ObjectRef.of(job));
     }
 
-    public java.util.Set<String> syncHooks() {
+    public java.util.Set<ObjectRef> syncHooks() {
         return java.util.Set.copyOf(syncHooks);
+    }
+
+    /** Called by every {@link Component} that is {@link Connected}, in construction order. */
+    void addConnected(Connected construct) {
+        connected.add(construct);
+    }
+
+    /** The chart's constructs that declare connections, in construction order. */
+    public java.util.List<Connected> connected() {
+        return java.util.List.copyOf(connected);
+    }
+
+    /**
+     * Every connection the chart's constructs declare, by the id of the construct declaring it:
+     * the one declaration the network policies, the sync waves and the reference checks read.
+     */
+    public java.util.Map<String, java.util.List<Connection>> connections() {
+        java.util.Map<String, java.util.List<Connection>> all = new java.util.LinkedHashMap<>();
+        for (Connected c : connected) {
+            String id = c instanceof IConstruct construct ? Component.idOf(construct) : c.toString();
+            all.computeIfAbsent(id, k -> new java.util.ArrayList<>()).addAll(c.connections());
+        }
+        return all;
     }
 
     /** Where the constructs of this chart report input problems (shared by the whole app). */

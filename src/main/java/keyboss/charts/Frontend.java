@@ -65,7 +65,6 @@ abstract class Frontend extends Component {
         }
         this.deployment = Workloads.deployment(this, "deployment", props.name(), labels, props.replicas(),
                 pod.containers(List.of(container.build())).build());
-        chart.dependsOn("Deployment/" + props.name(), "Deployment/" + props.api().name());
         Workloads.service(this, "service", props.name(), labels, "http", props.port());
         if (props.replicas() > 1) {
             Workloads.disruptionBudget(this, "pdb", props.name(), labels, props.replicas() - 1);
@@ -131,7 +130,7 @@ abstract class Frontend extends Component {
 
     /** The frontend's pods. */
     public NetworkPeer peer() {
-        return NetworkPeer.pods(props.name(), Labels.selector(props.name()));
+        return NetworkPeer.pods(props.name(), Labels.selector(props.name()), deployment);
     }
 
     /** The API it serves. */

@@ -1,6 +1,5 @@
 package keyboss.charts;
 
-import java.util.List;
 import org.cdk8s.plus25.k8s.KubeNamespace;
 import org.cdk8s.plus25.k8s.KubeNamespaceProps;
 import software.constructs.Construct;
@@ -63,10 +62,9 @@ public class KeybossChart extends EnvironmentChart {
         this.monitoring = new MonitoringStack(this, "monitoring", new MonitoringStack.Props(api, workers, storefront,
                 postgres, valkey, backup, ingress, SECRETS,
                 AlertRules.forBackups(environment.namespace(), postgres, baseBackups, restoreDrill, valkeyBackup)));
-        // Last: it reads every construct's declared connections, the routes added above included.
-        this.networkPolicies = new NetworkPolicies(this, "network-policies", NetworkPolicies.Props.of(
-                List.of(postgres, valkey, api, workers, storefront, ingress, backup, baseBackups, restoreDrill, valkeyBackup,
-                        monitoring)));
+        // Last: it reads every construct's declared connections, the routes added above included
+        // (the same declarations the sync waves and the reference checks read).
+        this.networkPolicies = new NetworkPolicies(this, "network-policies", NetworkPolicies.Props.of(connected()));
     }
 
     public NetworkPolicies networkPolicies() {

@@ -15,6 +15,7 @@ import org.cdk8s.plus25.k8s.KubeClusterRoleBindingProps;
 import org.cdk8s.plus25.k8s.KubeClusterRoleProps;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
 import org.cdk8s.plus25.k8s.KubeConfigMapProps;
+import org.cdk8s.plus25.k8s.KubeDeployment;
 import org.cdk8s.plus25.k8s.KubePersistentVolumeClaim;
 import org.cdk8s.plus25.k8s.KubePersistentVolumeClaimProps;
 import org.cdk8s.plus25.k8s.KubeRole;
@@ -111,6 +112,8 @@ public class MonitoringStack extends Component implements Connected {
     private final MetricCatalog catalog;
     private final MetricCatalog centralCatalog;
     private final List<Object> scrapeJobs = new ArrayList<>();
+    /** The Deployments of the stack by name: what the peers of its connections stand for. */
+    private final Map<String, KubeDeployment> workloads = new LinkedHashMap<>();
     private final Props props;
 
     public MonitoringStack(Construct scope, String id, Props props) {
@@ -289,14 +292,12 @@ public class MonitoringStack extends Component implements Connected {
                     // postgres_exporter reads the password from the file DATA_SOURCE_PASS_FILE names.
                     K8s.env("DATA_SOURCE_PASS_FILE", EXPORTER_SECRETS_DIR + "/password")),
                     secretFile(props.secrets().name(), props.secrets().key(props.postgres().monitorPasswordKey())));
-            chart.dependsOn("Deployment/" + name, "StatefulSet/" + props.postgres().name());
         }
         exporter("redis-exporter", images.redisExporter(), 9121, 59000, List.of(
                 K8s.env("REDIS_ADDR", "redis://" + props.valkey().hosts().get(0)),
                 // An environment variable: redis_exporter's password file is a JSON map of target URI to
                 // password, and the Secret holds the bare password shared by Valkey and every Sentinel target.
                 K8s.envFromSecret("REDIS_PASSWORD", props.valkey().secretName(), props.valkey().passwordKey())), null);
-        chart.dependsOn("Deployment/redis-exporter", "StatefulSet/" + props.valkey().name());
         exporter("keyboss-exporter", images.keybossExporter(), 9100, 1000, List.of(
                 K8s.env("PROBE_TARGETS", probeTargets(props)),
                 K8s.env("PROBE_INTERVAL_SECONDS", "15"),
@@ -304,7 +305,6 @@ public class MonitoringStack extends Component implements Connected {
                 K8s.env("GRAPHQL_URL", props.api().internalUrl()),
                 // Where it runs, for keyboss_build_info (the namespace: charts never read the environment's name).
                 K8s.env("KEYBOSS_ENVIRONMENT", namespace)), null);
-        chart.dependsOn("Deployment/keyboss-exporter", "Ingress/keyboss");
 
         // Grafana only: Prometheus and Alertmanager have no login of their own.
         props.ingress().addPath("/grafana/", "grafana", "grafana");
@@ -374,7 +374,7 @@ public class MonitoringStack extends Component implements Connected {
         } else {
             pod.automountServiceAccountToken(false);
         }
-        Workloads.deployment(this, name + "-deployment", name, labels, 1, pod.build());
+        workloads.put(name, Workloads.deployment(this, name + "-deployment", name, labels, 1, pod.build()));
         Workloads.service(this, name + "-service", name, labels, portName, port);
     }
 
@@ -625,8 +625,8 @@ public class MonitoringStack extends Component implements Connected {
         return centralCatalog;
     }
 
-    private static NetworkPeer pods(String name) {
-        return NetworkPeer.pods(name, Labels.selector(name));
+    private NetworkPeer pods(String name) {
+        return NetworkPeer.pods(name, Labels.selector(name), workloads.get(name));
     }
 
     /**
@@ -636,6 +636,9 @@ public class MonitoringStack extends Component implements Connected {
      * exporter to what it exports; the probe exporter to the API, Alertmanager's Service and the
      * public URL (served by the ingress controller); Alertmanager to its webhook, whose URL is a Secret value and so
      * any address on 443/80; a central Prometheus Operator to the exporters' ServiceMonitors.
+     * Prometheus, Alertmanager and Grafana wait for nothing they watch
+     * ({@link Connection#withoutWaiting()}): they start first and watch the rest of the sync; each
+     * exporter waits for what it reads, and the probes for the Ingress they go through.
      */
     @Override
     public List<Connection> connections() {
@@ -667,23 +670,24 @@ public class MonitoringStack extends Component implements Connected {
                     continue;
                 } else if (labels.length >= 3 && labels[2].equals("svc") && !labels[1].equals(namespace)) {
                     out.add(Connection.of(prometheus, NetworkPeer.inNamespace("central-prometheus", labels[1], Map.of()), why,
-                            NetworkPort.tcp(port)));
+                            NetworkPort.tcp(port)).withoutWaiting());
                 } else {
                     // service, service.namespace.svc, or pod.service (a StatefulSet member).
                     String service = labels.length == 2 || (labels.length > 2 && !labels[2].equals("svc")) ? labels[1] : labels[0];
-                    out.add(Connection.of(prometheus, services.getOrDefault(service, pods(service)), why, NetworkPort.tcp(port)));
+                    out.add(Connection.of(prometheus, services.getOrDefault(service, pods(service)), why, NetworkPort.tcp(port))
+                            .withoutWaiting());
                 }
             }
         }
-        out.add(Connection.of(prometheus, pods("alertmanager"), "alerts", NetworkPort.tcp(9093)));
+        out.add(Connection.of(prometheus, pods("alertmanager"), "alerts", NetworkPort.tcp(9093)).withoutWaiting());
         // kubernetes_sd (the kubernetes-pods job everywhere; the cluster-wide jobs where allowed).
         out.addAll(network.toKubeApi(prometheus, "service discovery and the API server's own metrics"));
         if (environment.clusterScopedAllowed()) {
-            out.add(Connection.of(prometheus, network.ingressController(), "scrape job traefik", NetworkPort.tcp(9100)));
+            out.add(Connection.of(prometheus, network.ingressController(), "scrape job traefik", NetworkPort.tcp(9100)).withoutWaiting());
             out.add(Connection.of(prometheus, network.kubelets(), "scrape jobs kubernetes-nodes and kubernetes-cadvisor",
-                    NetworkPort.tcp(KUBELET_PORT)));
+                    NetworkPort.tcp(KUBELET_PORT)).withoutWaiting());
         }
-        out.add(Connection.of(pods("grafana"), prometheus, "Grafana's datasource", NetworkPort.tcp(9090)));
+        out.add(Connection.of(pods("grafana"), prometheus, "Grafana's datasource", NetworkPort.tcp(9090)).withoutWaiting());
         out.addAll(network.toKubeApi(pods("kube-state-metrics"), "kube-state-metrics lists and watches objects"));
         for (int i = 0; i < props.postgres().replicas(); i++) {
             out.add(Connection.of(pods("postgres-exporter-" + i), props.postgres().membersPeer(),
@@ -692,8 +696,9 @@ public class MonitoringStack extends Component implements Connected {
         out.addAll(props.valkey().clientConnections(pods("redis-exporter"), "redis-exporter reads"));
         NetworkPeer probe = pods("keyboss-exporter");
         out.add(Connection.of(probe, props.api().peer(), "probe of the API's internal URL", NetworkPort.tcp(props.api().port())));
-        out.add(new Connection(probe, network.ingressController(), network.ingressPortsFor(environment.publicUrl()),
-                "probes of the public URLs"));
+        // The public URLs reach the shop through its Ingress: the probes wait for it.
+        out.add(new Connection(probe, network.ingressController().withObjects(props.ingress().ingress()),
+                network.ingressPortsFor(environment.publicUrl()), "probes of the public URLs"));
         out.add(Connection.of(probe, pods("alertmanager"), "probe of Alertmanager's Service", NetworkPort.tcp(9093)));
         out.add(Connection.of(pods("alertmanager"), NetworkPeer.addresses("alert-webhook", "0.0.0.0/0"),
                 "the alert webhook (its URL is a Secret value)", NetworkPort.tcp(443), NetworkPort.tcp(80)));
@@ -702,7 +707,8 @@ public class MonitoringStack extends Component implements Connected {
             if (host.length >= 2) {
                 NetworkPeer central = NetworkPeer.inNamespace("central-prometheus", host[1], Map.of());
                 for (String exporter : serviceMonitored().keySet()) {
-                    out.add(Connection.of(central, pods(exporter), "ServiceMonitor " + exporter, NetworkPort.named(METRICS_PORT)));
+                    out.add(Connection.of(central, pods(exporter), "ServiceMonitor " + exporter, NetworkPort.named(METRICS_PORT))
+                            .withoutWaiting());
                 }
             }
         }

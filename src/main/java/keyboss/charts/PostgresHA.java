@@ -543,7 +543,7 @@ public class PostgresHA extends Component implements Connected {
      * to the leader), so a policy allows traffic to the members' pods by label.
      */
     public NetworkPeer membersPeer() {
-        return NetworkPeer.pods(name, Labels.selector(name));
+        return NetworkPeer.pods(name, Labels.selector(name), statefulSet);
     }
 
     /** Replication and Patroni's REST API between members; Patroni keeps its leader lease in the API server. */

@@ -82,6 +82,6 @@ public class RestoreDrill extends Component implements Connected {
     /** The drill restores from the object store into its own pod; it never touches the members. */
     @Override
     public List<Connection> connections() {
-        return List.of(BackupJobs.toObjectStore(environment, BackupJobs.peer(), "the drill reads the newest backup"));
+        return List.of(BackupJobs.toObjectStore(environment, BackupJobs.peer(cronJob), "the drill reads the newest backup"));
     }
 }

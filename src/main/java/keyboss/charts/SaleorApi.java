@@ -51,7 +51,8 @@ public class SaleorApi extends Component implements Connected {
     private final String namespace;
     private final String configMapName;
     private final KubeDeployment deployment;
-    private String migrationsJob;
+    private KubeJob migrationsJob;
+    private final List<KubeJob> seedJobs = new ArrayList<>();
 
     public SaleorApi(Construct scope, String id, SaleorApiProps props) {
         super(scope, id);
@@ -111,20 +112,16 @@ public class SaleorApi extends Component implements Connected {
         Workloads.service(this, "service", name, labels, "http", PORT);
         Workloads.autoscaler(this, "hpa", name + "-hpa", name, labels, props.autoscaling());
         Workloads.disruptionBudget(this, "pdb", name, labels, 1);
-        String migrate = "Job/" + migrationsJobName(env);
-        addJob(this, "migrate", migrationsJobName(env), "migrate.sh", 86400, labels);
-        // The migrations need the database; the API's pods wait for the migrations.
+        KubeJob migrate = addJob(this, "migrate", migrationsJobName(env), "migrate.sh", 86400, labels);
+        // The database and Valkey come from the connections (connections()); the API's pods also
+        // wait for the migrations, which they never connect to.
         chart.syncHook(migrate);
-        chart.dependsOn(migrate, "StatefulSet/" + props.database().name());
-        for (String valkey : List.of(props.cache().name(), props.cache().sentinelName())) {
-            chart.dependsOn("Deployment/" + name, "StatefulSet/" + valkey);
-        }
-        chart.dependsOn("Deployment/" + name, migrate);
+        chart.dependsOn(deployment, migrate, "the API's pods wait for the migrations (wait-for-migrations)");
         this.migrationsJob = migrate;
     }
 
-    /** Kind/name of the migrations Job, which every Saleor pod waits for. */
-    String migrationsJob() {
+    /** The migrations Job, which every Saleor pod waits for. */
+    KubeJob migrationsJob() {
         return migrationsJob;
     }
 
@@ -231,11 +228,13 @@ public class SaleorApi extends Component implements Connected {
         Environment env = EnvironmentChart.of(scope).environment();
         String hash = sha256(Scripts.read("saleor/seed.py") + env.images().saleor().image() + props.adminEmail());
         String seedName = name.replace("-api", "") + "-seed-" + hash.substring(0, 8);
-        EnvironmentChart.of(scope).dependsOn("Job/" + seedName, migrationsJob);
         // No TTL: the finished Job stays, so neither Argo CD nor kubectl apply runs it again.
-        return addJob(scope, id, seedName, "seed.sh", null,
+        KubeJob seed = addJob(scope, id, seedName, "seed.sh", null,
                 Labels.of(name, "api"), K8s.env("ADMIN_EMAIL", props.adminEmail()),
                 K8s.envFromSecret("ADMIN_PASSWORD", props.secrets().name(), props.secrets().key("ADMIN_PASSWORD")));
+        seedJobs.add(seed);
+        EnvironmentChart.of(scope).dependsOn(seed, migrationsJob, "the seed writes into the migrated schema");
+        return seed;
     }
 
     private KubeJob addJob(Construct scope, String id, String jobName, String script, Integer ttlSeconds,
@@ -325,12 +324,13 @@ public class SaleorApi extends Component implements Connected {
 
     /** The API's pods. */
     public NetworkPeer peer() {
-        return NetworkPeer.pods(name, Labels.selector(name));
+        return NetworkPeer.pods(name, Labels.selector(name), deployment);
     }
 
     /** The pods of the migrations and seed Jobs (all labelled component {@code api-job}). */
     public NetworkPeer jobsPeer() {
-        return NetworkPeer.pods(name + "-jobs", Map.of(Labels.COMPONENT, "api-job"));
+        return NetworkPeer.pods(name + "-jobs", Map.of(Labels.COMPONENT, "api-job"), migrationsJob)
+                .withObjects(seedJobs.toArray(KubeJob[]::new));
     }
 
     /** What a pod running Saleor's code opens: the database (primary Service, so the members' pods) and the cache. */

@@ -45,6 +45,8 @@ public class ShopIngress extends Component implements Connected {
 
     private final KubeIngress ingress;
     private final List<Route> routes = new ArrayList<>();
+    /** The pods behind each route, with the workloads that run them where the route came from a construct. */
+    private final Map<Route, NetworkPeer> backends = new java.util.HashMap<>();
 
     /**
      * @param host the public host; {@code null} means the environment's
@@ -66,9 +68,9 @@ public class ShopIngress extends Component implements Connected {
                 new Route(dashboard.path(), dashboard.name(), "http"),
                 new Route(storefront.path(), storefront.name(), "http"));
         routes.addAll(initial);
-        for (Route r : initial) {
-            chart.dependsOn("Ingress/keyboss", "Deployment/" + r.service());
-        }
+        backends.put(initial.get(0), api.peer());
+        backends.put(initial.get(1), dashboard.peer());
+        backends.put(initial.get(2), storefront.peer());
         Map<String, String> labels = Labels.of("keyboss", "ingress");
         Map<String, String> annotations = Map.of();
         if (env.tls().isPresent() && env.traefikMiddlewaresAllowed()) {
@@ -131,11 +133,15 @@ public class ShopIngress extends Component implements Connected {
         return ingress;
     }
 
-    /** The cluster's ingress controller opens a connection to each routed Service's pods, on the routed port. */
+    /**
+     * The cluster's ingress controller opens a connection to each routed Service's pods, on the
+     * routed port. It does so for this Ingress, which therefore syncs after the routed workloads.
+     */
     @Override
     public List<Connection> connections() {
-        return routes.stream().map(r -> Connection.of(environment.network().ingressController(),
-                NetworkPeer.pods(r.service(), Labels.selector(r.service())), "route " + r.path(),
+        NetworkPeer controller = environment.network().ingressController().withObjects(ingress);
+        return routes.stream().map(r -> Connection.of(controller,
+                backends.getOrDefault(r, NetworkPeer.pods(r.service(), Labels.selector(r.service()))), "route " + r.path(),
                 NetworkPort.named(r.portName()))).toList();
     }
 }

@@ -13,8 +13,10 @@ import java.util.Set;
  * applied, and healthy, only after what it needs (seed 2.2's phases, by construction):
  * configuration first (ConfigMaps, Services, accounts, roles, claims: wave 0), then every
  * workload one wave after the latest object it depends on: what its pods mount or read, the
- * objects its Roles name, and the dependencies its construct declares (the API needs the
- * migrations Job, which needs the database). Autoscalers and budgets follow their workload.
+ * objects its Roles name, the servers its pods connect to (read from the constructs' declared
+ * {@link Connection}s, see {@link #fromConnections}) and the few dependencies without a
+ * connection that a construct declares with {@link EnvironmentChart#dependsOn} (the API waits
+ * for the migrations Job). Autoscalers and budgets follow their workload.
  */
 public final class SyncWaves {
 
@@ -26,24 +28,71 @@ public final class SyncWaves {
     static final Set<String> CONFIGURATION = Set.of("ConfigMap", "Secret", "SealedSecret", "ExternalSecret",
             "ServiceAccount", "Role", "RoleBinding", "PersistentVolumeClaim", "Service", "NetworkPolicy");
 
-    /** A dependency a construct declares: {@code from} needs {@code to} (each as Kind/name). */
-    public record Edge(String from, String to) {
+    /** That {@code from} needs {@code to} applied and healthy first; {@code why} is told when it closes a cycle. */
+    public record Edge(ObjectRef from, ObjectRef to, String why) {
     }
 
     private SyncWaves() {
     }
 
-    /** The wave of each object, keyed by Kind/name; throws on a dependency cycle. */
+    /**
+     * The order the declared connections give: the workloads of a connection's {@code from} wait
+     * for those of its {@code to} (a client starts after its server: the API after Postgres and
+     * Valkey, the storefront after the API, an exporter after what it reads, the Ingress, which
+     * the ingress controller serves, after the routed workloads). No order comes from
+     * <ul>
+     * <li>a connection within one workload (Postgres members replicate from each other);</li>
+     * <li>a connection declared {@link Connection#withoutWaiting()}: monitoring, which must start
+     *     first to watch the rest, and whose clients report a missing target rather than need it;</li>
+     * <li>two workloads connected both ways (Valkey's data pods and its Sentinels): parts of one
+     *     system that start together, each coping with the other's absence; ordering either
+     *     would be arbitrary, and both a cycle;</li>
+     * <li>an end that names no object of the chart ({@link NetworkPeer#objects()}: addresses,
+     *     pods of other namespaces such as the cluster DNS).</li>
+     * </ul>
+     * A cycle that remains (three workloads in a ring) is refused by {@link #compute}, naming the
+     * connections in it.
+     */
+    public static List<Edge> fromConnections(List<Connection> connections) {
+        Map<List<ObjectRef>, String> candidates = new LinkedHashMap<>();
+        for (Connection c : connections) {
+            if (!c.waits()) {
+                continue;
+            }
+            for (ObjectRef from : c.from().objects()) {
+                for (ObjectRef to : c.to().objects()) {
+                    if (!from.equals(to)) {
+                        candidates.putIfAbsent(List.of(from, to), "connection '" + c.why() + "'");
+                    }
+                }
+            }
+        }
+        List<Edge> edges = new ArrayList<>();
+        candidates.forEach((pair, why) -> {
+            if (!candidates.containsKey(List.of(pair.get(1), pair.get(0)))) {
+                edges.add(new Edge(pair.get(0), pair.get(1), why));
+            }
+        });
+        return List.copyOf(edges);
+    }
+
+    /**
+     * The wave of each object, keyed by Kind/name. {@code declared} adds dependencies (see
+     * {@link #fromConnections}); those naming an object not among {@code manifests} are ignored.
+     * Throws IllegalStateException naming the dependencies of a cycle.
+     */
     public static Map<String, Integer> compute(List<Manifest> manifests, List<Edge> declared) {
         Map<String, Manifest> byId = new LinkedHashMap<>();
         manifests.forEach(m -> byId.put(m.id(), m));
-        Map<String, Set<String>> deps = new HashMap<>();
+        Map<String, Map<String, String>> deps = new HashMap<>();
         for (Manifest m : manifests) {
-            deps.put(m.id(), dependencies(m, manifests, byId));
+            Map<String, String> own = new LinkedHashMap<>();
+            dependencies(m, manifests, byId).forEach(d -> own.put(d, "read by its pods"));
+            deps.put(m.id(), own);
         }
         for (Edge e : declared) {
-            if (byId.containsKey(e.from()) && byId.containsKey(e.to())) {
-                deps.get(e.from()).add(e.to());
+            if (byId.containsKey(e.from().id()) && byId.containsKey(e.to().id()) && !e.from().equals(e.to())) {
+                deps.get(e.from().id()).putIfAbsent(e.to().id(), e.why());
             }
         }
         Map<String, Integer> waves = new LinkedHashMap<>();
@@ -53,14 +102,20 @@ public final class SyncWaves {
         return waves;
     }
 
-    private static int wave(String id, Map<String, Manifest> byId, Map<String, Set<String>> deps,
+    private static int wave(String id, Map<String, Manifest> byId, Map<String, Map<String, String>> deps,
             Map<String, Integer> waves, List<String> path) {
         Integer known = waves.get(id);
         if (known != null) {
             return known;
         }
         if (path.contains(id)) {
-            throw new IllegalStateException("dependency cycle: " + String.join(" -> ", path) + " -> " + id);
+            List<String> ring = new ArrayList<>(path.subList(path.indexOf(id), path.size()));
+            ring.add(id);
+            StringBuilder text = new StringBuilder(ring.get(0));
+            for (int i = 1; i < ring.size(); i++) {
+                text.append(" needs ").append(ring.get(i)).append(" (").append(deps.get(ring.get(i - 1)).get(ring.get(i))).append(")");
+            }
+            throw new IllegalStateException("dependency cycle: " + text);
         }
         Manifest m = byId.get(id);
         int result;
@@ -71,7 +126,7 @@ public final class SyncWaves {
         } else {
             path.add(id);
             int latest = 0;
-            for (String dep : deps.get(id)) {
+            for (String dep : deps.get(id).keySet()) {
                 latest = Math.max(latest, wave(dep, byId, deps, waves, path));
             }
             path.remove(path.size() - 1);

@@ -76,18 +76,24 @@ public final class Synthesizer {
         for (int i = 0; i < charts.size(); i++) {
             Environment env = environments.get(i);
             List<Manifest> manifests = new ArrayList<>();
+            // Read here, on the jsii thread; the checks below read only the plain data.
+            Map<String, List<Connection>> connections = charts.get(i).get(0).connections();
             for (int c = 0; c < charts.get(i).size(); c++) {
                 EnvironmentChart chart = charts.get(i).get(c);
                 List<Manifest> objects = manifestsOf(chart, FOLDERS.get(c));
                 dropNamespaceOfClusterScoped(objects);
                 if (c == 0) {
-                    annotateSyncWaves(chart, objects);
+                    annotateSyncWaves(chart, objects, connections);
                 }
                 manifests.addAll(objects);
             }
             // All of an environment's objects together: ops/ refers to the shop's objects.
             List<Manifest> all = List.copyOf(manifests);
-            checks.add(warm.thenApplyAsync(w -> Validator.check(ClusterProfile.of(env), all, List.of(KeybossChart.SECRETS))));
+            checks.add(warm.thenApplyAsync(w -> {
+                List<Problem> problems = new ArrayList<>(Validator.check(ClusterProfile.of(env), all, List.of(KeybossChart.SECRETS)));
+                problems.addAll(CrossReferences.checkConnections(env.name(), all, connections));
+                return problems;
+            }));
             outputs.add(new Output(env, all));
         }
         List<Problem> broken = new ArrayList<>();
@@ -114,13 +120,29 @@ public final class Synthesizer {
         }
     }
 
-    /** Adds the derived Argo CD sync wave to every object, and marks the chart's hooks. */
-    private static void annotateSyncWaves(EnvironmentChart chart, List<Manifest> objects) {
-        Map<String, Integer> waves = SyncWaves.compute(objects, chart.dependencies());
+    /**
+     * Adds the derived Argo CD sync wave to every object (from what its pods read, the declared
+     * connections and the chart's explicit dependencies), and marks the chart's hooks.
+     */
+    static void annotateSyncWaves(EnvironmentChart chart, List<Manifest> objects,
+            Map<String, List<Connection>> connections) {
+        List<SyncWaves.Edge> edges = new ArrayList<>(chart.dependencies());
+        edges.addAll(SyncWaves.fromConnections(connections.values().stream().flatMap(List::stream).toList()));
+        Map<String, Integer> waves;
+        try {
+            waves = SyncWaves.compute(objects, edges);
+        } catch (IllegalStateException e) {
+            throw new SynthesisException(List.of(new Problem(chart.environment().name() + " sync waves", "dependencies",
+                    e.getMessage(), "dependencies without a cycle (each workload waits only for what starts before it)",
+                    "declare one connection of the cycle withoutWaiting() (its client copes without the other end),"
+                            + " or drop the explicit dependsOn")));
+        }
+        Set<String> hooks = new java.util.HashSet<>();
+        chart.syncHooks().forEach(h -> hooks.add(h.id()));
         for (Manifest m : objects) {
             Map<String, Object> annotations = new LinkedHashMap<>(Manifest.map(m.metadata().get("annotations")));
             annotations.put(SyncWaves.WAVE, Integer.toString(waves.get(m.id())));
-            if (chart.syncHooks().contains(m.id())) {
+            if (hooks.contains(m.id())) {
                 annotations.put(SyncWaves.HOOK, "Sync");
                 annotations.put(SyncWaves.HOOK_DELETE_POLICY, "BeforeHookCreation");
             }

@@ -78,7 +78,6 @@ public class ValkeyBackup extends Component implements Connected {
                         // The snapshot (at most Valkey's memory) and its encrypted copy during the upload.
                         List.of(BackupJobs.workVolume(work), K8s.configMapVolume("scripts", scriptsName)),
                         ValkeySentinel.VALKEY_UID, 2, 1800));
-        chart.dependsOn("CronJob/" + props.name(), "StatefulSet/" + valkey.name());
     }
 
     /**
@@ -130,8 +129,8 @@ public class ValkeyBackup extends Component implements Connected {
     /** The snapshot asks the Sentinels for the master and reads its RDB; the upload goes to the store. */
     @Override
     public List<Connection> connections() {
-        List<Connection> out = new ArrayList<>(props.valkey().clientConnections(BackupJobs.peer(), "Valkey snapshots"));
-        out.add(BackupJobs.toObjectStore(environment, BackupJobs.peer(), "Valkey snapshots to the object store"));
+        List<Connection> out = new ArrayList<>(props.valkey().clientConnections(BackupJobs.peer(cronJob), "Valkey snapshots"));
+        out.add(BackupJobs.toObjectStore(environment, BackupJobs.peer(cronJob), "Valkey snapshots to the object store"));
         return List.copyOf(out);
     }
 }

@@ -394,12 +394,12 @@ public class ValkeySentinel extends Component implements Connected {
 
     /** The Valkey data pods. */
     public NetworkPeer dataPeer() {
-        return NetworkPeer.pods(name, Labels.selector(name));
+        return NetworkPeer.pods(name, Labels.selector(name), statefulSet);
     }
 
     /** The Sentinel pods. */
     public NetworkPeer sentinelPeer() {
-        return NetworkPeer.pods(sentinelName, Labels.selector(sentinelName));
+        return NetworkPeer.pods(sentinelName, Labels.selector(sentinelName), sentinelStatefulSet);
     }
 
     /** What a client of the cache opens: the data pods and the Sentinels that name the master. */

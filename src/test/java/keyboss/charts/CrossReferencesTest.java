@@ -2,6 +2,7 @@ package keyboss.charts;
 
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -139,5 +140,108 @@ class CrossReferencesTest {
                     Manifest.map(Manifest.list(o.get("rules")).get(1)).put("resourceNames", List.of("saleor-apii"));
                 })),
                 "rules.resourceNames = deployments/saleor-apii");
+    }
+
+    // The connections the constructs declare, checked against the objects.
+
+    private static Map<String, List<Connection>> declared(String env) {
+        return Fixtures.builtInChart(env).connections();
+    }
+
+    /** The deti connections checked against the deti objects with one object changed. */
+    private static List<Problem> connectionsBreaking(String kind, String name, Consumer<Map<String, Object>> change) {
+        List<Manifest> copy = new ArrayList<>();
+        for (Manifest m : Fixtures.builtIn("deti")) {
+            Map<String, Object> object = deepCopy(m.object());
+            if (m.kind().equals(kind) && m.name().equals(name)) {
+                change.accept(object);
+            }
+            copy.add(new Manifest(m.file(), object));
+        }
+        return CrossReferences.checkConnections("deti", copy, declared("deti"));
+    }
+
+    /** The deti connections plus {@code extra} declared by {@code construct}, checked against the deti objects. */
+    private static List<Problem> withConnection(String construct, Connection extra) {
+        Map<String, List<Connection>> all = new java.util.LinkedHashMap<>(declared("deti"));
+        List<Connection> own = new ArrayList<>(all.getOrDefault(construct, List.of()));
+        own.add(extra);
+        all.put(construct, own);
+        return CrossReferences.checkConnections("deti", Fixtures.builtIn("deti"), all);
+    }
+
+    @Test
+    void everyDeclaredConnectionMeetsPodsThatListen() {
+        for (String env : List.of("local", "deti")) {
+            Map<String, List<Connection>> declared = declared(env);
+            assertEquals(List.of(), CrossReferences.checkConnections(env, Fixtures.readYaml(Fixtures.DIST.resolve(env)), declared), env);
+            // The policies are built from exactly these declarations.
+            assertEquals(declared.values().stream().flatMap(List::stream).toList(),
+                    Fixtures.builtInChart(env).networkPolicies().connections(), env);
+        }
+    }
+
+    @Test
+    void aConnectionOnAPortNoServiceExposesIsReported() {
+        KeybossChart chart = Fixtures.builtInChart("deti");
+        Connection wrong = Connection.of(chart.storefront().peer(), chart.api().peer(), "server-side rendering on a wrong port",
+                NetworkPort.tcp(8001));
+        assertContainsAll(only(withConnection("storefront", wrong)), "deti storefront connection 'server-side rendering on a wrong port'",
+                "to saleor-api port 8001/TCP = Deployment/saleor-api", "Service saleor-api selects them but targets no port 8001",
+                "their containers declare none", "add port 8001 to Service saleor-api");
+    }
+
+    @Test
+    void aServiceAndPodThatMovedAwayFromTheDeclaredPortAreReported() {
+        // The API listens on 8080 now, but the connections still say 8000: the policy would block the storefront.
+        List<Problem> problems = connectionsBreaking("Deployment", "saleor-api", o -> {
+            Map<String, Object> port = Manifest.map(Manifest.list(at(o, "spec.template.spec.containers.0").get("ports")).get(0));
+            port.put("containerPort", 8080);
+        });
+        assertContainsAll(problems.stream().filter(p -> p.path().contains("server-side rendering")).findFirst().orElseThrow().toString(),
+                "storefront connection 'server-side rendering queries the API'", "to saleor-api port 8000/TCP",
+                "Service saleor-api selects them but targets no port 8000");
+        // The probe of the API's internal URL is another declaration of the same port.
+        assertTrue(problems.stream().anyMatch(p -> p.path().contains("monitoring connection 'probe of the API's internal URL'")), problems.toString());
+    }
+
+    @Test
+    void aRouteToAPortThePodsDoNotNameIsReported() {
+        List<Problem> problems = connectionsBreaking("Deployment", "saleor-dashboard", o -> Manifest.map(Manifest.list(
+                at(o, "spec.template.spec.containers.0").get("ports")).get(0)).put("name", "web"));
+        assertContainsAll(only(problems), "ingress connection 'route /dashboard/'", "to saleor-dashboard port http/TCP",
+                "a port named http on the containers of Deployment/saleor-dashboard", "they name [web]", "name the container port http");
+    }
+
+    @Test
+    void peersWithoutPodsOrWithTheWrongWorkloadAreReported() {
+        KeybossChart chart = Fixtures.builtInChart("deti");
+        NetworkPeer ghost = NetworkPeer.pods("ghost", Map.of(Labels.NAME, "ghost"));
+        assertContainsAll(only(withConnection("saleor-api", Connection.of(chart.api().peer(), ghost, "a typo", NetworkPort.tcp(80)))),
+                "deti saleor-api connection 'a typo'", "to ghost = {" + Labels.NAME + "=ghost}",
+                "labels the pods of a workload of this environment carry");
+        NetworkPeer mislabelled = NetworkPeer.pods("saleor-api", Labels.selector("saleor-api"), chart.storefront().deployment());
+        assertContainsAll(only(withConnection("storefront", Connection.of(chart.storefront().peer(), mislabelled, "the wrong workload",
+                        NetworkPort.tcp(8000)))),
+                "storefront connection 'the wrong workload'", "to saleor-api objects = Deployment/saleor-storefront",
+                "a workload whose pods carry the peer's labels");
+    }
+
+    @Test
+    void everyPeerOfTheShopNamesTheWorkloadsRunningIt() {
+        // Without them no sync order comes from a connection. Routes added by Service name (the
+        // monitoring UIs) name none; their pods start in the first wave anyway.
+        List<String> anonymous = new ArrayList<>();
+        declared("deti").forEach((construct, connections) -> connections.forEach(c -> {
+            for (NetworkPeer p : List.of(c.from(), c.to())) {
+                if (p.isLocal() && p.objects().isEmpty()) {
+                    anonymous.add(construct + ": " + p.name());
+                }
+            }
+        }));
+        List<String> byName = Fixtures.builtInChart("deti").ingress().routes().stream()
+                .filter(r -> !List.of("saleor-api", "saleor-dashboard", "saleor-storefront").contains(r.service()))
+                .map(r -> "ingress: " + r.service()).toList();
+        assertEquals(byName, anonymous.stream().distinct().toList());
     }
 }

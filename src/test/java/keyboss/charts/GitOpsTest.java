@@ -87,11 +87,22 @@ class GitOpsTest {
             int migrations = wave(all, "Job", migrate);
             int api = wave(all, "Deployment", "saleor-api");
             assertTrue(config < data && data < migrations && migrations < api, config + " " + data + " " + migrations + " " + api);
-            for (String app : List.of("celery-worker", "saleor-storefront", "saleor-dashboard")) {
-                assertTrue(wave(all, "Deployment", app) > api, app + " after the API");
-            }
+            // What connects to the API comes after it; the workers need the migrations, not the API.
+            assertTrue(wave(all, "Deployment", "saleor-storefront") > api, "the storefront renders with the API");
+            int workers = wave(all, "Deployment", "celery-worker");
+            assertTrue(workers > migrations && workers > data, "the workers after the migrations and the data layer");
             assertTrue(wave(all, "HorizontalPodAutoscaler", "saleor-api-hpa") > api);
-            assertTrue(wave(all, "Ingress", "keyboss") > wave(all, "Deployment", "saleor-storefront"));
+            for (String routed : List.of("saleor-api", "saleor-storefront", "saleor-dashboard")) {
+                assertTrue(wave(all, "Ingress", "keyboss") > wave(all, "Deployment", routed), "the Ingress after " + routed);
+            }
+            for (String exporter : List.of("postgres-exporter-0", "redis-exporter")) {
+                assertTrue(wave(all, "Deployment", exporter) > data, exporter + " after what it reads");
+            }
+            assertTrue(wave(all, "Deployment", "keyboss-exporter") > wave(all, "Ingress", "keyboss"), "the probes after the Ingress");
+            // Monitoring watches the sync: it waits for nothing it scrapes.
+            for (String watcher : List.of("prometheus", "alertmanager", "grafana")) {
+                assertEquals(1, wave(all, "Deployment", watcher), watcher);
+            }
             assertTrue(wave(all, "CronJob", "postgres-backup") > wave(all, "StatefulSet", "postgres"));
             Manifest seed = all.stream().filter(m -> m.name().startsWith("saleor-seed-")).findFirst().orElseThrow();
             assertTrue(wave(seed) > migrations);
@@ -217,5 +228,117 @@ class GitOpsTest {
         assertEquals(KeybossChart.SECRETS.keyNames().size(), Manifest.list(external.at("spec.data")).size());
         assertEquals(List.of(), SchemaValidator.errors(external));
         assertEquals(List.of(), withSecretSource(SecretSource.declared()), "declared: nothing is written");
+    }
+
+    // Sync waves from declared connections.
+
+    private static NetworkPeer peer(String name, String... workloads) {
+        List<ObjectRef> refs = java.util.Arrays.stream(workloads).map(w -> new ObjectRef(w.split("/")[0], w.split("/")[1])).toList();
+        return new NetworkPeer(name, Map.of(Labels.NAME, name), null, null, refs);
+    }
+
+    private static Manifest workload(String id) {
+        return new Manifest("x.k8s.yaml", Map.of("apiVersion", "apps/v1", "kind", id.split("/")[0],
+                "metadata", Map.of("name", id.split("/")[1]), "spec", Map.of()));
+    }
+
+    private static Map<String, Integer> waves(List<Connection> connections, String... ids) {
+        return SyncWaves.compute(java.util.Arrays.stream(ids).map(GitOpsTest::workload).toList(), SyncWaves.fromConnections(connections));
+    }
+
+    @Test
+    void aClientSyncsAfterTheWorkloadsItConnectsTo() {
+        NetworkPeer db = peer("db", "StatefulSet/db");
+        NetworkPeer cache = peer("cache", "StatefulSet/cache");
+        NetworkPeer api = peer("api", "Deployment/api");
+        NetworkPeer web = peer("web", "Deployment/web");
+        Map<String, Integer> waves = waves(List.of(
+                Connection.of(api, db, "database", NetworkPort.tcp(5432)),
+                Connection.of(api, cache, "cache", NetworkPort.tcp(6379)),
+                Connection.of(web, api, "rendering", NetworkPort.tcp(8000))),
+                "Deployment/web", "Deployment/api", "StatefulSet/db", "StatefulSet/cache");
+        assertEquals(Map.of("StatefulSet/db", 1, "StatefulSet/cache", 1, "Deployment/api", 2, "Deployment/web", 3), waves);
+    }
+
+    @Test
+    void noOrderWithinAWorkloadBothWaysWithoutWaitingOrWithoutObjects() {
+        NetworkPeer members = peer("members", "StatefulSet/db");
+        NetworkPeer data = peer("data", "StatefulSet/redis");
+        NetworkPeer sentinels = peer("sentinels", "StatefulSet/sentinel");
+        NetworkPeer prometheus = peer("prometheus", "Deployment/prometheus");
+        NetworkPeer anonymous = peer("anonymous");
+        List<Connection> connections = List.of(
+                Connection.of(members, members, "replication", NetworkPort.tcp(5432)),
+                Connection.of(data, sentinels, "who is master", NetworkPort.tcp(26379)),
+                Connection.of(sentinels, data, "watch", NetworkPort.tcp(6379)),
+                Connection.of(prometheus, members, "scrape", NetworkPort.tcp(9187)).withoutWaiting(),
+                Connection.of(anonymous, members, "someone", NetworkPort.tcp(5432)),
+                Connection.of(members, NetworkPeer.addresses("store", "0.0.0.0/0"), "archive", NetworkPort.tcp(443)));
+        assertEquals(List.of(), SyncWaves.fromConnections(connections));
+        assertEquals(Map.of("StatefulSet/db", 1, "StatefulSet/redis", 1, "StatefulSet/sentinel", 1, "Deployment/prometheus", 1),
+                waves(connections, "StatefulSet/db", "StatefulSet/redis", "StatefulSet/sentinel", "Deployment/prometheus"));
+        // The same scrape, waiting: Prometheus would come after the database.
+        assertEquals(List.of(new SyncWaves.Edge(new ObjectRef("Deployment", "prometheus"), new ObjectRef("StatefulSet", "db"),
+                "connection 'scrape'")), SyncWaves.fromConnections(List.of(Connection.of(prometheus, members, "scrape", NetworkPort.tcp(9187)))));
+    }
+
+    @Test
+    void aRingOfConnectionsIsRefusedNamingEachConnection() {
+        NetworkPeer a = peer("a", "Deployment/a");
+        NetworkPeer b = peer("b", "Deployment/b");
+        NetworkPeer c = peer("c", "Deployment/c");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> waves(List.of(
+                Connection.of(a, b, "a asks b", NetworkPort.tcp(80)),
+                Connection.of(b, c, "b asks c", NetworkPort.tcp(80)),
+                Connection.of(c, a, "c asks a", NetworkPort.tcp(80))), "Deployment/a", "Deployment/b", "Deployment/c"));
+        assertContainsAll(e.getMessage(), "dependency cycle", "Deployment/a needs Deployment/b (connection 'a asks b')",
+                "needs Deployment/c (connection 'b asks c')", "needs Deployment/a (connection 'c asks a')");
+    }
+
+    @Test
+    void theShopsWavesComeFromItsConnectionsAndItsFewExplicitDependencies() {
+        KeybossChart chart = Fixtures.builtInChart("deti");
+        List<SyncWaves.Edge> derived = SyncWaves.fromConnections(chart.connections().values().stream().flatMap(List::stream).toList());
+        List<String> edges = derived.stream().map(e -> e.from() + " -> " + e.to()).toList();
+        for (String expected : List.of("Deployment/saleor-api -> StatefulSet/postgres", "Deployment/saleor-api -> StatefulSet/redis",
+                "Deployment/saleor-api -> StatefulSet/redis-sentinel", "Deployment/celery-worker -> StatefulSet/postgres",
+                "Deployment/saleor-storefront -> Deployment/saleor-api", "Ingress/keyboss -> Deployment/saleor-dashboard",
+                "Deployment/postgres-exporter-1 -> StatefulSet/postgres", "Deployment/keyboss-exporter -> Ingress/keyboss",
+                "CronJob/postgres-basebackup-diff -> StatefulSet/postgres", "CronJob/valkey-backup -> StatefulSet/redis-sentinel")) {
+            assertTrue(edges.contains(expected), expected + " in " + edges);
+        }
+        for (String absent : List.of("StatefulSet/redis -> StatefulSet/redis-sentinel", "StatefulSet/redis-sentinel -> StatefulSet/redis",
+                "Deployment/prometheus -> Deployment/postgres-exporter-0", "Deployment/grafana -> Deployment/prometheus")) {
+            assertFalse(edges.contains(absent), absent);
+        }
+        // What no connection says: Saleor's pods wait for the migrations, the seed for them too.
+        List<String> explicit = chart.dependencies().stream().map(e -> e.from() + " -> " + e.to()).toList();
+        assertEquals(3, explicit.size(), explicit.toString());
+        assertTrue(explicit.stream().allMatch(e -> e.contains("-> Job/saleor-migrate-")), explicit.toString());
+    }
+
+    @Test
+    void aCycleOfExplicitDependenciesIsAProblemNotAStackTrace() {
+        EnvironmentChart chart = new EnvironmentChart(new org.cdk8s.App(), "cycle", Environment.local());
+        org.cdk8s.ApiObject first = job(chart, "first");
+        org.cdk8s.ApiObject second = job(chart, "second");
+        chart.dependsOn(first, second, "first needs second");
+        chart.dependsOn(second, first, "second needs first");
+        List<Manifest> objects = Synthesizer.manifestsOf(chart, "");
+        SynthesisException e = org.junit.jupiter.api.Assertions.assertThrows(SynthesisException.class,
+                () -> Synthesizer.annotateSyncWaves(chart, objects, Map.of()));
+        assertContainsAll(only(e.problems()), "local sync waves", "Job/first needs Job/second (dependsOn: first needs second)",
+                "needs Job/first (dependsOn: second needs first)", "dependencies without a cycle",
+                "withoutWaiting()", "drop the explicit dependsOn");
+    }
+
+    private static org.cdk8s.ApiObject job(EnvironmentChart chart, String name) {
+        return new org.cdk8s.ApiObject(chart, name, org.cdk8s.ApiObjectProps.builder().apiVersion("batch/v1").kind("Job")
+                .metadata(org.cdk8s.ApiObjectMetadata.builder().name(name).build()).build());
+    }
+
+    private static String only(List<Problem> problems) {
+        assertEquals(1, problems.size(), problems.toString());
+        return problems.get(0).toString();
     }
 }
