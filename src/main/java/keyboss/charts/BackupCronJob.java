@@ -59,7 +59,7 @@ public class BackupCronJob extends Component implements Connected {
         }
         BackupJobs.checkSchedule(this, "schedule", props.schedule(), "0 2 * * *");
         if (Checks.required(this, "retention", props.retention(), "BackupRetention.defaults()")) {
-            props.retention().check(this, "retention");
+            Checks.retention(this, "retention", props.retention());
         }
         Checks.between(this, "jobHistory", props.jobHistory(), 0, 100, "finished Jobs kept", "use 7, or leave it unset");
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"50m\", \"64Mi\", \"500m\", \"256Mi\")");

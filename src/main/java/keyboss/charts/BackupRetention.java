@@ -16,10 +16,4 @@ public record BackupRetention(int days, int minCount) {
     public static BackupRetention defaults() {
         return new BackupRetention(28, 4);
     }
-
-    void check(Component scope, String property) {
-        Checks.between(scope, property + ".days", days, 1, 3650, "days a backup is kept", "use 28, or leave it unset");
-        Checks.between(scope, property + ".minCount", minCount, 1, 1000, "backups of each kind always kept",
-                "use 4, or leave it unset");
-    }
 }

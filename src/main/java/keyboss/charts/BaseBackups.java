@@ -69,7 +69,7 @@ public class BaseBackups extends Component implements Connected {
         BackupJobs.checkSchedule(this, "fullSchedule", props.fullSchedule(), "0 1 * * 0");
         BackupJobs.checkSchedule(this, "diffSchedule", props.diffSchedule(), "0 1 * * 1-6");
         if (Checks.required(this, "retention", props.retention(), "BackupRetention.defaults()")) {
-            props.retention().check(this, "retention");
+            Checks.retention(this, "retention", props.retention());
         }
         Checks.between(this, "jobHistory", props.jobHistory(), 0, 100, "finished Jobs kept", "use 4, or leave it unset");
         Checks.between(this, "replayWaitSeconds", props.replayWaitSeconds(), 10, 3600,

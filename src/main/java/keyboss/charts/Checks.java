@@ -110,4 +110,11 @@ final class Checks {
         }
         return true;
     }
+
+    /** Reports a retention outside 1 to 3650 days or 1 to 1000 backups kept. */
+    static void retention(IConstruct scope, String property, BackupRetention retention) {
+        between(scope, property + ".days", retention.days(), 1, 3650, "days a backup is kept", "use 28, or leave it unset");
+        between(scope, property + ".minCount", retention.minCount(), 1, 1000, "backups of each kind always kept",
+                "use 4, or leave it unset");
+    }
 }

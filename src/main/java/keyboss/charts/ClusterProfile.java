@@ -57,29 +57,9 @@ public record ClusterProfile(
         }
     }
 
-    /**
-     * The rules of {@code environment}, with the workload rules on (Pod Security "restricted",
-     * resources on every container, hardened pods). Besides its namespace, its Argo CD Applications may live in
-     * Argo CD's. Where a shared Argo CD watches the environment's own namespace (the environment
-     * is a tenant), its Applications must use the environment's project and namespace.
-     */
-    public static ClusterProfile of(Environment environment) {
-        GitOps gitOps = environment.gitOps();
-        return new ClusterProfile(environment.name(), environment.namespace(), environment.createNamespace(),
-                environment.storageClass(), environment.maxVolumeSize(), environment.clusterScopedAllowed(),
-                environment.forbiddenApiGroups(), environment.deniedPermissions(), PodSecurity.Level.RESTRICTED, true, true,
-                Set.of(gitOps.applicationNamespace(environment.namespace())),
-                gitOps.argoNamespace() == null ? gitOps.project() : null, environment.imagePolicy());
-    }
-
     /** Whether objects may live in {@code other}. */
     public boolean admitsNamespace(String other) {
         return other != null && (namespace.equals(other) || otherNamespaces.contains(other));
-    }
-
-    /** The profile of a built-in environment ({@code local}, {@code deti}). */
-    public static ClusterProfile named(String name) {
-        return of(Environment.builtIn(name));
     }
 
     public boolean admitsVolume(Size size) {

@@ -26,11 +26,6 @@ public final class ClusterRules {
     private ClusterRules() {
     }
 
-    /** Every rule of {@code environment}'s profile broken by {@code manifests}. */
-    public static List<Problem> check(Environment environment, List<Manifest> manifests) {
-        return check(ClusterProfile.of(environment), manifests);
-    }
-
     /** Every rule of {@code profile} broken by {@code manifests}; empty when the cluster admits them all. */
     public static List<Problem> check(ClusterProfile profile, List<Manifest> manifests) {
         List<Problem> problems = new ArrayList<>();

@@ -16,6 +16,8 @@ public record ContainerResources(String cpuRequest, String memoryRequest, String
         String ephemeralStorageRequest, String ephemeralStorageLimit) {
 
     /** Default ephemeral-storage request: the container's logs. */
+    /** The resource name of a container's scratch space (logs, writable layer, emptyDirs). */
+    public static final String EPHEMERAL_STORAGE = "ephemeral-storage";
     public static final String EPHEMERAL_REQUEST = "32Mi";
     /** Default ephemeral-storage limit: logs with room for a burst. */
     public static final String EPHEMERAL_LIMIT = "64Mi";

@@ -74,6 +74,9 @@ public record Environment(
         ImagePolicy imagePolicy,
         Optional<IngressTls> tls) {
 
+    /** Traefik's API group: where a cluster forbids it, no Middleware redirects HTTP to HTTPS. */
+    public static final String TRAEFIK_API_GROUP = "traefik.io";
+
     /** Namespaces that belong to the cluster itself; the shop never deploys into them. */
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
 
@@ -248,6 +251,19 @@ public record Environment(
         return namespace + ".svc";
     }
 
+    /**
+     * The rules of this environment, with the workload rules on (Pod Security "restricted",
+     * resources on every container, hardened pods). Besides its namespace, its Argo CD Applications may live in
+     * Argo CD's. Where a shared Argo CD watches the environment's own namespace (the environment
+     * is a tenant), its Applications must use the environment's project and namespace.
+     */
+    public ClusterProfile profile() {
+        return new ClusterProfile(name, namespace, createNamespace, storageClass, maxVolumeSize, clusterScopedAllowed,
+                forbiddenApiGroups, deniedPermissions, PodSecurity.Level.RESTRICTED, true, true,
+                Set.of(gitOps.applicationNamespace(namespace)), gitOps.argoNamespace() == null ? gitOps.project() : null,
+                imagePolicy);
+    }
+
     /** The shop's public base URL, without a trailing slash. */
     public String publicUrl() {
         return scheme.prefix() + "://" + publicHost;
@@ -263,7 +279,7 @@ public record Environment(
      * the cluster does not reject the traefik.io API group (deti does).
      */
     public boolean traefikMiddlewaresAllowed() {
-        return "traefik".equals(ingressClassName) && !forbiddenApiGroups.contains(CustomResources.TRAEFIK_GROUP);
+        return "traefik".equals(ingressClassName) && !forbiddenApiGroups.contains(TRAEFIK_API_GROUP);
     }
 
     /** Whether a volume claim of this size is admitted. */

@@ -43,23 +43,9 @@ final class K8s {
     private K8s() {
     }
 
-    /**
-     * {@code value} with every map that has no order of its own (Map.of, HashMap) replaced by a
-     * copy sorted by key, recursively; ordered maps keep their order. Map.of iterates differently
-     * in each JVM, and both jsii and the YAML writer keep iteration order, so every free-form map
-     * that reaches a JSON patch or a rendered file goes through here: same input, same bytes.
-     */
+    /** See {@link Rendering#stable}. */
     static Object stable(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = map instanceof java.util.LinkedHashMap || map instanceof java.util.SortedMap
-                    ? new java.util.LinkedHashMap<>() : new java.util.TreeMap<>();
-            map.forEach((key, v) -> copy.put(String.valueOf(key), stable(v)));
-            return copy;
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().map(K8s::stable).toList();
-        }
-        return value;
+        return Rendering.stable(value);
     }
 
     static Quantity quantity(String value) {
@@ -132,7 +118,7 @@ final class K8s {
                 .build();
     }
 
-    static final String EPHEMERAL_STORAGE = "ephemeral-storage";
+    static final String EPHEMERAL_STORAGE = ContainerResources.EPHEMERAL_STORAGE;
 
     /** Pod-level settings of the Pod Security "restricted" level, running as {@code uid}. */
     static PodSecurityContext restrictedPod(int uid, int gid) {

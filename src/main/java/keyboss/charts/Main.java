@@ -198,7 +198,7 @@ public final class Main {
         }
         ClusterProfile profile;
         try {
-            profile = ClusterProfile.named(profileName);
+            profile = Environment.builtIn(profileName).profile();
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -256,7 +256,7 @@ public final class Main {
             report.put("files", read.filesRead());
             report.put("unreadable", notRead);
             report.put("ignored", read.ignored().stream().map(f -> Excerpt.cut(f, 200)).toList());
-            System.out.println(Synthesizer.toJson(report));
+            System.out.println(Rendering.toJson(report));
         } else {
             for (ManifestReader.Unreadable u : read.unreadable()) {
                 System.out.println(line(u));

@@ -2,9 +2,13 @@ package keyboss.charts;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** One synthesized Kubernetes object and the file (relative to the environment's folder) it is written to. */
 public record Manifest(String file, Map<String, Object> object) {
+
+    /** {@code v1}, {@code apps/v1}, {@code autoscaling/v2}, {@code batch/v1beta1}. */
+    public static final Pattern API_VERSION = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?");
 
     public String apiVersion() {
         return string(object.get("apiVersion"));

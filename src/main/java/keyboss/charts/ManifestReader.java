@@ -262,7 +262,7 @@ public final class ManifestReader {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> map = (Map<String, Object>) raw;
-            boolean identified = identity(where, "apiVersion", map.get("apiVersion"), SchemaValidator.API_VERSION,
+            boolean identified = identity(where, "apiVersion", map.get("apiVersion"), Manifest.API_VERSION,
                     "GROUP/VERSION or VERSION, such as apps/v1 or v1")
                     & identity(where, "kind", map.get("kind"), KIND, "a name of letters and digits, such as Deployment");
             if (!identified) {

@@ -27,7 +27,7 @@ public record MonitoringSettings(boolean prometheusOperator, Map<String, String>
         AlertReceiver critical, AlertReceiver warning) {
 
     /** The Secret key holding the alert webhook URL by default. */
-    public static final String ALERT_WEBHOOK_URL = "ALERT_WEBHOOK_URL";
+    public static final String ALERT_WEBHOOK_URL = SecretContract.ALERT_WEBHOOK_URL;
 
     public MonitoringSettings {
         serviceMonitorLabels = Map.copyOf(serviceMonitorLabels);

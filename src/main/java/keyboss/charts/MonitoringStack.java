@@ -163,7 +163,7 @@ public class MonitoringStack extends Component implements Connected {
                         List.of("get", "list", "watch"))) : List.of(), clusterWide);
         new KubeConfigMap(this, "prometheus-config", KubeConfigMapProps.builder()
                 .metadata(K8s.meta("prometheus-config", promLabels))
-                .data(Map.of("prometheus.yml", Synthesizer.toYaml(prometheusConfig())))
+                .data(Map.of("prometheus.yml", Rendering.toYaml(prometheusConfig())))
                 .build());
         new KubeConfigMap(this, "prometheus-rules", KubeConfigMapProps.builder()
                 .metadata(K8s.meta("prometheus-rules", promLabels))
@@ -192,7 +192,7 @@ public class MonitoringStack extends Component implements Connected {
         Map<String, String> amLabels = Labels.of("alertmanager", "monitoring");
         new KubeConfigMap(this, "alertmanager-config", KubeConfigMapProps.builder()
                 .metadata(K8s.meta("alertmanager-config", amLabels))
-                .data(Map.of("alertmanager.yml", Synthesizer.toYaml(alertmanagerConfig(settings))))
+                .data(Map.of("alertmanager.yml", Rendering.toYaml(alertmanagerConfig(settings))))
                 .build());
         List<KeyToPath> receiverKeys = settings.receiverSecretKeys().stream()
                 .map(k -> KeyToPath.builder().key(props.secrets().key(k)).path(k).build()).toList();
@@ -213,10 +213,10 @@ public class MonitoringStack extends Component implements Connected {
         new KubeConfigMap(this, "grafana-provisioning", KubeConfigMapProps.builder()
                 .metadata(K8s.meta("grafana-provisioning", grafanaLabels))
                 .data(Map.of(
-                        "datasources.yaml", Synthesizer.toYaml(Map.of("apiVersion", 1, "datasources", List.of(Map.of(
+                        "datasources.yaml", Rendering.toYaml(Map.of("apiVersion", 1, "datasources", List.of(Map.of(
                                 "name", "Prometheus", "uid", "prometheus", "type", "prometheus", "access", "proxy",
                                 "url", "http://prometheus:9090/prometheus", "isDefault", true)))),
-                        "dashboards.yaml", Synthesizer.toYaml(Map.of("apiVersion", 1, "providers", List.of(Map.of(
+                        "dashboards.yaml", Rendering.toYaml(Map.of("apiVersion", 1, "providers", List.of(Map.of(
                                 "name", "keyboss", "type", "file", "folder", "KeyBoss", "allowUiUpdates", false,
                                 "options", Map.of("path", "/var/lib/grafana/dashboards")))))))
                 .build());
@@ -226,7 +226,7 @@ public class MonitoringStack extends Component implements Connected {
         }
         Map<String, String> dashboardFiles = new LinkedHashMap<>();
         for (GrafanaDashboard d : dashboards) {
-            dashboardFiles.put(d.uid() + ".json", Synthesizer.toJson(d.toJson("prometheus")));
+            dashboardFiles.put(d.uid() + ".json", Rendering.toJson(d.toJson("prometheus")));
         }
         new KubeConfigMap(this, "grafana-dashboards", KubeConfigMapProps.builder()
                 .metadata(K8s.meta("grafana-dashboards", Map.copyOf(dashboardLabels)))
@@ -599,7 +599,7 @@ public class MonitoringStack extends Component implements Connected {
 
     /** The alerting rules as a Prometheus rule file. */
     public String rulesFile() {
-        return Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules",
+        return Rendering.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules",
                 rules.stream().map(r -> (Object) r.toPrometheus()).toList()))));
     }
 

@@ -32,11 +32,11 @@ import org.cdk8s.plus25.k8s.VolumeMount;
 final class PgBackRest {
 
     /** Secret keys: the object store's access key and secret, and the encryption passphrase. */
-    static final String ACCESS_KEY = "BACKUP_S3_ACCESS_KEY";
-    static final String SECRET_KEY = "BACKUP_S3_SECRET_KEY";
-    static final String CIPHER_KEY = "BACKUP_CIPHER_PASSPHRASE";
+    static final String ACCESS_KEY = SecretContract.BACKUP_ACCESS_KEY;
+    static final String SECRET_KEY = SecretContract.BACKUP_SECRET_KEY;
+    static final String CIPHER_KEY = SecretContract.BACKUP_CIPHER_KEY;
     /** Secret key holding the TLS certificate and its private key, in PEM, one file. */
-    static final String TLS_KEY = "PGBACKREST_TLS";
+    static final String TLS_KEY = SecretContract.BACKUP_TLS_KEY;
     /** The certificate's common name, which the servers authorise for the stanza. */
     static final String CLIENT_NAME = "pgbackrest";
     static final int TLS_PORT = 8432;
@@ -202,15 +202,7 @@ final class PgBackRest {
         return List.copyOf(env);
     }
 
-    /** The keys this library adds to the Secret contract. */
     static List<SecretContract.Key> secretKeys(List<String> serverNames) {
-        return List.of(
-                new SecretContract.Key(ACCESS_KEY, SecretContract.Generator.RANDOM_HEX,
-                        "access key of the object store the backups go to (from its operator; generated only for local MinIO)"),
-                new SecretContract.Key(SECRET_KEY, SecretContract.Generator.RANDOM_HEX, "secret of that access key"),
-                new SecretContract.Key(CIPHER_KEY, SecretContract.Generator.RANDOM_HEX,
-                        "passphrase the backups are encrypted with; keep a copy OUTSIDE the cluster, without it no backup restores"),
-                new SecretContract.Key(TLS_KEY, SecretContract.Generator.TLS_SELF_SIGNED, SecretContract.Characters.ANY,
-                        "pgBackRest TLS certificate and key (PEM) of the members' servers and the backup jobs", serverNames));
+        return SecretContract.backupKeys(serverNames);
     }
 }

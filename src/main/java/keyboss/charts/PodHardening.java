@@ -113,10 +113,10 @@ final class PodHardening {
         Map<String, Object> resources = Manifest.map(c.fields().get("resources"));
         BigDecimal limit = null;
         for (String kind : List.of("requests", "limits")) {
-            Object value = Manifest.map(resources.get(kind)).get(K8s.EPHEMERAL_STORAGE);
+            Object value = Manifest.map(resources.get(kind)).get(ContainerResources.EPHEMERAL_STORAGE);
             Quantity q = Quantity.parse(value);
             if (q == null) {
-                f.add(c.path() + ".resources." + kind + "." + K8s.EPHEMERAL_STORAGE, value, "container " + c.name()
+                f.add(c.path() + ".resources." + kind + "." + ContainerResources.EPHEMERAL_STORAGE, value, "container " + c.name()
                         + " states its ephemeral-storage " + kind + " (logs and scratch folders on the node's disk), so"
                         + " the scheduler and a quota can count it", "set resources." + kind + ".ephemeral-storage,"
                         + " such as 64Mi plus the sizeLimits of the disk emptyDirs it writes");

@@ -36,8 +36,6 @@ public final class SchemaValidator {
     public static final String KUBERNETES = "1.32";
     private static final String MODELS = "io.kubernetes.client.openapi.models.";
 
-    /** {@code v1}, {@code apps/v1}, {@code autoscaling/v2}, {@code batch/v1beta1}. */
-    static final Pattern API_VERSION = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?");
     private static final Pattern KIND = Pattern.compile("[A-Z][A-Za-z0-9]*");
 
     /**
@@ -52,7 +50,7 @@ public final class SchemaValidator {
     private static final Map<String, Method> VALIDATORS = new ConcurrentHashMap<>();
 
     static {
-        CustomResources.register();
+        CUSTOM.putAll(CustomResourceSchemas.checks());
     }
 
     private SchemaValidator() {
@@ -99,7 +97,7 @@ public final class SchemaValidator {
         if (custom != null) {
             return custom.apply(m.object());
         }
-        if (!API_VERSION.matcher(m.apiVersion()).matches()) {
+        if (!Manifest.API_VERSION.matcher(m.apiVersion()).matches()) {
             return List.of("apiVersion " + Excerpt.of(m.apiVersion()) + " is not GROUP/VERSION or VERSION (such as apps/v1 or v1)");
         }
         Method validate = KIND.matcher(m.kind()).matches() ? validator(m.apiVersion(), m.kind()) : null;

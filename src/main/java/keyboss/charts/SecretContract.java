@@ -65,6 +65,29 @@ public record SecretContract(String name, List<Key> keys) {
         keys = List.copyOf(keys);
     }
 
+    /** The key of the URL Alertmanager posts alerts to. */
+    public static final String ALERT_WEBHOOK_URL = "ALERT_WEBHOOK_URL";
+    /** The keys of the backups' object store credentials, encryption passphrase and pgBackRest TLS. */
+    public static final String BACKUP_ACCESS_KEY = "BACKUP_S3_ACCESS_KEY";
+    public static final String BACKUP_SECRET_KEY = "BACKUP_S3_SECRET_KEY";
+    public static final String BACKUP_CIPHER_KEY = "BACKUP_CIPHER_PASSPHRASE";
+    public static final String BACKUP_TLS_KEY = "PGBACKREST_TLS";
+
+    /**
+     * The keys the backups need: object store credentials, the encryption passphrase, and the TLS
+     * certificate of the pgBackRest servers, valid for {@code serverNames}.
+     */
+    public static List<Key> backupKeys(List<String> serverNames) {
+        return List.of(
+                new Key(BACKUP_ACCESS_KEY, Generator.RANDOM_HEX,
+                        "access key of the object store the backups go to (from its operator; generated only for local MinIO)"),
+                new Key(BACKUP_SECRET_KEY, Generator.RANDOM_HEX, "secret of that access key"),
+                new Key(BACKUP_CIPHER_KEY, Generator.RANDOM_HEX,
+                        "passphrase the backups are encrypted with; keep a copy OUTSIDE the cluster, without it no backup restores"),
+                new Key(BACKUP_TLS_KEY, Generator.TLS_SELF_SIGNED, Characters.ANY,
+                        "pgBackRest TLS certificate and key (PEM) of the members' servers and the backup jobs", serverNames));
+    }
+
     /** The keys of {@code keyboss-secrets} (seed 2.7). */
     public static SecretContract keyboss() {
         List<Key> keys = new java.util.ArrayList<>(List.of(
@@ -80,14 +103,14 @@ public record SecretContract(String name, List<Key> keys) {
                 new Key("RSA_PRIVATE_KEY", Generator.RSA_PRIVATE_KEY, "RSA key Saleor signs JWTs with"),
                 new Key("ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of the dashboard admin the seed Job creates"),
                 new Key("GRAFANA_ADMIN_PASSWORD", Generator.RANDOM_HEX, "password of Grafana's admin"),
-                new Key(MonitoringSettings.ALERT_WEBHOOK_URL, Generator.LOCAL_ALERT_WEBHOOK,
+                new Key(ALERT_WEBHOOK_URL, Generator.LOCAL_ALERT_WEBHOOK,
                         "URL Alertmanager posts alerts to (a chat bridge or incident tool; it may carry a token)"),
                 new Key("VALKEY_PASSWORD", Generator.RANDOM_HEX, Characters.URL_UNRESERVED,
                         "password of the Valkey servers and Sentinels (Celery's broker URLs hold it)")));
         // The backups: object store credentials, the encryption passphrase, and the TLS certificate
         // of the members' pgBackRest servers, valid for <pod>.<members Service> (PostgresHA.podHost
         // of the default name "postgres").
-        keys.addAll(PgBackRest.secretKeys(List.of("*.postgres-members")));
+        keys.addAll(backupKeys(List.of("*.postgres-members")));
         return new SecretContract("keyboss-secrets", List.copyOf(keys));
     }
 

@@ -1,9 +1,5 @@
 package keyboss.charts;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,16 +27,6 @@ public final class Synthesizer {
     /** Folder, under an environment's folder, of what is applied by hand. */
     public static final String OPS_DIR = "ops/";
     public static final String SUFFIX = ".k8s.yaml";
-
-    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                    .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .disable(YAMLGenerator.Feature.SPLIT_LINES)
-                    .build())
-            .build();
 
     /** The synthesized objects of one environment. */
     public record Output(Environment environment, List<Manifest> manifests) {
@@ -90,7 +76,7 @@ public final class Synthesizer {
             // All of an environment's objects together: ops/ refers to the shop's objects.
             List<Manifest> all = List.copyOf(manifests);
             checks.add(warm.thenApplyAsync(w -> {
-                List<Problem> problems = new ArrayList<>(Validator.check(ClusterProfile.of(env), all, List.of(KeybossChart.SECRETS)));
+                List<Problem> problems = new ArrayList<>(Validator.check(env.profile(), all, List.of(KeybossChart.SECRETS)));
                 problems.addAll(CrossReferences.checkConnections(env.name(), all, connections));
                 return problems;
             }));
@@ -186,31 +172,12 @@ public final class Synthesizer {
             Map<String, StringBuilder> byFile = new LinkedHashMap<>();
             for (Manifest manifest : output.manifests()) {
                 StringBuilder text = byFile.computeIfAbsent(manifest.file(), f -> new StringBuilder(header()));
-                text.append("---\n").append(toYaml(manifest.object()));
+                text.append("---\n").append(Rendering.toYaml(manifest.object()));
             }
             byFile.forEach((file, text) -> files.put(output.environment().name() + "/" + file, text.toString()));
             files.put(output.environment().name() + "/" + KUSTOMIZATION, kustomization(byFile.keySet()));
         }
         return files;
-    }
-
-    /** A value as indented JSON (for reports, dashboards). */
-    public static String toJson(Object value) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper()
-                    .writerWithDefaultPrettyPrinter().writeValueAsString(K8s.stable(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** One object as YAML. */
-    public static String toYaml(Object object) {
-        try {
-            return YAML.writeValueAsString(K8s.stable(object));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render an object as YAML: " + e.getMessage(), e);
-        }
     }
 
     /** The file that lets {@code kubectl apply -k dist/<env>} (and Argo CD) apply the synced objects. */
@@ -222,7 +189,7 @@ public final class Synthesizer {
         k.put("apiVersion", "kustomize.config.k8s.io/v1beta1");
         k.put("kind", "Kustomization");
         k.put("resources", files.stream().filter(f -> !f.contains("/")).toList());
-        return header() + toYaml(k);
+        return header() + Rendering.toYaml(k);
     }
 
     /** The first line of every file synth writes; it also marks a file as synth's (see {@link OutputFolder}). */

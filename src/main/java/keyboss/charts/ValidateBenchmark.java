@@ -21,7 +21,7 @@ public final class ValidateBenchmark {
         Path dist = Path.of(args.length > 0 ? args[0] : "dist");
         Map<ClusterProfile, List<Manifest>> envs = new LinkedHashMap<>();
         for (Environment env : Environment.builtIn()) {
-            envs.put(ClusterProfile.of(env), ManifestReader.read(dist.resolve(env.name())));
+            envs.put(env.profile(), ManifestReader.read(dist.resolve(env.name())));
         }
         int objects = envs.values().stream().mapToInt(List::size).sum();
         long cold = time(envs, 1);

@@ -39,7 +39,7 @@ public class ValkeyBackup extends Component implements Connected {
         Checks.required(this, "secretName", props.secretName(), "KeybossChart.SECRETS.name()");
         BackupJobs.checkSchedule(this, "schedule", props.schedule(), "15 * * * *");
         if (Checks.required(this, "retention", props.retention(), "BackupRetention.defaults()")) {
-            props.retention().check(this, "retention");
+            Checks.retention(this, "retention", props.retention());
         }
         Checks.between(this, "jobHistory", props.jobHistory(), 0, 100, "finished Jobs kept", "use 3, or leave it unset");
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"20m\", \"64Mi\", \"500m\", \"256Mi\")");

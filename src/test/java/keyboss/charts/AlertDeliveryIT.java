@@ -275,7 +275,7 @@ class AlertDeliveryIT {
         Path secrets = Files.createDirectories(tmp.resolve("secrets"));
         Files.writeString(secrets.resolve(MonitoringSettings.ALERT_WEBHOOK_URL), "http://127.0.0.1:" + sink.getAddress().getPort() + "/alerts");
         Path amFile = tmp.resolve("alertmanager.yml");
-        Files.writeString(amFile, Synthesizer.toYaml(loopbackAlertmanager(amConfig, secrets)));
+        Files.writeString(amFile, Rendering.toYaml(loopbackAlertmanager(amConfig, secrets)));
         int amPort = MonitoringTools.freePort();
         List<String> am = new ArrayList<>(List.of(MonitoringTools.alertmanager("alertmanager").toString()));
         am.addAll(args(container(dist, "alertmanager"), Map.of("--config.file", amFile.toString(),
@@ -297,7 +297,7 @@ class AlertDeliveryIT {
                 "127.0.0.1:" + MonitoringTools.freePort(), dropped);
         assertEquals(List.of("kubernetes-pods"), dropped, "only Kubernetes discovery is left out on deti");
         Path promFile = tmp.resolve("prometheus.yml");
-        Files.writeString(promFile, Synthesizer.toYaml(promConfig));
+        Files.writeString(promFile, Rendering.toYaml(promConfig));
         List<String> prom = new ArrayList<>(List.of(prometheusBin));
         prom.addAll(args(container(dist, "prometheus"), Map.of("--config.file", promFile.toString(),
                 "--storage.tsdb.path", tmp.resolve("prom-data").toString(),

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArgoRulesTest {
 
-    private static final ClusterProfile DETI = ClusterProfile.named("deti");
+    private static final ClusterProfile DETI = Environment.builtIn("deti").profile();
 
     private static String application(String project, String destination) {
         return "{apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: keyboss, namespace: tenant-keyboss},"
@@ -33,7 +33,7 @@ class ArgoRulesTest {
     @Test
     void theProfileNamesTheTenantsProject() {
         assertEquals("tenant-keyboss", DETI.argoProject());
-        assertNull(ClusterProfile.named("local").argoProject(), "local runs its own Argo CD");
+        assertNull(Environment.builtIn("local").profile().argoProject(), "local runs its own Argo CD");
         assertEquals("tenant-keyboss", Environment.deti().gitOps().project());
     }
 
@@ -59,7 +59,7 @@ class ArgoRulesTest {
 
     @Test
     void anEnvironmentRunningItsOwnArgoCdMayUseAnyProject() {
-        List<Problem> problems = ClusterRules.check(ClusterProfile.named("local"), Yaml.manifests(application("default",
+        List<Problem> problems = ClusterRules.check(Environment.builtIn("local").profile(), Yaml.manifests(application("default",
                 "server: 'https://kubernetes.default.svc', namespace: keyboss").replace("namespace: tenant-keyboss}",
                 "namespace: argocd}")));
         assertEquals(List.of(), problems);

@@ -49,13 +49,13 @@ class ClusterRulesTest {
     }
 
     private static String only(Environment env, Manifest m) {
-        List<Problem> problems = ClusterRules.check(env, List.of(m));
+        List<Problem> problems = ClusterRules.check(env.profile(), List.of(m));
         assertEquals(1, problems.size(), problems.toString());
         return problems.get(0).toString();
     }
 
     private static void passes(Environment env, Manifest m) {
-        assertEquals(List.of(), ClusterRules.check(env, List.of(m)));
+        assertEquals(List.of(), ClusterRules.check(env.profile(), List.of(m)));
     }
 
     @Test
@@ -111,7 +111,7 @@ class ClusterRulesTest {
                 "rules[0]", "any verb on pods/exec", "no Role may grant it");
         assertContainsAll(only(DETI, role(List.of("apps"), List.of("deployments/scale"), List.of("patch"))),
                 "any verb on apps/deployments/scale");
-        List<Problem> wildcard = ClusterRules.check(DETI, List.of(role(List.of("*"), List.of("*"), List.of("*"))));
+        List<Problem> wildcard = ClusterRules.check(DETI.profile(), List.of(role(List.of("*"), List.of("*"), List.of("*"))));
         assertEquals(3, wildcard.size(), "a wildcard grants both, and nodes/proxy: " + wildcard);
         passes(LOCAL, object("rbac.authorization.k8s.io/v1", "Role", "r", "keyboss", Map.of("rules", List.of(
                 Map.of("apiGroups", List.of(""), "resources", List.of("pods/exec"), "verbs", List.of("create"))))));

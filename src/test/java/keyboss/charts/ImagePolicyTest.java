@@ -132,8 +132,8 @@ class ImagePolicyTest {
 
     @Test
     void theProfilesCarryTheEnvironmentsPolicy() {
-        assertEquals(ImagePolicy.VERSIONED, ClusterProfile.named("deti").imagePolicy());
-        assertEquals(ImagePolicy.EXPLICIT_TAG, ClusterProfile.named("local").imagePolicy());
+        assertEquals(ImagePolicy.VERSIONED, Environment.builtIn("deti").profile().imagePolicy());
+        assertEquals(ImagePolicy.EXPLICIT_TAG, Environment.builtIn("local").profile().imagePolicy());
     }
 
     @Test
@@ -158,7 +158,7 @@ class ImagePolicyTest {
 
     @Test
     void theCommittedDetiManifestsNameAVersionOrDigestForEveryImage() {
-        List<Problem> problems = ClusterRules.check(ClusterProfile.named("deti"),
+        List<Problem> problems = ClusterRules.check(Environment.builtIn("deti").profile(),
                 Fixtures.readYaml(Fixtures.DIST.resolve("deti")));
         assertTrue(problems.stream().noneMatch(p -> p.property().endsWith(".image")), problems.toString());
         long images = Fixtures.readYaml(Fixtures.DIST.resolve("deti")).stream()

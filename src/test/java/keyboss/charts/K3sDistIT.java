@@ -63,7 +63,7 @@ class K3sDistIT {
             // Operator) this bare k3s lacks; their schemas are checked offline.
             String objects = Fixtures.readYaml(Path.of("dist", env)).stream()
                     .filter(m -> !Set.of("Application", "ServiceMonitor", "SealedSecret", "ExternalSecret").contains(m.kind()))
-                    .map(m -> "---\n" + Synthesizer.toYaml(m.object()))
+                    .map(m -> "---\n" + Rendering.toYaml(m.object()))
                     .collect(Collectors.joining());
             Path file = tmp.resolve(env + ".yaml");
             Files.writeString(file, objects);
@@ -77,7 +77,7 @@ class K3sDistIT {
     void objectsWithoutImagesApplyForReal(@TempDir Path tmp) throws Exception {
         String inert = Fixtures.readYaml(Path.of("dist", "local")).stream()
                 .filter(m -> INERT.contains(m.kind()))
-                .map(m -> "---\n" + Synthesizer.toYaml(m.object()))
+                .map(m -> "---\n" + Rendering.toYaml(m.object()))
                 .collect(Collectors.joining());
         Files.writeString(tmp.resolve("inert.yaml"), inert);
         apply(tmp.resolve("inert.yaml"), "/tmp/inert.yaml");

@@ -33,7 +33,7 @@ class ManifestFuzzing {
     /** The longest line {@link Main#line} may print: the parts' limits and the words between them. */
     static final int MAX_LINE = 200 + 120 + Excerpt.VALUE + 40 + 400 + 400 + 40;
     private static final Path FOLDER = Path.of("target", "fuzz-folder").toAbsolutePath();
-    private static final List<ClusterProfile> PROFILES = List.of(ClusterProfile.named("local"), ClusterProfile.named("deti"));
+    private static final List<ClusterProfile> PROFILES = List.of(Environment.builtIn("local").profile(), Environment.builtIn("deti").profile());
 
     @FuzzTest(maxDuration = "30s")
     void readerAndValidator(byte[] input) {

@@ -274,11 +274,11 @@ class MonitoringTest {
             bare.add(r);
         }
         String shipped = data("deti", "prometheus-rules", "keyboss.rules.yml");
-        assertEquals(Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules",
+        assertEquals(Rendering.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules",
                 Fixtures.builtInChart("deti").monitoring().rules().stream().map(r -> (Object) r.toPrometheus()).toList())))), shipped,
                 "the rules tested are the rules shipped");
         Path rules = tmp.resolve("keyboss.rules.yml");
-        Files.writeString(rules, Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules", bare)))));
+        Files.writeString(rules, Rendering.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules", bare)))));
         List<Case> cases = cases();
         promtoolTest(tmp.resolve("test.yml"), rules, cases, "1m", "15s");
         promtoolTest(tmp.resolve("test-hourly.yml"), rules, hourlyCases(), "1h", "1h");
@@ -297,7 +297,7 @@ class MonitoringTest {
             tests.add(Map.of("interval", seriesInterval, "input_series", series(c.healthy()), "alert_rule_test", List.of(
                     Map.of("eval_time", c.after(), "alertname", c.alert(), "exp_alerts", List.of()))));
         }
-        Files.writeString(test, Synthesizer.toYaml(Map.of("rule_files", List.of(rules.toString()),
+        Files.writeString(test, Rendering.toYaml(Map.of("rule_files", List.of(rules.toString()),
                 "evaluation_interval", evaluationInterval, "tests", tests)));
         Exec.Result r = Exec.run(List.of(promtool(), "test", "rules", test.toString()), Map.of(), 300);
         assertEquals(0, r.exitCode(), r.output());
@@ -320,7 +320,7 @@ class MonitoringTest {
                 }
             }
         }
-        return Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "dashboards", "rules", rules))));
+        return Rendering.toYaml(Map.of("groups", List.of(Map.of("name", "dashboards", "rules", rules))));
     }
 
     @Test
@@ -351,7 +351,7 @@ class MonitoringTest {
         assertContainsAll(r.output(), "broken:Bad_panel");
         AlertRule unparsable = new AlertRule("CheckoutBroken", "sum(rate(x[5m]) > 1", "5m", AlertRule.Severity.WARNING, "x", "s", "d");
         Path ruleFile = tmp.resolve("broken-rule.yml");
-        Files.writeString(ruleFile, Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss",
+        Files.writeString(ruleFile, Rendering.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss",
                 "rules", List.of(unparsable.toPrometheus()))))));
         Exec.Result rule = Exec.run(List.of(promtool(), "check", "rules", ruleFile.toString()), Map.of(), 60);
         assertNotEquals(0, rule.exitCode());

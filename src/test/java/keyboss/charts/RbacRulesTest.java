@@ -48,7 +48,7 @@ class RbacRulesTest {
 
     /** The deti profile's problems about permissions the tenant lacks. */
     private static List<Problem> denied(String yaml) {
-        return ClusterRules.check(Environment.deti(), Yaml.manifests(yaml)).stream()
+        return ClusterRules.check(Environment.deti().profile(), Yaml.manifests(yaml)).stream()
                 .filter(p -> p.allowed().contains("does not let the tenant hold")).toList();
     }
 
@@ -92,7 +92,7 @@ class RbacRulesTest {
         }
         assertEquals(List.of(), denied(binding.formatted("ClusterRole", "view")));
         assertEquals(List.of(), denied(binding.formatted("Role", "edit")), "a Role named edit is the tenant's own");
-        assertEquals(List.of(), ClusterRules.check(Environment.local(), Yaml.manifests(binding.formatted("ClusterRole", "edit")
+        assertEquals(List.of(), ClusterRules.check(Environment.local().profile(), Yaml.manifests(binding.formatted("ClusterRole", "edit")
                 .replace("tenant-keyboss", "keyboss"))).stream().filter(p -> p.allowed().contains("tenant")).toList(),
                 "local denies nothing");
     }

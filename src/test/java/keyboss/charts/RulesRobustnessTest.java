@@ -27,7 +27,7 @@ class RulesRobustnessTest {
                 oneOfEachKind.putIfAbsent(m.kind() + (m.kind().equals("Deployment") ? m.name() : ""), m);
             }
         }
-        ClusterProfile deti = ClusterProfile.named("deti");
+        ClusterProfile deti = Environment.builtIn("deti").profile();
         int variants = 0;
         for (Manifest original : oneOfEachKind.values()) {
             List<List<Object>> paths = new ArrayList<>();
@@ -69,7 +69,7 @@ class RulesRobustnessTest {
             List<Manifest> one = List.of(new Manifest("x.yaml", shape));
             try {
                 ApiServerRules.check("deti", one);
-                ClusterRules.check(ClusterProfile.named("deti"), one);
+                ClusterRules.check(Environment.builtIn("deti").profile(), one);
                 CrossReferences.check("deti", one, List.of());
             } catch (RuntimeException e) {
                 fail(shape + " threw " + e, e);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Strict schemas, Pod Security "restricted", resources, and the validate command, each rule both ways. */
 class ValidationTest {
 
-    private static final ClusterProfile DETI = ClusterProfile.named("deti");
+    private static final ClusterProfile DETI = Environment.builtIn("deti").profile();
 
     /**
      * A Deployment of one container, hardened as the profile wants (read-only root file system
@@ -179,7 +179,7 @@ class ValidationTest {
         assertContainsAll(only(rules(withInit)), "initContainers[0].securityContext.readOnlyRootFilesystem = null",
                 "container init");
         // The local profile hardens pods too.
-        assertTrue(ClusterRules.check(ClusterProfile.named("local"), List.of(new Manifest("web.yaml", d))).stream()
+        assertTrue(ClusterRules.check(Environment.builtIn("local").profile(), List.of(new Manifest("web.yaml", d))).stream()
                 .anyMatch(p -> p.toString().contains("readOnlyRootFilesystem")));
     }
 

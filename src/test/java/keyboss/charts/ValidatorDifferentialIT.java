@@ -68,7 +68,7 @@ class ValidatorDifferentialIT {
             set.add(m == original ? replacement : m);
         }
         try {
-            return Validator.check(ClusterProfile.named("deti"), set, List.of(KeybossChart.SECRETS)).stream().map(Problem::toString).toList();
+            return Validator.check(Environment.builtIn("deti").profile(), set, List.of(KeybossChart.SECRETS)).stream().map(Problem::toString).toList();
         } catch (RuntimeException e) {
             // A crash is not a report naming object, field, rule and fix: it does not count as one.
             System.err.println("validator crashed on " + replacement.id() + ": " + e);
@@ -86,7 +86,7 @@ class ValidatorDifferentialIT {
 
         // Controls: unbroken, the validator accepts dist/deti; an object the server rejects as it
         // is, is itself a case only the server catches, and its mutants would prove nothing.
-        assertEquals(List.of(), Validator.check(ClusterProfile.named("deti"), deti, List.of(KeybossChart.SECRETS)).stream()
+        assertEquals(List.of(), Validator.check(Environment.builtIn("deti").profile(), deti, List.of(KeybossChart.SECRETS)).stream()
                 .map(Problem::toString).toList(), "the validator accepts dist/deti");
         long start = System.nanoTime();
         List<Outcome> outcomes = new ArrayList<>();
