@@ -15,4 +15,16 @@ public class ArgoCdChart extends EnvironmentChart {
         new ArgoApplication(this, "keyboss", new ArgoApplication.Props("keyboss",
                 "dist/" + environment.name(), environment.namespace(), environment.createNamespace()));
     }
+
+    /** {@code argocd/}. */
+    @Override
+    public String folder() {
+        return "argocd/";
+    }
+
+    /** Never: applied once by hand: it is what makes Argo CD sync the rest. */
+    @Override
+    public boolean syncedByArgoCd() {
+        return false;
+    }
 }

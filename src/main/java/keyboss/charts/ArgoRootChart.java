@@ -15,4 +15,16 @@ public class ArgoRootChart extends EnvironmentChart {
         new ArgoApplication(this, "root", new ArgoApplication.Props("keyboss-root",
                 "dist/" + environment.name() + "/argocd", argo, false));
     }
+
+    /** {@code argocd-root/}. */
+    @Override
+    public String folder() {
+        return "argocd-root/";
+    }
+
+    /** Never: the root Application is applied once at bootstrap; it points Argo CD at the other folders. */
+    @Override
+    public boolean syncedByArgoCd() {
+        return false;
+    }
 }

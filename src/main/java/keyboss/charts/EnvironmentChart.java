@@ -46,6 +46,22 @@ public class EnvironmentChart extends Chart {
     }
 
     /**
+     * The folder of this chart's files under the environment's own ({@code dist/<env>/}), ending
+     * in {@code /}; empty (the default) for the environment's folder itself.
+     */
+    public String folder() {
+        return "";
+    }
+
+    /**
+     * Whether Argo CD syncs this chart's files (the default): they get sync waves and are listed in
+     * the environment's kustomization. A chart applied by hand or once at bootstrap says false.
+     */
+    public boolean syncedByArgoCd() {
+        return true;
+    }
+
+    /**
      * Records that {@code from} needs {@code to} applied and healthy first, for a need that no
      * declared {@link Connection} expresses ({@link SyncWaves} derives the others): the API's pods
      * wait for the migrations Job, which they never connect to. {@code why} is told if it closes a cycle.

@@ -17,4 +17,16 @@ public class OpsChart extends EnvironmentChart {
         shop.baseBackups().addRecoveryJob(this, "pitr", null);
         shop.valkeyBackup().addRestoreJobs(this, "valkey-restore");
     }
+
+    /** {@code ops/}. */
+    @Override
+    public String folder() {
+        return "ops/";
+    }
+
+    /** Never: each Job runs only when an operator applies it. */
+    @Override
+    public boolean syncedByArgoCd() {
+        return false;
+    }
 }

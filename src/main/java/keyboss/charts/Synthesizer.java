@@ -24,12 +24,14 @@ import software.constructs.IConstruct;
  */
 public final class Synthesizer {
 
-    /** Folder, under an environment's folder, of what is applied by hand. */
-    public static final String OPS_DIR = "ops/";
     public static final String SUFFIX = ".k8s.yaml";
 
-    /** The synthesized objects of one environment. */
-    public record Output(Environment environment, List<Manifest> manifests) {
+    /**
+     * The synthesized objects of one environment, each tagged with its file.
+     *
+     * @param syncedFiles the files of the charts Argo CD syncs, which the kustomization lists.
+     */
+    public record Output(Environment environment, List<Manifest> manifests, List<String> syncedFiles) {
     }
 
     private Synthesizer() {
@@ -46,42 +48,24 @@ public final class Synthesizer {
         CompletableFuture<Void> warm = CompletableFuture.runAsync(SchemaValidator::warmUp);
         App app = new App();
         long started = System.nanoTime();
-        List<List<EnvironmentChart>> charts = new ArrayList<>();
+
+        // 1. Build: every environment's charts in one app, and every input problem of all of them.
+        Map<Environment, List<EnvironmentChart>> charts = new LinkedHashMap<>();
         for (Environment environment : environments) {
-            KeybossChart shop = new KeybossChart(app, environment.name(), environment);
-            charts.add(List.of(shop,
-                    new OpsChart(app, environment.name() + "-ops", shop),
-                    new ArgoCdChart(app, environment.name() + "-argocd", environment),
-                    new ArgoRootChart(app, environment.name() + "-argocd-root", environment)));
+            charts.put(environment, ShopCharts.of(app, environment));
         }
         Problems.of(app).throwIfAny();
         long built = System.nanoTime();
 
+        // 2. Post-process each environment's objects (on the jsii thread), 3. validate them (off it).
         List<Output> outputs = new ArrayList<>();
         List<CompletableFuture<List<Problem>>> checks = new ArrayList<>();
-        for (int i = 0; i < charts.size(); i++) {
-            Environment env = environments.get(i);
-            List<Manifest> manifests = new ArrayList<>();
-            // Read here, on the jsii thread; the checks below read only the plain data.
-            Map<String, List<Connection>> connections = charts.get(i).get(0).connections();
-            for (int c = 0; c < charts.get(i).size(); c++) {
-                EnvironmentChart chart = charts.get(i).get(c);
-                List<Manifest> objects = manifestsOf(chart, FOLDERS.get(c));
-                dropNamespaceOfClusterScoped(objects);
-                if (c == 0) {
-                    annotateSyncWaves(chart, objects, connections);
-                }
-                manifests.addAll(objects);
-            }
-            // All of an environment's objects together: ops/ refers to the shop's objects.
-            List<Manifest> all = List.copyOf(manifests);
-            checks.add(warm.thenApplyAsync(w -> {
-                List<Problem> problems = new ArrayList<>(Validator.check(env.profile(), all, List.of(KeybossChart.SECRETS)));
-                problems.addAll(CrossReferences.checkConnections(env.name(), all, connections));
-                return problems;
-            }));
-            outputs.add(new Output(env, all));
-        }
+        charts.forEach((env, envCharts) -> {
+            Map<String, List<Connection>> connections = connections(envCharts);
+            Output output = postProcess(env, envCharts, connections);
+            checks.add(warm.thenApplyAsync(w -> validate(output, connections)));
+            outputs.add(output);
+        });
         List<Problem> broken = new ArrayList<>();
         checks.forEach(c -> broken.addAll(c.join()));
         if (!broken.isEmpty()) {
@@ -94,8 +78,40 @@ public final class Synthesizer {
         return List.copyOf(outputs);
     }
 
-    /** The folder, under an environment's, of each of its charts: synced, by hand, Argo CD, Argo CD bootstrap. */
-    static final List<String> FOLDERS = List.of("", OPS_DIR, "argocd/", "argocd-root/");
+    /** Every connection the charts' constructs declare, by the id of the construct declaring it. */
+    private static Map<String, List<Connection>> connections(List<EnvironmentChart> charts) {
+        Map<String, List<Connection>> all = new LinkedHashMap<>();
+        charts.forEach(chart -> chart.connections().forEach((id, list) ->
+                all.computeIfAbsent(id, k -> new ArrayList<>()).addAll(list)));
+        return all;
+    }
+
+    /**
+     * The objects of an environment's charts, each in its chart's folder; cluster-scoped ones
+     * without a namespace; those Argo CD syncs with their sync waves.
+     */
+    private static Output postProcess(Environment env, List<EnvironmentChart> charts, Map<String, List<Connection>> connections) {
+        List<Manifest> manifests = new ArrayList<>();
+        Set<String> synced = new java.util.LinkedHashSet<>();
+        for (EnvironmentChart chart : charts) {
+            List<Manifest> objects = manifestsOf(chart, chart.folder());
+            dropNamespaceOfClusterScoped(objects);
+            if (chart.syncedByArgoCd()) {
+                annotateSyncWaves(chart, objects, connections);
+                objects.forEach(m -> synced.add(m.file()));
+            }
+            manifests.addAll(objects);
+        }
+        return new Output(env, List.copyOf(manifests), List.copyOf(synced));
+    }
+
+    /** The cluster's rules and the cross references, over all of an environment's objects together (ops/ refers to the shop's). */
+    private static List<Problem> validate(Output output, Map<String, List<Connection>> connections) {
+        List<Problem> problems = new ArrayList<>(Validator.check(output.environment().profile(), output.manifests(),
+                List.of(KeybossChart.SECRETS)));
+        problems.addAll(CrossReferences.checkConnections(output.environment().name(), output.manifests(), connections));
+        return problems;
+    }
 
     /** The chart stamps its namespace on every object; a cluster-scoped object must not carry one. */
     private static void dropNamespaceOfClusterScoped(List<Manifest> objects) {
@@ -175,7 +191,7 @@ public final class Synthesizer {
                 text.append("---\n").append(Rendering.toYaml(manifest.object()));
             }
             byFile.forEach((file, text) -> files.put(output.environment().name() + "/" + file, text.toString()));
-            files.put(output.environment().name() + "/" + KUSTOMIZATION, kustomization(byFile.keySet()));
+            files.put(output.environment().name() + "/" + KUSTOMIZATION, kustomization(output.syncedFiles()));
         }
         return files;
     }
@@ -183,12 +199,12 @@ public final class Synthesizer {
     /** The file that lets {@code kubectl apply -k dist/<env>} (and Argo CD) apply the synced objects. */
     public static final String KUSTOMIZATION = "kustomization.yaml";
 
-    /** A kustomization listing the environment's own files: not ops/ and not the Argo CD folders. */
-    private static String kustomization(Set<String> files) {
+    /** A kustomization listing the files Argo CD syncs: not ops/ and not the Argo CD folders. */
+    private static String kustomization(List<String> files) {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("apiVersion", "kustomize.config.k8s.io/v1beta1");
         k.put("kind", "Kustomization");
-        k.put("resources", files.stream().filter(f -> !f.contains("/")).toList());
+        k.put("resources", files);
         return header() + Rendering.toYaml(k);
     }
 
