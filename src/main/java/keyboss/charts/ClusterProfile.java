@@ -1,7 +1,9 @@
 package keyboss.charts;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a cluster admits, as a named, reusable set of rules that {@link ClusterRules} checks:
@@ -46,6 +48,9 @@ public record ClusterProfile(
 
     public ClusterProfile {
         imagePolicy = imagePolicy == null ? ImagePolicy.EXPLICIT_TAG : imagePolicy;
+        forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
+        deniedPermissions = List.copyOf(Objects.requireNonNullElse(deniedPermissions, List.of()));
+        otherNamespaces = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(otherNamespaces, Set.of())));
         if (podSecurity == null) {
             throw new IllegalArgumentException("cluster profile '" + name + "': podSecurity is required"
                     + " (PodSecurity.Level.RESTRICTED, BASELINE or PRIVILEGED)");
@@ -55,6 +60,13 @@ public record ClusterProfile(
                     + " use the project 'default' (a shared Argo CD does not open it to tenants); name the tenant's"
                     + " AppProject in the environment's GitOps settings");
         }
+    }
+
+    /** This profile, with the namespaces its Argo CD Applications may also live in and their project. */
+    public ClusterProfile withArgoCd(Set<String> otherNamespaces, String argoProject) {
+        return new ClusterProfile(name, namespace, createNamespace, storageClass, maxVolumeSize, clusterScopedAllowed,
+                forbiddenApiGroups, deniedPermissions, podSecurity, requireResources, hardenedPods, otherNamespaces,
+                argoProject, imagePolicy);
     }
 
     /** Whether objects may live in {@code other}. */

@@ -18,20 +18,18 @@ import java.util.TreeSet;
  *         .build();
  * }</pre>
  *
- * @param name                 output folder under {@code dist/} and the chart id; a DNS label.
- * @param namespace            namespace of every object.
- * @param createNamespace      whether the chart may create the namespace (false where it exists
- *                             already and the tenant may not create one).
- * @param storageClass         StorageClass of every volume claim.
+ * @param cluster              what the cluster admits ({@link ClusterProfile}): the environment's name
+ *                             (output folder under {@code dist/} and chart id; a DNS label), its
+ *                             namespace, whether the chart may create it, the StorageClass and the
+ *                             largest volume claim, whether cluster-scoped objects may be created, the
+ *                             API groups it rejects, the permissions the tenant lacks, and which image
+ *                             tags it admits (default {@link ImagePolicy#VERSIONED}). The builder sets
+ *                             these one by one; the Argo CD fields come from {@code gitOps}.
  * @param defaultVolumeSize    size of a volume claim whose construct is not told one.
- * @param maxVolumeSize        the largest claim the cluster admits (a LimitRange cap, say).
  * @param publicHost           host name the shop is served on.
  * @param scheme               how that host is served.
  * @param ingressClassName     IngressClass of the cluster's ingress controller (Traefik on k3s).
  * @param images               pinned images and pull policies.
- * @param clusterScopedAllowed whether cluster-scoped objects (ClusterRole, ...) may be created.
- * @param forbiddenApiGroups   API groups whose kinds the cluster rejects (for example traefik.io).
- * @param deniedPermissions    permissions the tenant lacks, so no Role may grant them.
  * @param generateSecrets      whether {@code bin/create-secrets} may generate random values (a
  *                             development cluster) instead of taking them from the operator.
  * @param secretSource         how the cluster gets the Secret's values (declared, sealed, external).
@@ -43,27 +41,17 @@ import java.util.TreeSet;
  * @param network              where the cluster's ingress controller, DNS and API server are, for
  *                             the network policies (default {@link ClusterNetwork#k3s()}).
  * @param objectStorage        the S3-compatible bucket outside the cluster the backups go to.
- * @param imagePolicy          which image tags the cluster admits (default {@link ImagePolicy#VERSIONED}:
- *                             a tag naming a version, or a digest); checked on every image of
- *                             {@code images} here and on the manifests by the cluster profile.
  * @param tls                  TLS on the Ingress from a kubernetes.io/tls Secret; empty means none
  *                             (default). With it the scheme must be HTTPS; HTTP is redirected to
  *                             HTTPS where {@link #traefikMiddlewaresAllowed()}.
  */
 public record Environment(
-        String name,
-        String namespace,
-        boolean createNamespace,
-        String storageClass,
+        ClusterProfile cluster,
         Size defaultVolumeSize,
-        Size maxVolumeSize,
         String publicHost,
         Scheme scheme,
         String ingressClassName,
         Images images,
-        boolean clusterScopedAllowed,
-        Set<String> forbiddenApiGroups,
-        List<Permission> deniedPermissions,
         boolean generateSecrets,
         SecretSource secretSource,
         GitOps gitOps,
@@ -71,7 +59,6 @@ public record Environment(
         PodSpread podSpread,
         ClusterNetwork network,
         ObjectStorage objectStorage,
-        ImagePolicy imagePolicy,
         Optional<IngressTls> tls) {
 
     /** Traefik's API group: where a cluster forbids it, no Middleware redirects HTTP to HTTPS. */
@@ -81,9 +68,20 @@ public record Environment(
     public static final List<String> RESERVED_NAMESPACES = List.of("default", "kube-node-lease", "kube-public", "kube-system");
 
     public Environment {
-        forbiddenApiGroups = Set.copyOf(new TreeSet<>(Objects.requireNonNullElse(forbiddenApiGroups, Set.of())));
-        deniedPermissions = List.copyOf(Objects.requireNonNullElse(deniedPermissions, List.of()));
+        Objects.requireNonNull(cluster, "cluster (the ClusterProfile) is required; build an Environment with Environment.builder()");
         tls = Objects.requireNonNullElse(tls, Optional.empty());
+        if (gitOps != null) {
+            // The Argo CD rules follow from the GitOps settings; they are never set twice.
+            cluster = cluster.withArgoCd(Set.of(gitOps.applicationNamespace(cluster.namespace())),
+                    gitOps.argoNamespace() == null ? gitOps.project() : null);
+        }
+        String name = cluster.name();
+        String namespace = cluster.namespace();
+        boolean createNamespace = cluster.createNamespace();
+        String storageClass = cluster.storageClass();
+        Size maxVolumeSize = cluster.maxVolumeSize();
+        boolean clusterScopedAllowed = cluster.clusterScopedAllowed();
+        ImagePolicy imagePolicy = cluster.imagePolicy();
         List<String> problems = new ArrayList<>();
         if (Names.dnsLabelProblem(name) != null) {
             problems.add("name: " + Names.dnsLabelProblem(name));
@@ -248,20 +246,62 @@ public record Environment(
 
     /** Cluster DNS suffix of a Service in this namespace, e.g. {@code tenant-keyboss.svc}. */
     public String serviceDomain() {
-        return namespace + ".svc";
+        return namespace() + ".svc";
     }
 
     /**
-     * The rules of this environment, with the workload rules on (Pod Security "restricted",
-     * resources on every container, hardened pods). Besides its namespace, its Argo CD Applications may live in
-     * Argo CD's. Where a shared Argo CD watches the environment's own namespace (the environment
-     * is a tenant), its Applications must use the environment's project and namespace.
+     * The rules of this environment ({@link #cluster()}), with the workload rules on (Pod Security
+     * "restricted", resources on every container, hardened pods). Besides its namespace, its Argo CD
+     * Applications may live in Argo CD's. Where a shared Argo CD watches the environment's own
+     * namespace (the environment is a tenant), its Applications must use the environment's project.
      */
     public ClusterProfile profile() {
-        return new ClusterProfile(name, namespace, createNamespace, storageClass, maxVolumeSize, clusterScopedAllowed,
-                forbiddenApiGroups, deniedPermissions, PodSecurity.Level.RESTRICTED, true, true,
-                Set.of(gitOps.applicationNamespace(namespace)), gitOps.argoNamespace() == null ? gitOps.project() : null,
-                imagePolicy);
+        return cluster;
+    }
+
+    /** Output folder under {@code dist/} and the chart id; a DNS label. */
+    public String name() {
+        return cluster.name();
+    }
+
+    /** Namespace of every object. */
+    public String namespace() {
+        return cluster.namespace();
+    }
+
+    /** Whether the chart may create the namespace (false where it exists and the tenant may not create one). */
+    public boolean createNamespace() {
+        return cluster.createNamespace();
+    }
+
+    /** StorageClass of every volume claim. */
+    public String storageClass() {
+        return cluster.storageClass();
+    }
+
+    /** The largest claim the cluster admits (a LimitRange cap, say). */
+    public Size maxVolumeSize() {
+        return cluster.maxVolumeSize();
+    }
+
+    /** Whether cluster-scoped objects (ClusterRole, ...) may be created. */
+    public boolean clusterScopedAllowed() {
+        return cluster.clusterScopedAllowed();
+    }
+
+    /** API groups whose kinds the cluster rejects (for example traefik.io). */
+    public Set<String> forbiddenApiGroups() {
+        return cluster.forbiddenApiGroups();
+    }
+
+    /** Permissions the tenant lacks, so no Role may grant them. */
+    public List<Permission> deniedPermissions() {
+        return cluster.deniedPermissions();
+    }
+
+    /** Which image tags the cluster admits. */
+    public ImagePolicy imagePolicy() {
+        return cluster.imagePolicy();
     }
 
     /** The shop's public base URL, without a trailing slash. */
@@ -279,23 +319,23 @@ public record Environment(
      * the cluster does not reject the traefik.io API group (deti does).
      */
     public boolean traefikMiddlewaresAllowed() {
-        return "traefik".equals(ingressClassName) && !forbiddenApiGroups.contains(TRAEFIK_API_GROUP);
+        return "traefik".equals(ingressClassName) && !forbiddenApiGroups().contains(TRAEFIK_API_GROUP);
     }
 
     /** Whether a volume claim of this size is admitted. */
     public boolean admitsVolume(Size size) {
-        return !size.isGreaterThan(maxVolumeSize);
+        return !size.isGreaterThan(maxVolumeSize());
     }
 
     public Builder toBuilder() {
         return new Builder()
-                .name(name).namespace(namespace).createNamespace(createNamespace).storageClass(storageClass)
-                .defaultVolumeSize(defaultVolumeSize).maxVolumeSize(maxVolumeSize).publicHost(publicHost)
-                .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed)
-                .forbiddenApiGroups(forbiddenApiGroups).deniedPermissions(deniedPermissions)
+                .name(name()).namespace(namespace()).createNamespace(createNamespace()).storageClass(storageClass())
+                .defaultVolumeSize(defaultVolumeSize).maxVolumeSize(maxVolumeSize()).publicHost(publicHost)
+                .scheme(scheme).ingressClassName(ingressClassName).images(images).clusterScopedAllowed(clusterScopedAllowed())
+                .forbiddenApiGroups(forbiddenApiGroups()).deniedPermissions(deniedPermissions())
                 .generateSecrets(generateSecrets).secretSource(secretSource).gitOps(gitOps)
                 .monitoring(monitoring).podSpread(podSpread).network(network).objectStorage(objectStorage)
-                .imagePolicy(imagePolicy).tls(tls.orElse(null));
+                .imagePolicy(imagePolicy()).tls(tls.orElse(null));
     }
 
     public static Builder builder() {
@@ -356,10 +396,11 @@ public record Environment(
         public Builder tls(IngressTls value) { this.tls = value; return this; }
 
         public Environment build() {
-            return new Environment(name, namespace, createNamespace, storageClass, defaultVolumeSize, maxVolumeSize,
-                    publicHost, scheme, ingressClassName, images, clusterScopedAllowed, forbiddenApiGroups, deniedPermissions,
-                    generateSecrets, secretSource, gitOps, monitoring, podSpread, network, objectStorage, imagePolicy,
-                    Optional.ofNullable(tls));
+            ClusterProfile cluster = new ClusterProfile(name, namespace, createNamespace, storageClass, maxVolumeSize,
+                    clusterScopedAllowed, forbiddenApiGroups, deniedPermissions, PodSecurity.Level.RESTRICTED, true, true,
+                    Set.of(), null, imagePolicy);
+            return new Environment(cluster, defaultVolumeSize, publicHost, scheme, ingressClassName, images, generateSecrets,
+                    secretSource, gitOps, monitoring, podSpread, network, objectStorage, Optional.ofNullable(tls));
         }
     }
 }
