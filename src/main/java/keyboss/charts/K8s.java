@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.cdk8s.ApiObject;
+import org.cdk8s.ApiObjectMetadata;
+import software.constructs.Construct;
 import org.cdk8s.plus25.k8s.Capabilities;
 import org.cdk8s.plus25.k8s.ConfigMapVolumeSource;
 import org.cdk8s.plus25.k8s.EmptyDirVolumeSource;
@@ -62,6 +65,33 @@ final class K8s {
 
     static ObjectMeta meta(String name, Map<String, String> labels) {
         return ObjectMeta.builder().name(name).labels(labels).build();
+    }
+
+    /**
+     * A ConfigMap, built with cdk8s-plus's {@code ConfigMap} (its L2 construct); returns the API
+     * object underneath, which references and sync waves name. The L2 writes {@code immutable: false}
+     * explicitly (the API's default): these ConfigMaps change with each release.
+     */
+    static ApiObject configMap(Construct scope, String id, String name, Map<String, String> labels, Map<String, String> data) {
+        org.cdk8s.plus25.ConfigMap map = new org.cdk8s.plus25.ConfigMap(scope, id, org.cdk8s.plus25.ConfigMapProps.builder()
+                .metadata(ApiObjectMetadata.builder().name(name).labels(labels).build())
+                .data(data)
+                .build());
+        return ApiObject.of(map);
+    }
+
+    /**
+     * A ServiceAccount, built with cdk8s-plus's {@code ServiceAccount} (its L2 construct), that
+     * mounts no token by default ({@code automountServiceAccountToken: false}): a pod that calls the
+     * API says so itself. Returns the API object underneath.
+     */
+    static ApiObject serviceAccount(Construct scope, String id, String name, Map<String, String> labels) {
+        org.cdk8s.plus25.ServiceAccount account = new org.cdk8s.plus25.ServiceAccount(scope, id,
+                org.cdk8s.plus25.ServiceAccountProps.builder()
+                        .metadata(ApiObjectMetadata.builder().name(name).labels(labels).build())
+                        .automountToken(false)
+                        .build());
+        return ApiObject.of(account);
     }
 
     static LabelSelector selector(Map<String, String> matchLabels) {

@@ -78,10 +78,8 @@ public class ValkeySentinel extends Component implements Connected {
         String scriptsName = name + "-scripts";
         Map<String, String> labels = Labels.of(name, "cache");
         Map<String, String> sentinelLabels = Labels.of(sentinelName, "sentinel");
-        new KubeConfigMap(this, "scripts", KubeConfigMapProps.builder()
-                .metadata(K8s.meta(scriptsName, labels))
-                .data(Scripts.configMapData("valkey", "init.sh", "sentinel-init.sh", "ping.sh", "fence.sh"))
-                .build());
+        K8s.configMap(this, "scripts", scriptsName, labels,
+                Scripts.configMapData("valkey", "init.sh", "sentinel-init.sh", "ping.sh", "fence.sh"));
 
         headlessService("service", name, labels, "valkey", PORT);
         ImageRef image = environment.images().valkey();
