@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The Sentinel fault scenarios, shared by SentinelHaTest and bin/bench-ha. During each, clients
+ * The Sentinel fault scenarios, shared by SentinelHaIT and bin/bench-ha. During each, clients
  * write and record every acknowledged write:
  * <ul>
  * <li>a Sentinel-aware writer (asks the Sentinels for the master, keeps its connection until an
