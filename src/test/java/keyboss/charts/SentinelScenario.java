@@ -162,11 +162,12 @@ final class SentinelScenario {
 
     private static Result run(ValkeyCluster cluster, String name, Fault fault) {
         try (Clients clients = new Clients(cluster)) {
-            // Traffic from every client before the fault, so that losses and the RTO have something to measure.
+            // Traffic from every client before the fault, so that losses and the RTO have something
+            // to measure: as many calls as SentinelHaIT requires of a scenario, before the fault.
             ValkeyCluster.Server before = cluster.master();
-            clients.await("traffic from every client before the fault", 30_000, () -> clients.sentinelAcks.size() >= 50
-                    && clients.pinnedAcksFrom(before, 0) >= 10 && Clients.count(clients.delayLog, "ok ") >= 10
-                    && Clients.count(clients.cacheLog, "ok ") >= 10);
+            clients.await("traffic from every client before the fault", 30_000, () -> clients.sentinelAcks.size() >= 100
+                    && clients.pinnedAcksFrom(before, 0) >= 10 && Clients.count(clients.delayLog, "ok ") >= 20
+                    && Clients.count(clients.cacheLog, "ok ") >= 20);
             long faultAt = System.currentTimeMillis();
             fault.inject(cluster, clients);
             ValkeyCluster.Server master = cluster.awaitReplicasLinked(60_000);
