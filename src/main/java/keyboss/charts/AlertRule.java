@@ -16,7 +16,7 @@ public record AlertRule(String name, String expr, String forDuration, Severity s
         CRITICAL, WARNING;
 
         public String label() {
-            return name().toLowerCase();
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

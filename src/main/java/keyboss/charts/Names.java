@@ -212,7 +212,7 @@ public final class Names {
     }
 
     private static String suggestion(String value) {
-        String s = value.toLowerCase().replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        String s = value.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
         return s.isEmpty() ? "keyboss" : s;
     }
 }

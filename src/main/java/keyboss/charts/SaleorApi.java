@@ -268,7 +268,7 @@ public class SaleorApi extends Component implements Connected {
         String image = env.images().saleor().image();
         String tag = image.contains("@") ? image.substring(image.indexOf('@') + 8, image.indexOf('@') + 20)
                 : image.substring(image.lastIndexOf(':') + 1);
-        String slug = tag.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        String slug = tag.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
         String jobName = name.replace("-api", "") + "-migrate-" + slug;
         return jobName.length() <= 52 ? jobName : jobName.substring(0, 52).replaceAll("-$", "");
     }

@@ -24,7 +24,7 @@ import java.util.Map;
  * the command and variables of the pgbackrest sidecar; the roles are made by the shipped
  * post-init.sh. The backup scripts run exactly as the ConfigMaps carry them, under busybox sh,
  * with the environment of their CronJob or Job; only addresses, folders, ports and secret values
- * are replaced by the lab's. Patroni itself is not run here (PostgresHaTest and BackupRestoreTest
+ * are replaced by the lab's. Patroni itself is not run here (PostgresHaIT and BackupRestoreIT
  * run it); the lab's bootstrap superuser is {@code saleor}, so pgBackRest connects as it.
  */
 final class BackupLab implements AutoCloseable {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * ServiceAccount {@code postgres}, the calls Patroni's Kubernetes DCS makes (the leader lease and
  * the config, failover and sync Endpoints, the member labels on its pods) succeed on the
  * API-server oracle as the tenant set it up, and everything else is refused. The failover
- * itself, with that token and Role, is {@link PostgresHaTest}'s.
+ * itself, with that token and Role, is {@link PostgresHaIT}'s.
  */
 class PatroniRoleIT {
 

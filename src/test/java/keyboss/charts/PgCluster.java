@@ -254,14 +254,35 @@ final class PgCluster implements AutoCloseable {
         return primaries;
     }
 
+    /**
+     * Polls {@code condition} every 250 ms until it holds; after {@code seconds} fails naming
+     * {@code what} did not happen, the cluster's last observed {@link #state()} and the logs.
+     */
     void waitFor(String what, int seconds, BooleanSupplier condition) {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("no " + what + " within " + seconds + " s\n" + logs());
+                throw new AssertionError("no " + what + " within " + seconds + " s; last state: " + state() + "\n" + logs());
             }
             sleep(250);
         }
+    }
+
+    /** What the lab sees now, for failure messages: the lease holder, each member's role, streaming standbys, the sync standby. */
+    String state() {
+        StringBuilder b = new StringBuilder();
+        try {
+            Node leader = leader();
+            b.append("lease ").append(leader == null ? "none" : leader.name);
+            for (Node n : nodes) {
+                b.append(", ").append(n.name).append(' ').append(n.role());
+            }
+            b.append(", streaming standbys ").append(streamingStandbys())
+                    .append(", sync standby ").append(annotations("-sync").get("sync_standby"));
+        } catch (RuntimeException e) {
+            b.append(" (API server: ").append(e.getMessage()).append(')');
+        }
+        return b.toString();
     }
 
     private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -54,7 +54,12 @@ final class PgScenarios {
         if (leader == null) {
             throw new AssertionError(scenario + ": no leader at the end\n" + c.logs());
         }
-        PgCluster.sleep(1000);
+        // Counted once the lease holder takes the application's writes again (the Service follows
+        // it, it is writable): a member that holds the lease but still replays would lack rows.
+        if (w.firstAfter(now(), leader, 30_000) == null) {
+            throw new AssertionError(scenario + ": no commit reached the lease holder " + leader.name
+                    + " through the Service within 30 s; last state: " + c.state() + "\n" + c.logs());
+        }
         List<Writer.Ack> missing = w.missingAcks(leader);
         if (!missing.isEmpty()) {
             System.err.println(scenario + ": acknowledged commits missing on " + leader.name + " (" + leader.hostPort() + "): "
@@ -72,7 +77,8 @@ final class PgScenarios {
     /** Waits until the application writes through the Service to {@code node}. */
     static void waitWriting(PgCluster c, Writer w, PgCluster.Node node) {
         if (w.firstAfter(now(), node, 30_000) == null) {
-            throw new AssertionError("the application does not write to " + node.name + "\n" + c.logs());
+            throw new AssertionError("the application does not write to " + node.name + " within 30 s; last state: " + c.state()
+                    + "\n" + c.logs());
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The Sentinel fault scenarios, shared by SentinelHaTest and bin/bench-ha. During each, clients
+ * The Sentinel fault scenarios, shared by SentinelHaIT and bin/bench-ha. During each, clients
  * write and record every acknowledged write:
  * <ul>
  * <li>a Sentinel-aware writer (asks the Sentinels for the master, keeps its connection until an
@@ -30,6 +30,12 @@ final class SentinelScenario {
 
     /** Database the lab's writers use (0 is the cache, 1 and 2 Celery's). */
     static final String LAB_DB = "9";
+
+    /**
+     * The fault's own timing, not a wait for an event: how long a killed pod stays down before
+     * the kubelet starts it again (its init script then asks whatever Sentinels answer).
+     */
+    static final long POD_RESTART_MILLIS = 1000;
 
     /**
      * What the clients saw. {@code lostWindowMillis}: the time between the first and the last
@@ -59,8 +65,8 @@ final class SentinelScenario {
     }
 
     /**
-     * Kills the master; its pod comes back {@code restartAfterMillis} later, or (when negative) a
-     * second after another master took a write.
+     * Kills the master; its pod comes back {@code restartAfterMillis} later, or (when negative)
+     * {@link #POD_RESTART_MILLIS} after another master took a write.
      */
     static Result killMaster(ValkeyCluster cluster, long restartAfterMillis) {
         return run(cluster, "kill master", (c, clients) -> {
@@ -68,7 +74,7 @@ final class SentinelScenario {
             old.kill();
             if (restartAfterMillis < 0) {
                 clients.awaitAckNotFrom(old, 30_000);
-                PgCluster.sleep(1000);
+                PgCluster.sleep(POD_RESTART_MILLIS);
             } else {
                 PgCluster.sleep(restartAfterMillis);
             }
@@ -88,7 +94,7 @@ final class SentinelScenario {
         });
     }
 
-    /** Kills the master and every Sentinel at once; all restart through their init scripts a second later. */
+    /** Kills the master and every Sentinel at once; all restart through their init scripts {@link #POD_RESTART_MILLIS} later. */
     static Result jointRestart(ValkeyCluster cluster) {
         return run(cluster, "master + all Sentinels restart", (c, clients) -> {
             ValkeyCluster.Server old = c.master();
@@ -97,7 +103,7 @@ final class SentinelScenario {
             for (ValkeyCluster.Server s : pods) {
                 s.kill();
             }
-            PgCluster.sleep(1000);
+            PgCluster.sleep(POD_RESTART_MILLIS);
             ValkeyCluster.parallel(pods.toArray(new ValkeyCluster.Server[0]), s -> {
                 if (s.sentinel) {
                     s.configureAsSentinel();
@@ -112,18 +118,21 @@ final class SentinelScenario {
 
     /**
      * After a failover (the old master re-joined as replica), kills every data pod and every
-     * Sentinel at once; all restart through their init scripts a second later, with nothing
+     * Sentinel at once; all restart through their init scripts {@link #POD_RESTART_MILLIS} later, with nothing
      * running to ask: each data pod has only the role it last had.
      */
     static Result fullRestartAfterFailover(ValkeyCluster cluster) {
         ValkeyCluster.Server old = cluster.master();
         old.kill();
         long deadline = System.currentTimeMillis() + 30_000;
-        while (cluster.master() == null || cluster.master() == old) {
+        ValkeyCluster.Server named = cluster.master();
+        while (named == null || named == old) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("no failover within 30 s");
+                throw new AssertionError("no failover within 30 s of killing " + old.name + ": the Sentinels still name "
+                        + (named == null ? "no master" : named.name));
             }
             PgCluster.sleep(200);
+            named = cluster.master();
         }
         old.configureAsData();
         old.start();
@@ -134,7 +143,7 @@ final class SentinelScenario {
             for (ValkeyCluster.Server s : pods) {
                 s.kill();
             }
-            PgCluster.sleep(1000);
+            PgCluster.sleep(POD_RESTART_MILLIS);
             ValkeyCluster.parallel(pods.toArray(new ValkeyCluster.Server[0]), s -> {
                 if (s.sentinel) {
                     s.configureAsSentinel();
@@ -153,11 +162,22 @@ final class SentinelScenario {
 
     private static Result run(ValkeyCluster cluster, String name, Fault fault) {
         try (Clients clients = new Clients(cluster)) {
-            PgCluster.sleep(2000);
+            // Traffic from every client before the fault, so that losses and the RTO have something
+            // to measure: as many calls as SentinelHaIT requires of a scenario, before the fault.
+            ValkeyCluster.Server before = cluster.master();
+            clients.await("traffic from every client before the fault", 30_000, () -> clients.sentinelAcks.size() >= 100
+                    && clients.pinnedAcksFrom(before, 0) >= 10 && Clients.count(clients.delayLog, "ok ") >= 20
+                    && Clients.count(clients.cacheLog, "ok ") >= 20);
             long faultAt = System.currentTimeMillis();
             fault.inject(cluster, clients);
             ValkeyCluster.Server master = cluster.awaitReplicasLinked(60_000);
-            PgCluster.sleep(1500);
+            // Settled: every client gets through to the final master once more before the count.
+            long settled = System.currentTimeMillis();
+            long delays = Clients.count(clients.delayLog, "ok ");
+            long cached = Clients.count(clients.cacheLog, "ok ");
+            clients.await("every client writing to " + master.name + " after the cluster settled", 30_000,
+                    () -> clients.sentinelAcksFrom(master, settled) > 0 && clients.pinnedAcksFrom(master, settled) > 0
+                            && Clients.count(clients.delayLog, "ok ") > delays && Clients.count(clients.cacheLog, "ok ") > cached);
             clients.stop();
             return clients.result(name, faultAt, master);
         } catch (Exception e) {
@@ -293,11 +313,41 @@ final class SentinelScenario {
             }
         }
 
+        long sentinelAcksFrom(ValkeyCluster.Server server, long after) {
+            return sentinelAcks.stream().filter(a -> a.server().equals(server.name) && a.atMillis() > after).count();
+        }
+
+        long pinnedAcksFrom(ValkeyCluster.Server server, long after) {
+            return pinnedAcks.stream().filter(a -> a.server().equals(server.name) && a.atMillis() > after).count();
+        }
+
+        /** What the clients have done so far, for failure messages. */
+        String state() {
+            Ack last = sentinelAcks.isEmpty() ? null : sentinelAcks.get(sentinelAcks.size() - 1);
+            Map<String, Long> pinned = new java.util.TreeMap<>();
+            pinnedAcks.forEach(a -> pinned.merge(a.server(), 1L, Long::sum));
+            return String.format("Sentinel-aware writer: %d acknowledged%s; pinned writers: %s; .delay(): %d ok, %d failed;"
+                    + " cache: %d ok, %d failed", sentinelAcks.size(),
+                    last == null ? "" : " (last by " + last.server() + ", " + (System.currentTimeMillis() - last.atMillis()) + " ms ago)",
+                    pinned, count(delayLog, "ok "), count(delayLog, "fail "), count(cacheLog, "ok "), count(cacheLog, "fail "));
+        }
+
+        /** Polls {@code condition} until it holds; after {@code millis} fails naming {@code what} and the clients' state. */
+        void await(String what, long millis, java.util.function.BooleanSupplier condition) {
+            long deadline = System.currentTimeMillis() + millis;
+            while (!condition.getAsBoolean()) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("no " + what + " within " + millis + " ms; last state: " + state());
+                }
+                PgCluster.sleep(50);
+            }
+        }
+
         void awaitAckAfter(long since, long millis) {
             long deadline = System.currentTimeMillis() + millis;
             while (sentinelAcks.isEmpty() || sentinelAcks.get(sentinelAcks.size() - 1).atMillis() <= since) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("no write acknowledged within " + millis + " ms");
+                    throw new AssertionError("no write acknowledged within " + millis + " ms; last state: " + state());
                 }
                 PgCluster.sleep(50);
             }
@@ -307,7 +357,8 @@ final class SentinelScenario {
             long deadline = System.currentTimeMillis() + millis;
             while (sentinelAcks.isEmpty() || sentinelAcks.get(sentinelAcks.size() - 1).server().equals(old.name)) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("no other master acknowledged a write within " + millis + " ms");
+                    throw new AssertionError("no master other than " + old.name + " acknowledged a write within " + millis
+                            + " ms; last state: " + state());
                 }
                 PgCluster.sleep(50);
             }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * in each fault, no acknowledged write is lost, no two servers take writes at once, and
  * Celery's .delay() and the cache never fail.
  */
-class SentinelHaTest {
+class SentinelHaIT {
 
     private static void assertNothingLost(SentinelScenario.Result r) {
         System.out.println(r);

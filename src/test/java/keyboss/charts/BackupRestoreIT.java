@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * Patroni promotes archives on its new timeline; the logical dump runs as the read-only backup
  * role that post-init.sh made and restores as the owner into another database in one transaction.
  */
-class BackupRestoreTest {
+class BackupRestoreIT {
 
     private static Map<String, Long> rowCounts(PgCluster.Node node, String database) throws Exception {
         Map<String, Long> counts = new TreeMap<>();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * happen on the way (a stale standby promoted, an empty volume initialised, a promotion without
  * the lease). Failover times are bin/bench-ha's to report.
  */
-class PostgresHaTest {
+class PostgresHaIT {
 
     private static KubeLab api;
     private static BackupLab store;
