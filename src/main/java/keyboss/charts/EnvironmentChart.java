@@ -11,8 +11,8 @@ import software.constructs.IConstruct;
 
 /**
  * A chart bound to one {@link Environment}: every object gets the environment's namespace and
- * the common labels, and no name gets a cdk8s hash. Constructs inside it find the chart, its
- * environment and where to report problems with {@link #of}.
+ * the common labels, and no name gets a cdk8s hash. Constructs inside it find the chart and its
+ * environment with {@link #of}.
  */
 public class EnvironmentChart extends Chart {
 
@@ -20,7 +20,7 @@ public class EnvironmentChart extends Chart {
     private static final Map<Chart, EnvironmentChart> CHARTS = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Environment environment;
-    private final Problems problems;
+    private final ConstructProblems problems = new ConstructProblems(this);
     private final java.util.List<SyncWaves.Edge> dependencies = new java.util.ArrayList<>();
     private final java.util.Set<ObjectRef> syncHooks = new java.util.LinkedHashSet<>();
     private final java.util.List<Connected> connected = new java.util.ArrayList<>();
@@ -37,7 +37,6 @@ public class EnvironmentChart extends Chart {
                 .disableResourceNameHashes(true)
                 .build());
         this.environment = environment;
-        this.problems = Problems.of(this);
         CHARTS.put(this, this);
     }
 
@@ -91,8 +90,8 @@ public class EnvironmentChart extends Chart {
         return all;
     }
 
-    /** Where the constructs of this chart report input problems (shared by the whole app). */
-    public Problems problems() {
+    /** The chart's own input problems (each construct holds its own; {@link Problems#of} collects them all). */
+    ConstructProblems problems() {
         return problems;
     }
 
