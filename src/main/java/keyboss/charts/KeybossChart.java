@@ -51,7 +51,8 @@ public class KeybossChart extends EnvironmentChart {
         this.workers = new CeleryWorkers(this, "celery-worker", CeleryWorkersProps.builder().api(api).build());
         this.storefront = new Storefront(this, "storefront", Storefront.defaults().api(api).build());
         this.dashboard = new Dashboard(this, "dashboard", Dashboard.defaults().api(api).build());
-        this.config = new AppConfig(this, "config", postgres, valkey, api, dashboard);
+        this.config = new AppConfig(this, "config", AppConfigProps.builder()
+                .database(postgres).cache(valkey).api(api).dashboard(dashboard).build());
         this.ingress = new ShopIngress(this, "ingress", storefront, api, dashboard, null);
         api.addSeedJob(this, "seed");
         this.backup = new BackupCronJob(this, "backup", BackupCronJobProps.builder().database(postgres).build());

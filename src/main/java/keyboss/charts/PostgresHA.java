@@ -69,7 +69,7 @@ import software.constructs.Construct;
  * StatefulSet's), {@code config-service} (keeps Patroni's config Endpoints from being garbage
  * collected), {@code statefulset}, {@code pdb}, and {@code sa}, {@code role}, {@code binding}.
  */
-public class PostgresHA extends Component implements Connected {
+public class PostgresHA extends Component implements Connected, IDatabase {
 
     /** The postgres user of the Debian-based official image (uid and gid 999). */
     static final int POSTGRES_UID = 999;
@@ -397,7 +397,8 @@ public class PostgresHA extends Component implements Connected {
     }
 
     /** The size of each member's data volume: the most a dump or a restored copy of the database takes. */
-    Size storageSize() {
+    @Override
+    public Size storageSize() {
         return storage;
     }
 
@@ -446,6 +447,7 @@ public class PostgresHA extends Component implements Connected {
     }
 
     /** StatefulSet name and Patroni scope. */
+    @Override
     public String name() {
         return name;
     }
@@ -453,6 +455,30 @@ public class PostgresHA extends Component implements Connected {
     /** The Service clients write through: its endpoints are always the current primary. */
     public String primaryHost() {
         return name;
+    }
+
+    /** The primary Service ({@link #primaryHost()}): nothing changes for clients on failover. */
+    @Override
+    public String host() {
+        return primaryHost();
+    }
+
+    /** The application role and its password in {@link #secretName()}. */
+    @Override
+    public DatabaseLogin owner() {
+        return new DatabaseLogin(user(), secretName(), passwordKey());
+    }
+
+    /** The backup role (a member of {@code pg_read_all_data}) and its password in {@link #secretName()}. */
+    @Override
+    public DatabaseLogin reader() {
+        return new DatabaseLogin(backupUser(), secretName(), backupPasswordKey());
+    }
+
+    /** Every member: a client of the primary Service reaches the leader's pod ({@link #membersPeer()}). */
+    @Override
+    public NetworkPeer peer() {
+        return membersPeer();
     }
 
     /** The Service of the streaming standbys, for read-only clients. */
@@ -477,6 +503,12 @@ public class PostgresHA extends Component implements Connected {
 
     /** {@code host:port} of each member. */
     public List<String> peers() {
+        return members();
+    }
+
+    /** {@code host:port} of each member. */
+    @Override
+    public List<String> members() {
         return java.util.stream.IntStream.range(0, props.replicas()).mapToObj(i -> podHost(i) + ":" + PORT).toList();
     }
 
@@ -484,10 +516,12 @@ public class PostgresHA extends Component implements Connected {
         return props.replicas();
     }
 
+    @Override
     public int port() {
         return PORT;
     }
 
+    @Override
     public String database() {
         return props.database();
     }

@@ -31,8 +31,8 @@ import software.constructs.Construct;
 /**
  * The Saleor GraphQL API (CUJ1): a Deployment autoscaled on CPU and memory, spread over nodes,
  * with a Service, a PodDisruptionBudget and probes on Saleor's health endpoint. Its database
- * and Valkey settings are derived from the {@link PostgresHA} and {@link ValkeySentinel} it is
- * given; every pod waits until the migrations Job has brought the schema up to date.
+ * and Valkey settings are derived from the {@link IDatabase} ({@link PostgresHA}) and the
+ * {@link ICache} ({@link ValkeySentinel}) it is given; every pod waits until the migrations Job has brought the schema up to date.
  *
  * <p>Objects (ids are public API): {@code settings} and {@code scripts} ConfigMaps,
  * {@code deployment}, {@code service}, {@code hpa}, {@code pdb}, and {@code migrate}, the
@@ -126,8 +126,8 @@ public class SaleorApi extends Component implements Connected {
     }
 
     private void validate(Environment env) {
-        Checks.required(this, "database", props.database(), "the chart's PostgresHA");
-        Checks.required(this, "cache", props.cache(), "the chart's ValkeySentinel");
+        Checks.required(this, "database", props.database(), "the chart's PostgresHA (or another IDatabase)");
+        Checks.required(this, "cache", props.cache(), "the chart's ValkeySentinel (or another ICache)");
         Checks.required(this, "secrets", props.secrets(), "SecretContract.keyboss()");
         Checks.dnsLabel(this, "name", props.name(), 50, " (the HPA is <name>-hpa and Deployments add pod suffixes)");
         if (Checks.required(this, "autoscaling", props.autoscaling(), "Autoscaling.of(2, 6, 60)")) {
@@ -149,15 +149,20 @@ public class SaleorApi extends Component implements Connected {
      * the Valkey password) before any setting is loaded.
      */
     public List<EnvVar> environment() {
-        PostgresHA db = props.database();
+        IDatabase db = props.database();
+        DatabaseLogin owner = db.owner();
         SecretContract secrets = props.secrets();
         secrets.key(props.cache().passwordKey());
+        // The password goes into DATABASE_URL unescaped: where it is the shop's Secret, its contract must say so.
+        String passwordKey = owner.secretName().equals(secrets.name()) ? secrets.urlKey(owner.passwordKey())
+                : owner.passwordKey();
         return K8s.envs(List.of(
-                // Read explicitly (it is also in envFrom) so DATABASE_URL below can expand it. It names
-                // the primary Service, whose endpoints follow the leader: nothing changes on failover.
+                // Read explicitly (it is also in envFrom) so DATABASE_URL below can expand it. For
+                // PostgresHA it names the primary Service, whose endpoints follow the leader: nothing
+                // changes on failover.
                 AppConfig.ref("POSTGRES_HOST", configMapName, AppConfig.POSTGRES_HOST),
-                K8s.envFromSecret("POSTGRES_PASSWORD", secrets.name(), secrets.urlKey(db.passwordKey())),
-                K8s.env("DATABASE_URL", "postgres://" + db.user() + ":$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):"
+                K8s.envFromSecret("POSTGRES_PASSWORD", owner.secretName(), passwordKey),
+                K8s.env("DATABASE_URL", "postgres://" + owner.user() + ":$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):"
                         + db.port() + "/" + db.database()),
                 K8s.envFromSecret("SECRET_KEY", secrets.name(), secrets.key("SECRET_KEY")),
                 K8s.envFromSecret("RSA_PRIVATE_KEY", secrets.name(), secrets.key("RSA_PRIVATE_KEY")),
@@ -333,11 +338,10 @@ public class SaleorApi extends Component implements Connected {
                 .withObjects(seedJobs.toArray(KubeJob[]::new));
     }
 
-    /** What a pod running Saleor's code opens: the database (primary Service, so the members' pods) and the cache. */
+    /** What a pod running Saleor's code opens: the database (for PostgresHA, its primary Service, so the members' pods) and the cache. */
     public List<Connection> backendConnections(NetworkPeer client) {
         List<Connection> out = new ArrayList<>();
-        out.add(Connection.of(client, props.database().membersPeer(), "Saleor's database (through the primary Service)",
-                NetworkPort.tcp(PostgresHA.PORT)));
+        out.addAll(props.database().clientConnections(client, "Saleor's database (through the primary Service)"));
         out.addAll(props.cache().clientConnections(client, "Saleor's cache and Celery broker"));
         return out;
     }

@@ -44,7 +44,7 @@ import software.constructs.Construct;
  * <p>Objects (ids are public API): {@code scripts}, {@code service}, {@code statefulset},
  * {@code pdb}, {@code sentinel-service}, {@code sentinel-statefulset}, {@code sentinel-pdb}.
  */
-public class ValkeySentinel extends Component implements Connected {
+public class ValkeySentinel extends Component implements Connected, ICache {
 
     /** The valkey Alpine image's user and group. */
     static final int VALKEY_UID = 999;
@@ -332,6 +332,7 @@ public class ValkeySentinel extends Component implements Connected {
     }
 
     /** {@code host:port} of each Sentinel. */
+    @Override
     public List<String> sentinelHosts() {
         List<String> hosts = new ArrayList<>();
         for (int i = 0; i < props.sentinels(); i++) {
@@ -346,6 +347,7 @@ public class ValkeySentinel extends Component implements Connected {
     }
 
     /** The name clients ask the Sentinels for. */
+    @Override
     public String masterName() {
         return props.masterName();
     }
@@ -368,6 +370,7 @@ public class ValkeySentinel extends Component implements Connected {
      * these two variables before any setting, so the credentials have to be in them; they cannot
      * be in the ConfigMap).
      */
+    @Override
     public List<EnvVar> clientEnvironment(int brokerDb, int resultsDb) {
         return List.of(
                 K8s.envFromSecret(PASSWORD_ENV, props.secretName(), props.passwordKey()),
@@ -376,10 +379,12 @@ public class ValkeySentinel extends Component implements Connected {
     }
 
     /** Secret and key of the password. */
+    @Override
     public String secretName() {
         return props.secretName();
     }
 
+    @Override
     public String passwordKey() {
         return props.passwordKey();
     }
@@ -403,6 +408,7 @@ public class ValkeySentinel extends Component implements Connected {
     }
 
     /** What a client of the cache opens: the data pods and the Sentinels that name the master. */
+    @Override
     public List<Connection> clientConnections(NetworkPeer client, String why) {
         return List.of(
                 Connection.of(client, dataPeer(), why + ": Valkey", NetworkPort.tcp(PORT)),
