@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.JobSpec;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
@@ -110,17 +111,17 @@ public class BackupCronJob extends Component implements Connected {
      * point-in-time recovery ({@code <db>-pitr}). Applying it replaces those tables' contents:
      * keep it out of automatic sync.
      */
-    public KubeJob addRestoreJob(Construct scope, String id) {
+    public Optional<KubeJob> addRestoreJob(Construct scope, String id) {
         if (cronJob == null) {
-            return null;
+            return Optional.empty();
         }
         Environment environment = EnvironmentChart.of(scope).environment();
         Map<String, String> labels = Labels.of("postgres-restore", "backup");
-        return new KubeJob(scope, id, KubeJobProps.builder()
+        return Optional.of(new KubeJob(scope, id, KubeJobProps.builder()
                 .metadata(K8s.meta("postgres-restore", labels))
                 .spec(jobSpec(environment, labels, "restore.sh", List.of(K8s.env("BACKUP_FILE", ""), K8s.env("TABLES", ""),
                         K8s.env("PREFIX", props.database().database())), 0))
-                .build());
+                .build()));
     }
 
     public String name() {
@@ -137,8 +138,9 @@ public class BackupCronJob extends Component implements Connected {
         return props.schedule();
     }
 
-    public KubeCronJob cronJob() {
-        return cronJob;
+    /** The CronJob (empty when its input had problems: then it built nothing). */
+    public Optional<KubeCronJob> cronJob() {
+        return Optional.ofNullable(cronJob);
     }
 
     /** The backup, restore and restore-test pods (all labelled component {@code backup}). */

@@ -2,6 +2,7 @@ package keyboss.charts;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
 import org.cdk8s.plus25.k8s.EnvVar;
@@ -17,6 +18,7 @@ abstract class Frontend extends Component {
     protected final FrontendProps props;
     protected final boolean valid;
     private final KubeDeployment deployment;
+    private final ServiceBackend backend;
 
     Frontend(Construct scope, String id, FrontendProps props, String component, int minReplicas) {
         super(scope, id);
@@ -31,9 +33,10 @@ abstract class Frontend extends Component {
         Checks.between(this, "port", props.port(), 1, 65535, "a TCP port", "use the port the image listens on");
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"100m\", \"128Mi\", \"500m\", \"256Mi\")");
         Checks.image(this, "images", image(env));
-        this.valid = !hasProblems() && props.api().deployment() != null;
+        this.valid = !hasProblems() && !props.api().hasProblems();
         if (!valid) {
             this.deployment = null;
+            this.backend = new ServiceBackend(props.name(), "http", peer());
             return;
         }
         Map<String, String> labels = Labels.of(props.name(), component);
@@ -65,7 +68,8 @@ abstract class Frontend extends Component {
         }
         this.deployment = Workloads.deployment(this, "deployment", props.name(), labels, props.replicas(),
                 pod.containers(List.of(container.build())).build());
-        Workloads.service(this, "service", props.name(), labels, "http", props.port());
+        this.backend = ServiceBackend.of(Workloads.service(this, "service", props.name(), labels, "http", props.port()),
+                "http", peer());
         if (props.replicas() > 1) {
             Workloads.disruptionBudget(this, "pdb", props.name(), labels, props.replicas() - 1);
         }
@@ -128,6 +132,11 @@ abstract class Frontend extends Component {
         return props.port();
     }
 
+    /** The Service's port {@code http} and the frontend's pods: what an Ingress path routes to. */
+    public ServiceBackend backend() {
+        return backend;
+    }
+
     /** The frontend's pods. */
     public NetworkPeer peer() {
         return NetworkPeer.pods(props.name(), Labels.selector(props.name()), deployment);
@@ -138,7 +147,8 @@ abstract class Frontend extends Component {
         return props.api();
     }
 
-    public KubeDeployment deployment() {
-        return deployment;
+    /** The Deployment (empty when its input had problems: then it built nothing). */
+    public Optional<KubeDeployment> deployment() {
+        return Optional.ofNullable(deployment);
     }
 }

@@ -53,7 +53,8 @@ public class KeybossChart extends EnvironmentChart {
         this.dashboard = new Dashboard(this, "dashboard", Dashboard.defaults().api(api).build());
         this.config = new AppConfig(this, "config", AppConfigProps.builder()
                 .database(postgres).cache(valkey).api(api).dashboard(dashboard).build());
-        this.ingress = new ShopIngress(this, "ingress", storefront, api, dashboard, null);
+        this.ingress = new ShopIngress(this, "ingress", ShopIngressProps.builder()
+                .storefront(storefront).api(api).dashboard(dashboard).build());
         api.addSeedJob(this, "seed");
         this.backup = new BackupCronJob(this, "backup", BackupCronJobProps.builder().database(postgres).build());
         this.baseBackups = new BaseBackups(this, "basebackup", BaseBackupsProps.builder().database(postgres).build());

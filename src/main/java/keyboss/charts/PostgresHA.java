@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
 import org.cdk8s.plus25.k8s.EnvVar;
@@ -564,12 +565,14 @@ public class PostgresHA extends Component implements Connected, IDatabase {
         return props.loopWaitSeconds();
     }
 
-    public KubeStatefulSet statefulSet() {
-        return statefulSet;
+    /** The StatefulSet (empty when its input had problems: then it built nothing). */
+    public Optional<KubeStatefulSet> statefulSet() {
+        return Optional.ofNullable(statefulSet);
     }
 
-    public KubeService service() {
-        return service;
+    /** The primary Service (empty when its input had problems: then it built nothing). */
+    public Optional<KubeService> service() {
+        return Optional.ofNullable(service);
     }
 
     /**

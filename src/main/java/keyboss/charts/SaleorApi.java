@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.ConfigMapEnvSource;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
@@ -51,6 +52,7 @@ public class SaleorApi extends Component implements Connected {
     private final String namespace;
     private final String configMapName;
     private final KubeDeployment deployment;
+    private final ServiceBackend backend;
     private KubeJob migrationsJob;
     private final List<KubeJob> seedJobs = new ArrayList<>();
 
@@ -64,6 +66,7 @@ public class SaleorApi extends Component implements Connected {
         this.configMapName = AppConfig.NAME;
         if (hasProblems()) {
             this.deployment = null;
+            this.backend = new ServiceBackend(name, "http", peer());
             return;
         }
         Map<String, String> labels = Labels.of(name, "api");
@@ -109,7 +112,7 @@ public class SaleorApi extends Component implements Connected {
                 .containers(List.of(api))
                 .volumes(volumes())
                 .build());
-        Workloads.service(this, "service", name, labels, "http", PORT);
+        this.backend = ServiceBackend.of(Workloads.service(this, "service", name, labels, "http", PORT), "http", peer());
         Workloads.autoscaler(this, "hpa", name + "-hpa", name, labels, props.autoscaling());
         Workloads.disruptionBudget(this, "pdb", name, labels, 1);
         KubeJob migrate = addJob(this, "migrate", migrationsJobName(env), "migrate.sh", 86400, labels);
@@ -226,9 +229,9 @@ public class SaleorApi extends Component implements Connected {
      * creates what is missing, so a re-run changes nothing; its name carries a hash of the
      * seed, so a changed seed runs once more.
      */
-    public KubeJob addSeedJob(Construct scope, String id) {
+    public Optional<KubeJob> addSeedJob(Construct scope, String id) {
         if (deployment == null) {
-            return null;
+            return Optional.empty();
         }
         Environment env = EnvironmentChart.of(scope).environment();
         String hash = sha256(Scripts.read("saleor/seed.py") + env.images().saleor().image() + props.adminEmail());
@@ -239,7 +242,7 @@ public class SaleorApi extends Component implements Connected {
                 K8s.envFromSecret("ADMIN_PASSWORD", props.secrets().name(), props.secrets().key("ADMIN_PASSWORD")));
         seedJobs.add(seed);
         EnvironmentChart.of(scope).dependsOn(seed, migrationsJob, "the seed writes into the migrated schema");
-        return seed;
+        return Optional.of(seed);
     }
 
     private KubeJob addJob(Construct scope, String id, String jobName, String script, Integer ttlSeconds,
@@ -323,8 +326,14 @@ public class SaleorApi extends Component implements Connected {
         return configMapName;
     }
 
-    public KubeDeployment deployment() {
-        return deployment;
+    /** The Deployment (empty when its input had problems: then it built nothing). */
+    public Optional<KubeDeployment> deployment() {
+        return Optional.ofNullable(deployment);
+    }
+
+    /** The Service's port {@code http} and the API's pods: what an Ingress path routes to. */
+    public ServiceBackend backend() {
+        return backend;
     }
 
     /** The API's pods. */

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.Optional;
 import org.cdk8s.ApiObject;
 import software.constructs.Construct;
 
@@ -54,8 +55,8 @@ public class Secrets extends Component {
         }
     }
 
-    /** The SealedSecret or ExternalSecret, or null where the Secret is only declared. */
-    public ApiObject object() {
-        return object;
+    /** The SealedSecret or ExternalSecret; empty where the Secret is only declared, or the source had problems. */
+    public Optional<ApiObject> object() {
+        return Optional.ofNullable(object);
     }
 }

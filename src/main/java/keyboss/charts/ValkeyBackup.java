@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
 import org.cdk8s.plus25.k8s.KubeConfigMapProps;
@@ -122,8 +123,9 @@ public class ValkeyBackup extends Component implements Connected {
         return BackupJobs.maxIntervalSeconds(props.schedule());
     }
 
-    public KubeCronJob cronJob() {
-        return cronJob;
+    /** The CronJob (empty when its input had problems: then it built nothing). */
+    public Optional<KubeCronJob> cronJob() {
+        return Optional.ofNullable(cronJob);
     }
 
     /** The snapshot asks the Sentinels for the master and reads its RDB; the upload goes to the store. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
 import org.cdk8s.plus25.k8s.EnvVar;
@@ -389,12 +390,14 @@ public class ValkeySentinel extends Component implements Connected, ICache {
         return props.passwordKey();
     }
 
-    public KubeStatefulSet statefulSet() {
-        return statefulSet;
+    /** The data StatefulSet (empty when its input had problems: then it built nothing). */
+    public Optional<KubeStatefulSet> statefulSet() {
+        return Optional.ofNullable(statefulSet);
     }
 
-    public KubeStatefulSet sentinelStatefulSet() {
-        return sentinelStatefulSet;
+    /** The Sentinels' StatefulSet (empty when its input had problems: then it built nothing). */
+    public Optional<KubeStatefulSet> sentinelStatefulSet() {
+        return Optional.ofNullable(sentinelStatefulSet);
     }
 
     /** The Valkey data pods. */

@@ -262,7 +262,8 @@ class AppLayerTest {
             SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
             Storefront storefront = new Storefront(c, "storefront", Storefront.defaults().api(api).build());
             Dashboard dashboard = new Dashboard(c, "dashboard", Dashboard.defaults().api(api).path("/dashboard").build());
-            new ShopIngress(c, "ingress", storefront, api, dashboard, "Shop_Host!");
+            new ShopIngress(c, "ingress", ShopIngressProps.builder().storefront(storefront).api(api).dashboard(dashboard)
+                    .host("Shop_Host!").build());
         });
         assertContainsAll(problemFor(p, "path").toString(), "[test/dashboard] path = '/dashboard'", "/dashboard/");
         assertContainsAll(problemFor(p, "host").toString(), "[test/ingress] host = 'Shop_Host!'", "not a DNS name");
@@ -274,17 +275,27 @@ class AppLayerTest {
             PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
             ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
             SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
-            ShopIngress ingress = new ShopIngress(c, "ingress", new Storefront(c, "storefront", Storefront.defaults().api(api).build()),
-                    api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null);
-            assertEquals(new ShopIngress.Route("/grafana/", "grafana", "http"), ingress.addPath("/grafana/", "grafana", "http"));
+            ShopIngress ingress = new ShopIngress(c, "ingress", ShopIngressProps.builder()
+                    .storefront(new Storefront(c, "storefront", Storefront.defaults().api(api).build())).api(api)
+                    .dashboard(new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build())).build());
+            ServiceBackend grafana = new ServiceBackend("grafana", "http", NetworkPeer.pods("grafana", Labels.selector("grafana")));
+            assertEquals(new ShopIngress.Route("/grafana/", grafana), ingress.addPath("/grafana/", grafana));
+            // The API's route comes from its Service object and names its Deployment: the Ingress syncs after it.
+            assertEquals(new ServiceBackend("saleor-api", "http", api.peer()), api.backend());
+            assertEquals(List.of(ObjectRef.of(api.deployment().orElseThrow())), api.backend().pods().objects());
+            assertTrue(SyncWaves.fromConnections(ingress.connections()).stream().anyMatch(e ->
+                    e.from().equals(ObjectRef.of(ingress.ingress())) && e.to().name().equals("saleor-api")),
+                    SyncWaves.fromConnections(ingress.connections()).toString());
         });
         assertTrue(find(m, "Ingress", "keyboss").at("spec.rules").toString().contains("path=/grafana/"));
         List<Problem> p = Fixtures.problems(Environment.local(), c -> {
             PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
             ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
             SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
-            new ShopIngress(c, "ingress", new Storefront(c, "storefront", Storefront.defaults().api(api).build()),
-                    api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null).addPath("grafana", "grafana", "http");
+            new ShopIngress(c, "ingress", ShopIngressProps.builder()
+                    .storefront(new Storefront(c, "storefront", Storefront.defaults().api(api).build())).api(api)
+                    .dashboard(new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build())).build())
+                    .addPath("grafana", api.backend());
         });
         assertContainsAll(problemFor(p, "addPath(path)").toString(), "'grafana'", "/grafana/");
     }
@@ -295,8 +306,9 @@ class AppLayerTest {
             PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
             ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
             SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
-            new ShopIngress(c, "ingress", new Storefront(c, "storefront", Storefront.defaults().api(api).build()),
-                    api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null);
+            new ShopIngress(c, "ingress", ShopIngressProps.builder()
+                    .storefront(new Storefront(c, "storefront", Storefront.defaults().api(api).build())).api(api)
+                    .dashboard(new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build())).build());
         });
     }
 
