@@ -13,6 +13,18 @@ public record BackupCronJobProps(
         int jobHistory,
         ContainerResources resources) {
 
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public BackupCronJobProps {
+        name = name != null ? name : "postgres-backup";
+        schedule = schedule != null ? schedule : "0 2 * * *";
+        retention = retention != null ? retention : BackupRetention.defaults();
+        resources = resources != null ? resources : ContainerResources.of("50m", "64Mi", "500m", "256Mi");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -21,11 +33,11 @@ public record BackupCronJobProps(
     public static final class Builder {
         private IDatabase database;
         private String secretName;
-        private String name = "postgres-backup";
-        private String schedule = "0 2 * * *";
-        private BackupRetention retention = BackupRetention.defaults();
+        private String name;
+        private String schedule;
+        private BackupRetention retention;
         private int jobHistory = 7;
-        private ContainerResources resources = ContainerResources.of("50m", "64Mi", "500m", "256Mi");
+        private ContainerResources resources;
 
         /** The database to back up (a {@link PostgresHA}, or any {@link IDatabase}). Required. */
         public Builder database(IDatabase value) { this.database = value; return this; }

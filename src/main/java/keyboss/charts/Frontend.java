@@ -20,9 +20,11 @@ abstract class Frontend extends Component {
     private final KubeDeployment deployment;
     private final ServiceBackend backend;
 
-    Frontend(Construct scope, String id, FrontendProps props, String component, int minReplicas) {
+    /** {@code props}, its nulls taken from {@code defaults}, builds a frontend of {@code component}. */
+    Frontend(Construct scope, String id, FrontendProps given, FrontendProps defaults, String component, int minReplicas) {
         super(scope, id);
         Environment env = environment;
+        FrontendProps props = java.util.Objects.requireNonNull(given, getClass().getSimpleName() + " props").orDefaults(defaults);
         this.props = props;
         Checks.required(this, "api", props.api(), "the chart's SaleorApi");
         Checks.dnsLabel(this, "name", props.name(), 50, " (Deployments add pod suffixes)");
@@ -31,12 +33,14 @@ abstract class Frontend extends Component {
                 + (minReplicas > 1 ? " (high availability needs a second pod while one restarts)" : ""),
                 "use " + Math.max(minReplicas, 1));
         Checks.between(this, "port", props.port(), 1, 65535, "a TCP port", "use the port the image listens on");
+        Checks.between(this, "runAsUser", props.runAsUser(), 1, Integer.MAX_VALUE, "a user id other than root's (0)",
+                "use the image's user, " + defaults.runAsUser());
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"100m\", \"128Mi\", \"500m\", \"256Mi\")");
         Checks.image(this, "images", image(env));
         this.valid = !hasProblems() && !props.api().hasProblems();
         if (!valid) {
             this.deployment = null;
-            this.backend = new ServiceBackend(props.name(), "http", peer());
+            this.backend = null;
             return;
         }
         Map<String, String> labels = Labels.of(props.name(), component);
@@ -134,7 +138,7 @@ abstract class Frontend extends Component {
 
     /** The Service's port {@code http} and the frontend's pods: what an Ingress path routes to. */
     public ServiceBackend backend() {
-        return backend;
+        return backend != null ? backend : new ServiceBackend(props.name(), "http", peer());
     }
 
     /** The frontend's pods. */

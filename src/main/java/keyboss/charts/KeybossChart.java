@@ -42,7 +42,7 @@ public class KeybossChart extends EnvironmentChart {
                     .metadata(K8s.meta(environment.namespace(), Labels.COMMON))
                     .build());
         }
-        new Secrets(this, "secrets", SECRETS);
+        new Secrets(this, "secrets", SecretsProps.of(SECRETS));
         this.postgres = new PostgresHA(this, "postgres", PostgresHAProps.builder().secretName(SECRETS.name()).build());
         this.valkey = new ValkeySentinel(this, "valkey", ValkeySentinelProps.builder()
                 .secretName(SECRETS.name()).passwordKey(SECRETS.urlKey("VALKEY_PASSWORD")).build());
@@ -66,7 +66,7 @@ public class KeybossChart extends EnvironmentChart {
                 AlertRules.forBackups(environment.namespace(), postgres, baseBackups, restoreDrill, valkeyBackup)));
         // Last: it reads every construct's declared connections, the routes added above included
         // (the same declarations the sync waves and the reference checks read).
-        this.networkPolicies = new NetworkPolicies(this, "network-policies", NetworkPolicies.Props.of(connected()));
+        this.networkPolicies = new NetworkPolicies(this, "network-policies", NetworkPoliciesProps.of(connected()));
     }
 
     public NetworkPolicies networkPolicies() {

@@ -107,6 +107,11 @@ public class PostgresHA extends Component implements Connected, IDatabase {
     private final KubeService service;
     private final Size storage;
 
+    /** A cluster with every default of {@link PostgresHAProps}. */
+    public PostgresHA(Construct scope, String id) {
+        this(scope, id, PostgresHAProps.builder().build());
+    }
+
     public PostgresHA(Construct scope, String id, PostgresHAProps props) {
         super(scope, id);
         this.props = Objects.requireNonNull(props, "PostgresHA props");

@@ -66,7 +66,7 @@ public class SaleorApi extends Component implements Connected {
         this.configMapName = AppConfig.NAME;
         if (hasProblems()) {
             this.deployment = null;
-            this.backend = new ServiceBackend(name, "http", peer());
+            this.backend = null;
             return;
         }
         Map<String, String> labels = Labels.of(name, "api");
@@ -333,7 +333,7 @@ public class SaleorApi extends Component implements Connected {
 
     /** The Service's port {@code http} and the API's pods: what an Ingress path routes to. */
     public ServiceBackend backend() {
-        return backend;
+        return backend != null ? backend : new ServiceBackend(name, "http", peer());
     }
 
     /** The API's pods. */

@@ -15,6 +15,20 @@ public record SaleorApiProps(
         String adminEmail,
         ContainerResources resources) {
 
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public SaleorApiProps {
+        secrets = secrets != null ? secrets : SecretContract.keyboss();
+        name = name != null ? name : "saleor-api";
+        autoscaling = autoscaling != null ? autoscaling : Autoscaling.of(2, 6, 60);
+        healthPath = healthPath != null ? healthPath : "/health/";
+        adminEmail = adminEmail != null ? adminEmail : "admin@admin.com";
+        resources = resources != null ? resources : ContainerResources.of("250m", "512Mi", "1", "1Gi");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -23,13 +37,13 @@ public record SaleorApiProps(
     public static final class Builder {
         private IDatabase database;
         private ICache cache;
-        private SecretContract secrets = SecretContract.keyboss();
-        private String name = "saleor-api";
-        private Autoscaling autoscaling = Autoscaling.of(2, 6, 60);
+        private SecretContract secrets;
+        private String name;
+        private Autoscaling autoscaling;
         private int workers = 2;
-        private String healthPath = "/health/";
-        private String adminEmail = "admin@admin.com";
-        private ContainerResources resources = ContainerResources.of("250m", "512Mi", "1", "1Gi");
+        private String healthPath;
+        private String adminEmail;
+        private ContainerResources resources;
 
         /** The database (a {@link PostgresHA}, or any {@link IDatabase}); the API writes through its host. Required. */
         public Builder database(IDatabase value) { this.database = value; return this; }

@@ -19,8 +19,14 @@ public class Secrets extends Component {
 
     private final ApiObject object;
 
-    public Secrets(Construct scope, String id, SecretContract contract) {
+    /** The shop's Secret, {@link SecretContract#keyboss()}. */
+    public Secrets(Construct scope, String id) {
+        this(scope, id, SecretsProps.defaults());
+    }
+
+    public Secrets(Construct scope, String id, SecretsProps props) {
         super(scope, id);
+        SecretContract contract = props.contract();
         Map<String, String> labels = Labels.of(contract.name(), "secrets");
         SecretSource source = environment.secretSource();
         if (source instanceof SecretSource.Sealed sealed) {

@@ -26,7 +26,7 @@ public class Storefront extends Frontend implements Connected {
     static final Size TMP_SIZE = Size.mi(16);
 
     public Storefront(Construct scope, String id, FrontendProps props) {
-        super(scope, id, props, "storefront", 2);
+        super(scope, id, props, defaults().build(), "storefront", 2);
     }
 
     /**

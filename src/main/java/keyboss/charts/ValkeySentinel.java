@@ -63,6 +63,11 @@ public class ValkeySentinel extends Component implements Connected, ICache {
     private final KubeStatefulSet statefulSet;
     private final KubeStatefulSet sentinelStatefulSet;
 
+    /** Valkey and its Sentinels with every default of {@link ValkeySentinelProps}. */
+    public ValkeySentinel(Construct scope, String id) {
+        this(scope, id, ValkeySentinelProps.builder().build());
+    }
+
     public ValkeySentinel(Construct scope, String id, ValkeySentinelProps props) {
         super(scope, id);
         this.props = Objects.requireNonNull(props, "ValkeySentinel props");
