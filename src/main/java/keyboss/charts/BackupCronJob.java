@@ -151,7 +151,10 @@ public class BackupCronJob extends Component implements Connected {
     /** Dumps and restores go to the members (the primary Service's endpoint is the leader). */
     @Override
     public List<Connection> connections() {
-        List<Connection> out = new ArrayList<>(props.database().clientConnections(peer(), "pg_dump and restores"));
+        List<Connection> out = new ArrayList<>();
+        if (props.database() != null) {
+            out.addAll(props.database().clientConnections(peer(), "pg_dump and restores"));
+        }
         out.add(BackupJobs.toObjectStore(environment, peer(), "logical dumps to and from the object store"));
         return List.copyOf(out);
     }

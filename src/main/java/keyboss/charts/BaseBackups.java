@@ -190,8 +190,9 @@ public class BaseBackups extends Component implements Connected {
         return scriptsName;
     }
 
-    public PostgresHA database() {
-        return props.database();
+    /** The cluster backed up (empty when none was given: a reported problem). */
+    public Optional<PostgresHA> database() {
+        return Optional.ofNullable(props.database());
     }
 
     /**
@@ -255,9 +256,12 @@ public class BaseBackups extends Component implements Connected {
     /** pgBackRest reaches every member's TLS server, records the drill manifest over SQL and writes to the store. */
     @Override
     public List<Connection> connections() {
-        return List.of(
-                Connection.of(BackupJobs.peer(full, diff), props.database().membersPeer(), "base backups (pgBackRest) and their manifests",
-                        NetworkPort.tcp(PostgresHA.PORT), NetworkPort.tcp(PgBackRest.TLS_PORT)),
-                BackupJobs.toObjectStore(environment, BackupJobs.peer(full, diff), "base backups to the object store"));
+        List<Connection> out = new ArrayList<>();
+        if (props.database() != null) {
+            out.add(Connection.of(BackupJobs.peer(full, diff), props.database().membersPeer(),
+                    "base backups (pgBackRest) and their manifests", NetworkPort.tcp(PostgresHA.PORT), NetworkPort.tcp(PgBackRest.TLS_PORT)));
+        }
+        out.add(BackupJobs.toObjectStore(environment, BackupJobs.peer(full, diff), "base backups to the object store"));
+        return List.copyOf(out);
     }
 }

@@ -146,9 +146,9 @@ abstract class Frontend extends Component {
         return NetworkPeer.pods(props.name(), Labels.selector(props.name()), deployment);
     }
 
-    /** The API it serves. */
-    public SaleorApi api() {
-        return props.api();
+    /** The API it serves (empty when none was given: a reported problem). */
+    public java.util.Optional<SaleorApi> api() {
+        return java.util.Optional.ofNullable(props.api());
     }
 
     /** The Deployment (empty when its input had problems: then it built nothing). */

@@ -43,7 +43,7 @@ public class RestoreDrill extends Component implements Connected {
             return;
         }
         BaseBackups backups = props.backups();
-        PostgresHA db = backups.database();
+        PostgresHA db = backups.database().orElseThrow();
         Map<String, String> labels = Labels.of(props.name(), "backup");
         Size work = db.storageSize().plus(Size.mi(64));
         List<EnvVar> env = K8s.envs(backups.repositoryEnv(environment), List.of(

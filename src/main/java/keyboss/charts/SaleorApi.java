@@ -153,6 +153,9 @@ public class SaleorApi extends Component implements Connected {
      */
     public List<EnvVar> environment() {
         IDatabase db = props.database();
+        if (db == null || props.cache() == null || props.secrets() == null) {
+            return List.of(); // reported: nothing to connect to
+        }
         DatabaseLogin owner = db.owner();
         SecretContract secrets = props.secrets();
         secrets.key(props.cache().passwordKey());
@@ -350,8 +353,12 @@ public class SaleorApi extends Component implements Connected {
     /** What a pod running Saleor's code opens: the database (for PostgresHA, its primary Service, so the members' pods) and the cache. */
     public List<Connection> backendConnections(NetworkPeer client) {
         List<Connection> out = new ArrayList<>();
-        out.addAll(props.database().clientConnections(client, "Saleor's database (through the primary Service)"));
-        out.addAll(props.cache().clientConnections(client, "Saleor's cache and Celery broker"));
+        if (props.database() != null) {
+            out.addAll(props.database().clientConnections(client, "Saleor's database (through the primary Service)"));
+        }
+        if (props.cache() != null) {
+            out.addAll(props.cache().clientConnections(client, "Saleor's cache and Celery broker"));
+        }
         return out;
     }
 

@@ -89,7 +89,7 @@ public class Storefront extends Frontend implements Connected {
     /** Server-side rendering calls the API inside the cluster. */
     @Override
     public List<Connection> connections() {
-        return List.of(Connection.of(peer(), api().peer(), "server-side rendering queries the API",
-                NetworkPort.tcp(api().port())));
+        return api().map(api -> List.of(Connection.of(peer(), api.peer(), "server-side rendering queries the API",
+                NetworkPort.tcp(api.port())))).orElse(List.of());
     }
 }

@@ -131,7 +131,10 @@ public class ValkeyBackup extends Component implements Connected {
     /** The snapshot asks the Sentinels for the master and reads its RDB; the upload goes to the store. */
     @Override
     public List<Connection> connections() {
-        List<Connection> out = new ArrayList<>(props.valkey().clientConnections(BackupJobs.peer(cronJob), "Valkey snapshots"));
+        List<Connection> out = new ArrayList<>();
+        if (props.valkey() != null) {
+            out.addAll(props.valkey().clientConnections(BackupJobs.peer(cronJob), "Valkey snapshots"));
+        }
         out.add(BackupJobs.toObjectStore(environment, BackupJobs.peer(cronJob), "Valkey snapshots to the object store"));
         return List.copyOf(out);
     }
