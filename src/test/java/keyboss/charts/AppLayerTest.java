@@ -253,6 +253,40 @@ class AppLayerTest {
     }
 
     @Test
+    void anExternalDatabaseServesTheApiItsConfigAndTheLogicalBackups() {
+        // A database the chart does not run: the API, the ConfigMap and the dumps use it through
+        // IDatabase as they use PostgresHA, and the policies let them reach its addresses.
+        ExternalDatabase external = new ExternalDatabase("managed", "db.example.internal", 6432, "shopdb",
+                new DatabaseLogin("shop", "db-credentials", "password"),
+                new DatabaseLogin("dumper", "db-credentials", "dumper-password"),
+                NetworkPeer.addresses("managed-postgres", "10.20.0.5/32"), Size.gi(4));
+        List<Manifest> m = Fixtures.synth(Environment.local(), c -> {
+            ValkeySentinel cache = new ValkeySentinel(c, "valkey");
+            SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(external).cache(cache).build());
+            Dashboard dashboard = new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build());
+            new AppConfig(c, "config", AppConfigProps.builder().database(external).cache(cache).api(api)
+                    .dashboard(dashboard).build());
+            new BackupCronJob(c, "backup", BackupCronJobProps.builder().database(external)
+                    .secretName(KeybossChart.SECRETS.name()).build());
+            new NetworkPolicies(c, "policies", NetworkPoliciesProps.of(c.connected()));
+        });
+        Map<String, Object> config = Manifest.map(find(m, "ConfigMap", AppConfig.NAME).object().get("data"));
+        assertEquals("db.example.internal", config.get(AppConfig.POSTGRES_HOST));
+        assertEquals("6432", config.get(AppConfig.POSTGRES_PORT));
+        assertEquals("shop", config.get(AppConfig.POSTGRES_USER));
+        Map<String, Object> api = container(find(m, "Deployment", "saleor-api"), "containers", "saleor-api");
+        assertEquals("postgres://shop:$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):6432/shopdb", env(api, "DATABASE_URL"));
+        assertContainsAll(api.get("env").toString(), "name=POSTGRES_PASSWORD, valueFrom={secretKeyRef={key=password, name=db-credentials}}");
+        Map<String, Object> dump = container(find(m, "CronJob", "postgres-backup"), "containers", "backup");
+        assertEquals("db.example.internal:6432", env(dump, "PEERS"));
+        assertEquals("dumper", env(dump, "PGUSER"));
+        assertEquals("managed", env(dump, "PGBACKREST_STANZA"));
+        assertContainsAll(dump.get("env").toString(), "name=PGPASSWORD, valueFrom={secretKeyRef={key=dumper-password, name=db-credentials}}");
+        String policies = m.stream().filter(o -> o.kind().equals("NetworkPolicy")).map(o -> o.object().toString()).toList().toString();
+        assertContainsAll(policies, "ipBlock={cidr=10.20.0.5/32}", "port=6432");
+    }
+
+    @Test
     void pathsAndHostsAreChecked() {
         assertContainsAll(problemFor(apiProblems(b -> b.healthPath("health")), "healthPath").toString(),
                 "healthPath = 'health'", "starts and ends with '/'", "Fix: write it as /health/");
