@@ -50,6 +50,7 @@ public class AppConfig extends Component {
     /** The configuration of {@code props}' constructs (all required; a missing one is reported). */
     public AppConfig(Construct scope, String id, AppConfigProps props) {
         super(scope, id);
+        java.util.Objects.requireNonNull(props, "AppConfig props");
         Environment env = environment;
         this.name = NAME;
         boolean complete = Checks.required(this, "database", props.database(), "the chart's PostgresHA")

@@ -20,6 +20,7 @@ public class ArgoApplication extends Component {
 
     public ArgoApplication(Construct scope, String id, ArgoApplicationProps props) {
         super(scope, id);
+        java.util.Objects.requireNonNull(props, "ArgoApplication props");
         GitOps gitOps = environment.gitOps();
         Checks.dnsLabel(this, "name", props.name(), Names.MAX_LABEL, "");
         Checks.required(this, "path", props.path(), "\"dist/deti\"");

@@ -12,7 +12,7 @@ import software.constructs.IConstruct;
  * from the bad input; synthesis refuses and lists every problem). It also remembers its id on the Java side, which saves the
  * synthesizer a jsii round trip per construct when it names files.
  */
-public abstract class Component extends Construct {
+public abstract class Component extends Construct implements ProblemHolder {
 
     private static final Map<IConstruct, String> IDS = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -39,7 +39,8 @@ public abstract class Component extends Construct {
     }
 
     /** This construct's own problems, also attached to its node as a validation. */
-    ConstructProblems problems() {
+    @Override
+    public ConstructProblems problems() {
         return problems;
     }
 

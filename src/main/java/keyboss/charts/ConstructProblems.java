@@ -16,12 +16,12 @@ public final class ConstructProblems implements IValidation {
     private final IConstruct owner;
     private final List<Problem> problems = new ArrayList<>();
 
-    ConstructProblems(IConstruct owner) {
+    public ConstructProblems(IConstruct owner) {
         this.owner = owner;
     }
 
     /** Records {@code problem}; the first one attaches this validation to the owner's node. */
-    synchronized void add(Problem problem) {
+    public synchronized void add(Problem problem) {
         if (problems.isEmpty()) {
             // Only a construct with problems pays the jsii call; a valid one has nothing to validate.
             owner.getNode().addValidation(this);

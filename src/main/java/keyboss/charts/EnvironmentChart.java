@@ -14,7 +14,7 @@ import software.constructs.IConstruct;
  * the common labels, and no name gets a cdk8s hash. Constructs inside it find the chart and its
  * environment with {@link #of}.
  */
-public class EnvironmentChart extends Chart {
+public class EnvironmentChart extends Chart implements ProblemHolder {
 
     // Chart.of returns the jsii object; this maps it back to the Java subclass instance.
     private static final Map<Chart, EnvironmentChart> CHARTS = Collections.synchronizedMap(new WeakHashMap<>());
@@ -91,7 +91,8 @@ public class EnvironmentChart extends Chart {
     }
 
     /** The chart's own input problems (each construct holds its own; {@link Problems#of} collects them all). */
-    ConstructProblems problems() {
+    @Override
+    public ConstructProblems problems() {
         return problems;
     }
 

@@ -8,9 +8,9 @@ import software.constructs.IConstruct;
  * The input problems of every construct in an app, so that synthesis can refuse to write
  * anything and list every problem at once instead of stopping at the first.
  *
- * <p>Constructs call {@link #report}: the problem is kept by the construct (a {@link Component}
- * or an {@link EnvironmentChart}, each holding its {@link ConstructProblems}) and attached to its
- * node as a validation. {@link Synthesizer} calls {@link #of}, which walks the construct tree and
+ * <p>Constructs call {@link #report}: the problem is kept by the construct (a {@link ProblemHolder}
+ * such as a {@link Component} or an {@link EnvironmentChart}, each holding its
+ * {@link ConstructProblems}) and attached to its node as a validation. {@link Synthesizer} calls {@link #of}, which walks the construct tree and
  * collects every construct's problems, then {@link #throwIfAny}. A construct that reports a
  * problem builds nothing it cannot build safely, and its accessors stay safe to call, so that
  * later checks run too.
@@ -38,7 +38,7 @@ public final class Problems {
     /**
      * Records a problem with {@code property} of the construct {@code scope}, on {@code scope}
      * or, for a construct that holds no problems of its own (a plain Construct), on the nearest
-     * construct above it that does; the problem names {@code scope}'s path either way.
+     * {@link ProblemHolder} above it; the problem names {@code scope}'s path either way.
      */
     public static void report(IConstruct scope, String property, Object value, String allowed, String fix) {
         Problem problem = new Problem(scope.getNode().getPath(), property, value, allowed, fix);
@@ -54,13 +54,7 @@ public final class Problems {
     }
 
     private static ConstructProblems holderOrNull(IConstruct c) {
-        if (c instanceof Component component) {
-            return component.problems();
-        }
-        if (c instanceof EnvironmentChart chart) {
-            return chart.problems();
-        }
-        return null;
+        return c instanceof ProblemHolder holder ? holder.problems() : null;
     }
 
     public List<Problem> list() {

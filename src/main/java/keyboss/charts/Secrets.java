@@ -26,7 +26,7 @@ public class Secrets extends Component {
 
     public Secrets(Construct scope, String id, SecretsProps props) {
         super(scope, id);
-        SecretContract contract = props.contract();
+        SecretContract contract = java.util.Objects.requireNonNull(props, "Secrets props").contract();
         Map<String, String> labels = Labels.of(contract.name(), "secrets");
         SecretSource source = environment.secretSource();
         if (source instanceof SecretSource.Sealed sealed) {

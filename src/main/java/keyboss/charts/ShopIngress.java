@@ -59,6 +59,7 @@ public class ShopIngress extends Component implements Connected {
     /** Routes the storefront, the API and the dashboard of {@code props} on the public host. */
     public ShopIngress(Construct scope, String id, ShopIngressProps props) {
         super(scope, id);
+        java.util.Objects.requireNonNull(props, "ShopIngress props");
         Environment env = environment;
         String publicHost = props.host() == null ? env.publicHost() : props.host();
         if (Names.dnsSubdomainProblem(publicHost) != null) {
