@@ -25,6 +25,7 @@ public abstract class Component extends Construct implements ProblemHolder {
         IDS.put(this, id);
         this.chart = EnvironmentChart.of(scope);
         this.environment = chart.environment();
+        chart.addProblemHolder(this);
         if (this instanceof Connected connected) {
             chart.addConnected(connected);
         }

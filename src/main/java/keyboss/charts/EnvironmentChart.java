@@ -14,7 +14,7 @@ import software.constructs.IConstruct;
  * the common labels, and no name gets a cdk8s hash. Constructs inside it find the chart and its
  * environment with {@link #of}.
  */
-public class EnvironmentChart extends Chart implements ProblemHolder {
+public class EnvironmentChart extends Chart implements ProblemHolder, ProblemRegistry {
 
     // Chart.of returns the jsii object; this maps it back to the Java subclass instance.
     private static final Map<Chart, EnvironmentChart> CHARTS = Collections.synchronizedMap(new WeakHashMap<>());
@@ -24,6 +24,7 @@ public class EnvironmentChart extends Chart implements ProblemHolder {
     private final java.util.List<SyncWaves.Edge> dependencies = new java.util.ArrayList<>();
     private final java.util.Set<ObjectRef> syncHooks = new java.util.LinkedHashSet<>();
     private final java.util.List<Connected> connected = new java.util.ArrayList<>();
+    private final java.util.List<ProblemHolder> problemHolders = new java.util.ArrayList<>();
 
     public EnvironmentChart(Construct scope, String id, Environment environment) {
         this(scope, id, environment, environment.namespace());
@@ -70,6 +71,23 @@ public class EnvironmentChart extends Chart implements ProblemHolder {
     /** Called by every {@link Component} that is {@link Connected}, in construction order. */
     void addConnected(Connected construct) {
         connected.add(construct);
+    }
+
+    /**
+     * Registers a construct of this chart that holds problems, so that {@link Problems#of} finds
+     * it without walking the construct tree through jsii. Every {@link Component} registers
+     * itself; another {@link ProblemHolder} calls this from its constructor.
+     */
+    public void addProblemHolder(ProblemHolder holder) {
+        problemHolders.add(holder);
+    }
+
+    /** The chart itself and every registered problem holder of it, in construction order. */
+    @Override
+    public java.util.List<ProblemHolder> problemHolders() {
+        java.util.List<ProblemHolder> all = new java.util.ArrayList<>(java.util.List.of(this));
+        all.addAll(problemHolders);
+        return all;
     }
 
     /** The chart's constructs that declare connections, in construction order. */

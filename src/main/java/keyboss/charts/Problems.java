@@ -23,13 +23,26 @@ public final class Problems {
         this.problems = List.copyOf(problems);
     }
 
-    /** The problems reported anywhere in {@code scope}'s app, in the order of the construct tree. */
+    /**
+     * The problems reported anywhere in {@code scope}'s app: under each top-level construct that
+     * is a {@link ProblemRegistry} (a chart), of the holders it knows, in construction order;
+     * under any other, of every holder in its tree. (Reading a registry costs no jsii call;
+     * walking a tree costs one per construct.)
+     */
     public static Problems of(IConstruct scope) {
+        IConstruct root = scope.getNode().getRoot();
+        List<IConstruct> tops = root instanceof ProblemRegistry ? List.of(root) : root.getNode().getChildren();
         List<Problem> all = new ArrayList<>();
-        for (IConstruct c : scope.getNode().getRoot().getNode().findAll()) {
-            ConstructProblems own = holderOrNull(c);
-            if (own != null) {
-                all.addAll(own.list());
+        for (IConstruct top : tops) {
+            if (top instanceof ProblemRegistry registry) {
+                registry.problemHolders().forEach(h -> all.addAll(h.problems().list()));
+                continue;
+            }
+            for (IConstruct c : top.getNode().findAll()) {
+                ConstructProblems own = holderOrNull(c);
+                if (own != null) {
+                    all.addAll(own.list());
+                }
             }
         }
         return new Problems(all);

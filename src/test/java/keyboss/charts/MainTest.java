@@ -122,6 +122,12 @@ class MainTest {
         assertFalse(good.hasProblems());
         assertEquals(List.of(messages.get(0)), Problems.of(good).list().stream().map(Problem::toString).toList(),
                 "the app's problems are collected from every construct's node");
+        // A plain construct's problem is kept by the nearest construct above it that holds problems, under its own path.
+        software.constructs.Construct plain = new software.constructs.Construct(good, "plain");
+        Problems.report(plain, "size", 0, "above zero", "use 1");
+        assertTrue(good.hasProblems());
+        assertContainsAll(good.getNode().validate().toString(), "[deti/other/plain] size = 0: above zero. Fix: use 1");
+        assertEquals(2, Problems.of(app).count());
     }
 
     @Test
