@@ -8,9 +8,10 @@ import software.constructs.IConstruct;
 
 /**
  * Base of the library's constructs: finds its {@link EnvironmentChart} and environment once,
- * and holds the problems its own input checks report ({@link Problems}; then it builds nothing
- * from the bad input; synthesis refuses and lists every problem). It also remembers its id on the Java side, which saves the
- * synthesizer a jsii round trip per construct when it names files.
+ * registers with the chart, and holds the problems its own input checks report
+ * ({@link Problems}; then it builds nothing from the bad input; synthesis refuses and lists
+ * every problem). It also remembers its id on the Java side, which saves the synthesizer a jsii
+ * round trip per construct when it names files.
  */
 public abstract class Component extends Construct implements ProblemHolder {
 
