@@ -13,8 +13,8 @@ import software.constructs.Construct;
 /**
  * The shop's non-secret configuration, ConfigMap {@code keyboss-config} (seed 2.7), derived
  * from the constructs it describes and the environment: nothing in it is typed by hand. Nothing
- * rewrites it at run time: {@code POSTGRES_HOST} is the primary Service of {@link PostgresHA},
- * whose endpoints follow the leader.
+ * rewrites it at run time: {@code POSTGRES_HOST} is the {@link IDatabase}'s host; for
+ * {@link PostgresHA}, the primary Service, whose endpoints follow the leader.
  *
  * <p>Objects (ids are public API): {@code configmap}.
  */
@@ -47,22 +47,28 @@ public class AppConfig extends Component {
     private final String name;
     private final Map<String, String> data;
 
-    /**
-     * @param database  the database: its primary Service.
-     * @param cache     Valkey with Sentinel: broker, results and cache URLs.
-     * @param api       the API: public and in-cluster GraphQL URLs.
-     * @param dashboard the dashboard: its public URL.
-     */
-    public AppConfig(Construct scope, String id, PostgresHA database, ValkeySentinel cache, SaleorApi api,
-            Dashboard dashboard) {
+    /** The configuration of {@code props}' constructs (all required; a missing one is reported). */
+    public AppConfig(Construct scope, String id, AppConfigProps props) {
         super(scope, id);
+        java.util.Objects.requireNonNull(props, "AppConfig props");
         Environment env = environment;
         this.name = NAME;
+        boolean complete = Checks.required(this, "database", props.database(), "the chart's PostgresHA")
+                & Checks.required(this, "cache", props.cache(), "the chart's ValkeySentinel")
+                & Checks.required(this, "api", props.api(), "the chart's SaleorApi")
+                & Checks.required(this, "dashboard", props.dashboard(), "the chart's Dashboard");
+        if (!complete) {
+            this.data = Map.of();
+            return;
+        }
+        IDatabase database = props.database();
+        ICache cache = props.cache();
+        SaleorApi api = props.api();
         Map<String, String> d = new LinkedHashMap<>();
-        d.put(POSTGRES_HOST, database.primaryHost());
+        d.put(POSTGRES_HOST, database.host());
         d.put(POSTGRES_PORT, Integer.toString(database.port()));
         d.put(POSTGRES_DB, database.database());
-        d.put(POSTGRES_USER, database.user());
+        d.put(POSTGRES_USER, database.owner().user());
         d.put(REDIS_MASTER_NAME, cache.masterName());
         d.put(CACHE_SENTINELS, String.join(",", cache.sentinelHosts()));
         d.put(CACHE_DB, Integer.toString(CACHE_DATABASE));
@@ -70,14 +76,15 @@ public class AppConfig extends Component {
         d.put(API_URI, env.publicUrl() + api.path());
         d.put(NEXT_PUBLIC_API_URI, env.publicUrl() + api.path());
         d.put(SALEOR_API_URL_INTERNAL, api.internalUrl());
-        d.put(DASHBOARD_URL, env.publicUrl() + dashboard.path());
+        d.put(DASHBOARD_URL, env.publicUrl() + props.dashboard().path());
         // The API answers the public host and, for the storefront's server-side rendering, its Service name.
         d.put(ALLOWED_HOSTS, String.join(",", List.of(env.publicHost(), api.name(), api.serviceHost())));
         d.put(ALLOWED_CLIENT_HOSTS, env.publicHost());
         d.put(JWT_COOKIE_SECURE, env.secureCookies() ? "1" : "0");
         this.data = Map.copyOf(d);
+        // Named and labelled from the one name: the label is the ConfigMap's own name.
         new KubeConfigMap(this, "configmap", KubeConfigMapProps.builder()
-                .metadata(K8s.meta(name, Labels.of("keyboss-config", "config")))
+                .metadata(K8s.meta(name, Labels.of(name, "config")))
                 .data(data)
                 .build());
     }

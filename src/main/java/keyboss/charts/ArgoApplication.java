@@ -16,21 +16,19 @@ import software.constructs.Construct;
  */
 public class ArgoApplication extends Component {
 
-    /**
-     * @param name            Application name.
-     * @param path            folder of this repository, e.g. {@code dist/deti}.
-     * @param namespace       destination namespace.
-     * @param createNamespace whether Argo CD may create the destination namespace.
-     */
-    public record Props(String name, String path, String namespace, boolean createNamespace) {
-    }
-
     private final ApiObject application;
 
-    public ArgoApplication(Construct scope, String id, Props props) {
+    public ArgoApplication(Construct scope, String id, ArgoApplicationProps props) {
         super(scope, id);
+        java.util.Objects.requireNonNull(props, "ArgoApplication props");
         GitOps gitOps = environment.gitOps();
         Checks.dnsLabel(this, "name", props.name(), Names.MAX_LABEL, "");
+        Checks.required(this, "path", props.path(), "\"dist/deti\"");
+        Checks.required(this, "namespace", props.namespace(), "\"tenant-keyboss\"");
+        if (hasProblems()) {
+            this.application = null;
+            return;
+        }
         List<String> syncOptions = new ArrayList<>(List.of("ServerSideApply=true", "PruneLast=true"));
         if (props.createNamespace()) {
             syncOptions.add("CreateNamespace=true");
@@ -47,7 +45,8 @@ public class ArgoApplication extends Component {
                 props.name(), Labels.of(props.name(), "gitops"), Map.of(), Map.copyOf(spec));
     }
 
-    public ApiObject application() {
-        return application;
+    /** The Application (empty when its input had problems: then it built nothing). */
+    public java.util.Optional<ApiObject> application() {
+        return java.util.Optional.ofNullable(application);
     }
 }

@@ -12,8 +12,9 @@ public class ArgoCdChart extends EnvironmentChart {
 
     public ArgoCdChart(Construct scope, String id, Environment environment) {
         super(scope, id, environment, environment.gitOps().applicationNamespace(environment.namespace()));
-        new ArgoApplication(this, "keyboss", new ArgoApplication.Props("keyboss",
-                "dist/" + environment.name(), environment.namespace(), environment.createNamespace()));
+        new ArgoApplication(this, "keyboss", ArgoApplicationProps.builder().name("keyboss")
+                .path("dist/" + environment.name()).namespace(environment.namespace())
+                .createNamespace(environment.createNamespace()).build());
     }
 
     /** {@code argocd/}. */

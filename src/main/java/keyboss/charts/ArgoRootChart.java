@@ -12,8 +12,8 @@ public class ArgoRootChart extends EnvironmentChart {
     public ArgoRootChart(Construct scope, String id, Environment environment) {
         super(scope, id, environment, environment.gitOps().applicationNamespace(environment.namespace()));
         String argo = environment.gitOps().applicationNamespace(environment.namespace());
-        new ArgoApplication(this, "root", new ArgoApplication.Props("keyboss-root",
-                "dist/" + environment.name() + "/argocd", argo, false));
+        new ArgoApplication(this, "root", ArgoApplicationProps.builder().name("keyboss-root")
+                .path("dist/" + environment.name() + "/argocd").namespace(argo).build());
     }
 
     /** {@code argocd-root/}. */

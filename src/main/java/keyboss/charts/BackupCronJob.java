@@ -1,8 +1,10 @@
 package keyboss.charts;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.JobSpec;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
@@ -13,8 +15,8 @@ import org.cdk8s.plus25.k8s.KubeJobProps;
 import software.constructs.Construct;
 
 /**
- * Daily logical backup of a {@link PostgresHA} database, beside the continuous physical backups
- * of {@link BaseBackups}: portable to any PostgreSQL version and restorable table by table. A
+ * Daily logical backup of an {@link IDatabase} ({@link PostgresHA} or another), beside the
+ * continuous physical backups of {@link BaseBackups}: portable to any PostgreSQL version and restorable table by table. A
  * CronJob runs {@code pg_dump --format=custom} and stores the dump, encrypted, in the
  * environment's {@link ObjectStorage} under {@code <prefix>/logical/}, outside the cluster;
  * dumps are kept by the {@link BackupRetention}. {@link #addRestoreJob} adds the Job that
@@ -53,7 +55,7 @@ public class BackupCronJob extends Component implements Connected {
     }
 
     private void validate(Environment environment) {
-        if (Checks.required(this, "database", props.database(), "the PostgresHA construct of the chart")) {
+        if (Checks.required(this, "database", props.database(), "the PostgresHA construct of the chart (or another IDatabase)")) {
             Checks.dnsLabel(this, "name", props.name(), MAX_CRONJOB_NAME,
                     " (the Jobs it creates append an 11-character suffix)");
         }
@@ -68,19 +70,18 @@ public class BackupCronJob extends Component implements Connected {
 
     private JobSpec jobSpec(Environment environment, Map<String, String> labels, String script, List<EnvVar> extra,
             int backoffLimit) {
-        PostgresHA db = props.database();
+        IDatabase db = props.database();
+        DatabaseLogin login = backup(script) ? db.reader() : db.owner();
         // The dump and its encrypted copy (backup.sh, restore.sh) sit in the work folder together;
         // a custom-format dump is compressed, so neither outgrows the database's volume.
         Size work = db.storageSize().plus(db.storageSize());
-        // The backup reads as the read-only backup role; the restores write as the database's owner.
-        boolean backup = "backup.sh".equals(script);
         List<EnvVar> env = K8s.envs(
-                PgBackRest.repository(environment, db.secretName(), db.stanza()),
+                PgBackRest.repository(environment, storeSecretName(), db.name()),
                 BackupJobs.retention(props.retention()),
-                List.of(K8s.env("PEERS", String.join(" ", db.peers())),
-                        K8s.env("PGUSER", backup ? db.backupUser() : db.user()),
+                List.of(K8s.env("PEERS", String.join(" ", db.members())),
+                        K8s.env("PGUSER", login.user()),
                         // libpq's password file needs host:port:db:user:password lines; the Secret holds the bare password.
-                        K8s.envFromSecret("PGPASSWORD", db.secretName(), backup ? db.backupPasswordKey() : db.passwordKey()),
+                        K8s.envFromSecret("PGPASSWORD", login.secretName(), login.passwordKey()),
                         K8s.env("PGDATABASE", db.database()),
                         K8s.env("WORK_DIR", BackupJobs.WORK_DIR)),
                 extra);
@@ -93,6 +94,16 @@ public class BackupCronJob extends Component implements Connected {
                 PostgresHA.POSTGRES_UID, backoffLimit, 3600);
     }
 
+    /** The backup reads as the read-only role; the restores write as the database's owner. */
+    private static boolean backup(String script) {
+        return "backup.sh".equals(script);
+    }
+
+    /** The Secret with the object store's credentials and the passphrase: the props', else the database's. */
+    private String storeSecretName() {
+        return props.secretName() != null ? props.secretName() : props.database().owner().secretName();
+    }
+
     /**
      * Adds the Job that restores the newest logical dump into the current primary, in one
      * transaction (seed 3.3.7), named {@code postgres-restore}. Set {@code BACKUP_FILE} to pick a
@@ -100,17 +111,17 @@ public class BackupCronJob extends Component implements Connected {
      * point-in-time recovery ({@code <db>-pitr}). Applying it replaces those tables' contents:
      * keep it out of automatic sync.
      */
-    public KubeJob addRestoreJob(Construct scope, String id) {
+    public Optional<KubeJob> addRestoreJob(Construct scope, String id) {
         if (cronJob == null) {
-            return null;
+            return Optional.empty();
         }
         Environment environment = EnvironmentChart.of(scope).environment();
         Map<String, String> labels = Labels.of("postgres-restore", "backup");
-        return new KubeJob(scope, id, KubeJobProps.builder()
+        return Optional.of(new KubeJob(scope, id, KubeJobProps.builder()
                 .metadata(K8s.meta("postgres-restore", labels))
                 .spec(jobSpec(environment, labels, "restore.sh", List.of(K8s.env("BACKUP_FILE", ""), K8s.env("TABLES", ""),
                         K8s.env("PREFIX", props.database().database())), 0))
-                .build());
+                .build()));
     }
 
     public String name() {
@@ -127,8 +138,9 @@ public class BackupCronJob extends Component implements Connected {
         return props.schedule();
     }
 
-    public KubeCronJob cronJob() {
-        return cronJob;
+    /** The CronJob (empty when its input had problems: then it built nothing). */
+    public Optional<KubeCronJob> cronJob() {
+        return Optional.ofNullable(cronJob);
     }
 
     /** The backup, restore and restore-test pods (all labelled component {@code backup}). */
@@ -139,8 +151,11 @@ public class BackupCronJob extends Component implements Connected {
     /** Dumps and restores go to the members (the primary Service's endpoint is the leader). */
     @Override
     public List<Connection> connections() {
-        return List.of(Connection.of(peer(), props.database().membersPeer(), "pg_dump and restores",
-                NetworkPort.tcp(PostgresHA.PORT)),
-                BackupJobs.toObjectStore(environment, peer(), "logical dumps to and from the object store"));
+        List<Connection> out = new ArrayList<>();
+        if (props.database() != null) {
+            out.addAll(props.database().clientConnections(peer(), "pg_dump and restores"));
+        }
+        out.add(BackupJobs.toObjectStore(environment, peer(), "logical dumps to and from the object store"));
+        return List.copyOf(out);
     }
 }

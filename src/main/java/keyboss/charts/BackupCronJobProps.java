@@ -5,12 +5,25 @@ package keyboss.charts;
  * a default, documented on its builder method.
  */
 public record BackupCronJobProps(
-        PostgresHA database,
+        IDatabase database,
+        String secretName,
         String name,
         String schedule,
         BackupRetention retention,
         int jobHistory,
         ContainerResources resources) {
+
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public BackupCronJobProps {
+        name = name != null ? name : "postgres-backup";
+        schedule = schedule != null ? schedule : "0 2 * * *";
+        retention = retention != null ? retention : BackupRetention.defaults();
+        resources = resources != null ? resources : ContainerResources.of("50m", "64Mi", "500m", "256Mi");
+    }
 
     public static Builder builder() {
         return new Builder();
@@ -18,15 +31,22 @@ public record BackupCronJobProps(
 
     /** Defaults: see each method. */
     public static final class Builder {
-        private PostgresHA database;
-        private String name = "postgres-backup";
-        private String schedule = "0 2 * * *";
-        private BackupRetention retention = BackupRetention.defaults();
+        private IDatabase database;
+        private String secretName;
+        private String name;
+        private String schedule;
+        private BackupRetention retention;
         private int jobHistory = 7;
-        private ContainerResources resources = ContainerResources.of("50m", "64Mi", "500m", "256Mi");
+        private ContainerResources resources;
 
-        /** The database to back up. Required. */
-        public Builder database(PostgresHA value) { this.database = value; return this; }
+        /** The database to back up (a {@link PostgresHA}, or any {@link IDatabase}). Required. */
+        public Builder database(IDatabase value) { this.database = value; return this; }
+
+        /**
+         * The Secret holding the object store's credentials and the passphrase. Default: the
+         * database's credentials Secret ({@code database.owner().secretName()}).
+         */
+        public Builder secretName(String value) { this.secretName = value; return this; }
 
         /** CronJob name; jobs get an 11-character suffix, so at most 52 characters. Default {@code postgres-backup}. */
         public Builder name(String value) { this.name = value; return this; }
@@ -44,7 +64,7 @@ public record BackupCronJobProps(
         public Builder resources(ContainerResources value) { this.resources = value; return this; }
 
         public BackupCronJobProps build() {
-            return new BackupCronJobProps(database, name, schedule, retention, jobHistory, resources);
+            return new BackupCronJobProps(database, secretName, name, schedule, retention, jobHistory, resources);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.JobSpec;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
@@ -125,9 +126,9 @@ public class BaseBackups extends Component implements Connected {
      * {@code postgres-restore} brings chosen tables back. Ids: {@code id} (the Job) and
      * {@code id + "-claim"}.
      */
-    public KubeJob addRecoveryJob(Construct scope, String id, Size claimSize) {
+    public Optional<KubeJob> addRecoveryJob(Construct scope, String id, Size claimSize) {
         if (full == null) {
-            return null;
+            return Optional.empty();
         }
         Environment env = EnvironmentChart.of(scope).environment();
         PostgresHA db = props.database();
@@ -149,7 +150,7 @@ public class BaseBackups extends Component implements Connected {
                         K8s.env("RUN_DIR", BackupJobs.WORK_DIR + "/run"),
                         K8s.env("LOCAL_USER", db.superuser()),
                         K8s.env("LOCAL_DB", db.database())));
-        return new KubeJob(scope, id, KubeJobProps.builder()
+        return Optional.of(new KubeJob(scope, id, KubeJobProps.builder()
                 .metadata(K8s.meta(jobName, labels))
                 .spec(BackupJobs.jobSpec(labels, List.of(),
                         List.of(BackupJobs.container(env, env.images().postgres(), "pitr",
@@ -162,7 +163,7 @@ public class BaseBackups extends Component implements Connected {
                         List.of(K8s.claimVolume("restore", jobName), BackupJobs.workVolume(pitrWork),
                                 K8s.configMapVolume("scripts", scriptsName)),
                         PostgresHA.POSTGRES_UID, 0, 4 * 3600))
-                .build());
+                .build()));
     }
 
     /** The container a {@link RestoreDrill} runs: the same image, repository and scripts. */
@@ -189,8 +190,9 @@ public class BaseBackups extends Component implements Connected {
         return scriptsName;
     }
 
-    public PostgresHA database() {
-        return props.database();
+    /** The cluster backed up (empty when none was given: a reported problem). */
+    public Optional<PostgresHA> database() {
+        return Optional.ofNullable(props.database());
     }
 
     /**
@@ -236,12 +238,14 @@ public class BaseBackups extends Component implements Connected {
         return days;
     }
 
-    public KubeCronJob full() {
-        return full;
+    /** The CronJob of full backups (empty when its input had problems: then it built nothing). */
+    public Optional<KubeCronJob> full() {
+        return Optional.ofNullable(full);
     }
 
-    public KubeCronJob diff() {
-        return diff;
+    /** The CronJob of differential backups (empty when its input had problems: then it built nothing). */
+    public Optional<KubeCronJob> diff() {
+        return Optional.ofNullable(diff);
     }
 
     /** Every CronJob of base backups, for alerts on their status. */
@@ -252,9 +256,12 @@ public class BaseBackups extends Component implements Connected {
     /** pgBackRest reaches every member's TLS server, records the drill manifest over SQL and writes to the store. */
     @Override
     public List<Connection> connections() {
-        return List.of(
-                Connection.of(BackupJobs.peer(full, diff), props.database().membersPeer(), "base backups (pgBackRest) and their manifests",
-                        NetworkPort.tcp(PostgresHA.PORT), NetworkPort.tcp(PgBackRest.TLS_PORT)),
-                BackupJobs.toObjectStore(environment, BackupJobs.peer(full, diff), "base backups to the object store"));
+        List<Connection> out = new ArrayList<>();
+        if (props.database() != null) {
+            out.add(Connection.of(BackupJobs.peer(full, diff), props.database().membersPeer(),
+                    "base backups (pgBackRest) and their manifests", NetworkPort.tcp(PostgresHA.PORT), NetworkPort.tcp(PgBackRest.TLS_PORT)));
+        }
+        out.add(BackupJobs.toObjectStore(environment, BackupJobs.peer(full, diff), "base backups to the object store"));
+        return List.copyOf(out);
     }
 }

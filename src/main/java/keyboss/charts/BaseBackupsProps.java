@@ -16,6 +16,20 @@ public record BaseBackupsProps(
         ContainerResources resources,
         ContainerResources restoreResources) {
 
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public BaseBackupsProps {
+        name = name != null ? name : "postgres-basebackup";
+        fullSchedule = fullSchedule != null ? fullSchedule : "0 1 * * 0";
+        diffSchedule = diffSchedule != null ? diffSchedule : "0 1 * * 1-6";
+        retention = retention != null ? retention : BackupRetention.defaults();
+        resources = resources != null ? resources : ContainerResources.of("100m", "128Mi", "1", "512Mi");
+        restoreResources = restoreResources != null ? restoreResources : ContainerResources.of("250m", "512Mi", "1", "1Gi");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -23,15 +37,15 @@ public record BaseBackupsProps(
     /** Defaults: see each method. */
     public static final class Builder {
         private PostgresHA database;
-        private String name = "postgres-basebackup";
-        private String fullSchedule = "0 1 * * 0";
-        private String diffSchedule = "0 1 * * 1-6";
-        private BackupRetention retention = BackupRetention.defaults();
+        private String name;
+        private String fullSchedule;
+        private String diffSchedule;
+        private BackupRetention retention;
         private int jobHistory = 4;
         private int replayWaitSeconds = 300;
         private int backupDeadlineSeconds = 4 * 3600;
-        private ContainerResources resources = ContainerResources.of("100m", "128Mi", "1", "512Mi");
-        private ContainerResources restoreResources = ContainerResources.of("250m", "512Mi", "1", "1Gi");
+        private ContainerResources resources;
+        private ContainerResources restoreResources;
 
         /** The cluster to back up. Required. */
         public Builder database(PostgresHA value) { this.database = value; return this; }

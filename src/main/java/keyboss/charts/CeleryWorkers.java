@@ -3,6 +3,7 @@ package keyboss.charts;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.KubeDeployment;
 import org.cdk8s.plus25.k8s.PodSpec;
@@ -39,7 +40,7 @@ public class CeleryWorkers extends Component implements Connected {
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"200m\", \"384Mi\", \"1\", \"768Mi\")");
         this.name = props.name();
         this.api = props.api();
-        if (hasProblems() || props.api().deployment() == null) {
+        if (hasProblems() || props.api().hasProblems()) {
             this.deployment = null;
             return;
         }
@@ -83,8 +84,9 @@ public class CeleryWorkers extends Component implements Connected {
         return name;
     }
 
-    public KubeDeployment deployment() {
-        return deployment;
+    /** The Deployment (empty when its input had problems: then it built nothing). */
+    public Optional<KubeDeployment> deployment() {
+        return Optional.ofNullable(deployment);
     }
 
     /** The workers' pods. */

@@ -7,6 +7,17 @@ package keyboss.charts;
 public record CeleryWorkersProps(SaleorApi api, String name, Autoscaling autoscaling, int concurrency,
         int maxTaskSeconds, ContainerResources resources) {
 
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public CeleryWorkersProps {
+        name = name != null ? name : "celery-worker";
+        autoscaling = autoscaling != null ? autoscaling : Autoscaling.of(2, 4, 90);
+        resources = resources != null ? resources : ContainerResources.of("200m", "384Mi", "1", "768Mi");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -14,11 +25,11 @@ public record CeleryWorkersProps(SaleorApi api, String name, Autoscaling autosca
     /** Defaults: see each method. */
     public static final class Builder {
         private SaleorApi api;
-        private String name = "celery-worker";
-        private Autoscaling autoscaling = Autoscaling.of(2, 4, 90);
+        private String name;
+        private Autoscaling autoscaling;
         private int concurrency = 2;
         private int maxTaskSeconds = 300;
-        private ContainerResources resources = ContainerResources.of("200m", "384Mi", "1", "768Mi");
+        private ContainerResources resources;
 
         /** The API whose image, configuration and secrets the workers share. Required. */
         public Builder api(SaleorApi value) { this.api = value; return this; }

@@ -38,7 +38,7 @@ public class Dashboard extends Frontend {
     private static final Size TMP_SIZE = Size.mi(16);
 
     public Dashboard(Construct scope, String id, FrontendProps props) {
-        super(scope, id, props, "dashboard", 1);
+        super(scope, id, props, defaults().build(), "dashboard", 1);
         if (valid) {
             new KubeConfigMap(this, "files", KubeConfigMapProps.builder()
                     .metadata(K8s.meta(filesConfigMap(), Labels.of(props.name(), "dashboard")))

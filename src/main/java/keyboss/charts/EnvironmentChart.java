@@ -11,19 +11,20 @@ import software.constructs.IConstruct;
 
 /**
  * A chart bound to one {@link Environment}: every object gets the environment's namespace and
- * the common labels, and no name gets a cdk8s hash. Constructs inside it find the chart, its
- * environment and where to report problems with {@link #of}.
+ * the common labels, and no name gets a cdk8s hash. Constructs inside it find the chart and its
+ * environment with {@link #of}.
  */
-public class EnvironmentChart extends Chart {
+public class EnvironmentChart extends Chart implements ProblemHolder, ProblemRegistry {
 
     // Chart.of returns the jsii object; this maps it back to the Java subclass instance.
     private static final Map<Chart, EnvironmentChart> CHARTS = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Environment environment;
-    private final Problems problems;
+    private final ConstructProblems problems = new ConstructProblems(this);
     private final java.util.List<SyncWaves.Edge> dependencies = new java.util.ArrayList<>();
     private final java.util.Set<ObjectRef> syncHooks = new java.util.LinkedHashSet<>();
     private final java.util.List<Connected> connected = new java.util.ArrayList<>();
+    private final java.util.List<ProblemHolder> problemHolders = new java.util.ArrayList<>();
 
     public EnvironmentChart(Construct scope, String id, Environment environment) {
         this(scope, id, environment, environment.namespace());
@@ -37,7 +38,6 @@ public class EnvironmentChart extends Chart {
                 .disableResourceNameHashes(true)
                 .build());
         this.environment = environment;
-        this.problems = Problems.of(this);
         CHARTS.put(this, this);
     }
 
@@ -89,6 +89,23 @@ public class EnvironmentChart extends Chart {
         connected.add(construct);
     }
 
+    /**
+     * Registers a construct of this chart that holds problems, so that {@link Problems#of} finds
+     * it without walking the construct tree through jsii. Every {@link Component} registers
+     * itself; another {@link ProblemHolder} calls this from its constructor.
+     */
+    public void addProblemHolder(ProblemHolder holder) {
+        problemHolders.add(holder);
+    }
+
+    /** The chart itself and every registered problem holder of it, in construction order. */
+    @Override
+    public java.util.List<ProblemHolder> problemHolders() {
+        java.util.List<ProblemHolder> all = new java.util.ArrayList<>(java.util.List.of(this));
+        all.addAll(problemHolders);
+        return all;
+    }
+
     /** The chart's constructs that declare connections, in construction order. */
     public java.util.List<Connected> connected() {
         return java.util.List.copyOf(connected);
@@ -107,8 +124,9 @@ public class EnvironmentChart extends Chart {
         return all;
     }
 
-    /** Where the constructs of this chart report input problems (shared by the whole app). */
-    public Problems problems() {
+    /** The chart's own input problems (each construct holds its own; {@link Problems#of} collects them all). */
+    @Override
+    public ConstructProblems problems() {
         return problems;
     }
 

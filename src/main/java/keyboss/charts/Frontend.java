@@ -2,6 +2,7 @@ package keyboss.charts;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
 import org.cdk8s.plus25.k8s.EnvVar;
@@ -17,10 +18,13 @@ abstract class Frontend extends Component {
     protected final FrontendProps props;
     protected final boolean valid;
     private final KubeDeployment deployment;
+    private final ServiceBackend backend;
 
-    Frontend(Construct scope, String id, FrontendProps props, String component, int minReplicas) {
+    /** {@code props}, its nulls taken from {@code defaults}, builds a frontend of {@code component}. */
+    Frontend(Construct scope, String id, FrontendProps given, FrontendProps defaults, String component, int minReplicas) {
         super(scope, id);
         Environment env = environment;
+        FrontendProps props = java.util.Objects.requireNonNull(given, getClass().getSimpleName() + " props").orDefaults(defaults);
         this.props = props;
         Checks.required(this, "api", props.api(), "the chart's SaleorApi");
         Checks.dnsLabel(this, "name", props.name(), 50, " (Deployments add pod suffixes)");
@@ -29,11 +33,14 @@ abstract class Frontend extends Component {
                 + (minReplicas > 1 ? " (high availability needs a second pod while one restarts)" : ""),
                 "use " + Math.max(minReplicas, 1));
         Checks.between(this, "port", props.port(), 1, 65535, "a TCP port", "use the port the image listens on");
+        Checks.between(this, "runAsUser", props.runAsUser(), 1, Integer.MAX_VALUE, "a user id other than root's (0)",
+                "use the image's user, " + defaults.runAsUser());
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"100m\", \"128Mi\", \"500m\", \"256Mi\")");
         Checks.image(this, "images", image(env));
-        this.valid = !hasProblems() && props.api().deployment() != null;
+        this.valid = !hasProblems() && !props.api().hasProblems();
         if (!valid) {
             this.deployment = null;
+            this.backend = null;
             return;
         }
         Map<String, String> labels = Labels.of(props.name(), component);
@@ -65,7 +72,8 @@ abstract class Frontend extends Component {
         }
         this.deployment = Workloads.deployment(this, "deployment", props.name(), labels, props.replicas(),
                 pod.containers(List.of(container.build())).build());
-        Workloads.service(this, "service", props.name(), labels, "http", props.port());
+        this.backend = ServiceBackend.of(Workloads.service(this, "service", props.name(), labels, "http", props.port()),
+                "http", peer());
         if (props.replicas() > 1) {
             Workloads.disruptionBudget(this, "pdb", props.name(), labels, props.replicas() - 1);
         }
@@ -128,17 +136,23 @@ abstract class Frontend extends Component {
         return props.port();
     }
 
+    /** The Service's port {@code http} and the frontend's pods: what an Ingress path routes to. */
+    public ServiceBackend backend() {
+        return backend != null ? backend : new ServiceBackend(props.name(), "http", peer());
+    }
+
     /** The frontend's pods. */
     public NetworkPeer peer() {
         return NetworkPeer.pods(props.name(), Labels.selector(props.name()), deployment);
     }
 
-    /** The API it serves. */
-    public SaleorApi api() {
-        return props.api();
+    /** The API it serves (empty when none was given: a reported problem). */
+    public java.util.Optional<SaleorApi> api() {
+        return java.util.Optional.ofNullable(props.api());
     }
 
-    public KubeDeployment deployment() {
-        return deployment;
+    /** The Deployment (empty when its input had problems: then it built nothing). */
+    public Optional<KubeDeployment> deployment() {
+        return Optional.ofNullable(deployment);
     }
 }

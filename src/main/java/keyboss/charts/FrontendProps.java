@@ -8,6 +8,18 @@ package keyboss.charts;
 public record FrontendProps(SaleorApi api, String name, String path, int replicas, int port, int runAsUser,
         ContainerResources resources) {
 
+    /**
+     * These props with every property left null taken from {@code defaults} (the component's,
+     * {@link Storefront#defaults()} or {@link Dashboard#defaults()}): the construct resolves them
+     * once, so props built without the builder get the same defaults. Numbers are kept as given
+     * (a zero is reported by the construct's checks).
+     */
+    FrontendProps orDefaults(FrontendProps defaults) {
+        return new FrontendProps(api != null ? api : defaults.api, name != null ? name : defaults.name,
+                path != null ? path : defaults.path, replicas, port, runAsUser,
+                resources != null ? resources : defaults.resources);
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }

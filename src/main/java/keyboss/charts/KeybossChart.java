@@ -42,7 +42,7 @@ public class KeybossChart extends EnvironmentChart {
                     .metadata(K8s.meta(environment.namespace(), Labels.COMMON))
                     .build());
         }
-        new Secrets(this, "secrets", SECRETS);
+        new Secrets(this, "secrets", SecretsProps.of(SECRETS));
         this.postgres = new PostgresHA(this, "postgres", PostgresHAProps.builder().secretName(SECRETS.name()).build());
         this.valkey = new ValkeySentinel(this, "valkey", ValkeySentinelProps.builder()
                 .secretName(SECRETS.name()).passwordKey(SECRETS.urlKey("VALKEY_PASSWORD")).build());
@@ -51,8 +51,10 @@ public class KeybossChart extends EnvironmentChart {
         this.workers = new CeleryWorkers(this, "celery-worker", CeleryWorkersProps.builder().api(api).build());
         this.storefront = new Storefront(this, "storefront", Storefront.defaults().api(api).build());
         this.dashboard = new Dashboard(this, "dashboard", Dashboard.defaults().api(api).build());
-        this.config = new AppConfig(this, "config", postgres, valkey, api, dashboard);
-        this.ingress = new ShopIngress(this, "ingress", storefront, api, dashboard, null);
+        this.config = new AppConfig(this, "config", AppConfigProps.builder()
+                .database(postgres).cache(valkey).api(api).dashboard(dashboard).build());
+        this.ingress = new ShopIngress(this, "ingress", ShopIngressProps.builder()
+                .storefront(storefront).api(api).dashboard(dashboard).build());
         api.addSeedJob(this, "seed");
         this.backup = new BackupCronJob(this, "backup", BackupCronJobProps.builder().database(postgres).build());
         this.baseBackups = new BaseBackups(this, "basebackup", BaseBackupsProps.builder().database(postgres).build());
@@ -64,7 +66,7 @@ public class KeybossChart extends EnvironmentChart {
                 AlertRules.forBackups(environment.namespace(), postgres, baseBackups, restoreDrill, valkeyBackup)));
         // Last: it reads every construct's declared connections, the routes added above included
         // (the same declarations the sync waves and the reference checks read).
-        this.networkPolicies = new NetworkPolicies(this, "network-policies", NetworkPolicies.Props.of(connected()));
+        this.networkPolicies = new NetworkPolicies(this, "network-policies", NetworkPoliciesProps.of(connected()));
     }
 
     public NetworkPolicies networkPolicies() {

@@ -307,7 +307,7 @@ public class MonitoringStack extends Component implements Connected {
                 K8s.env("KEYBOSS_ENVIRONMENT", namespace)), null);
 
         // Grafana only: Prometheus and Alertmanager have no login of their own.
-        props.ingress().addPath("/grafana/", "grafana", "grafana");
+        props.ingress().addPath("/grafana/", new ServiceBackend("grafana", "grafana", pods("grafana")));
     }
 
     private static PolicyRule rule(List<String> groups, List<String> resources, List<String> verbs) {

@@ -23,32 +23,13 @@ import software.constructs.Construct;
  */
 public class NetworkPolicies extends Component {
 
-    /**
-     * @param sources     the constructs whose declared connections are allowed; required.
-     * @param defaultDeny whether to write {@code default-deny} (default true; without it, pods that
-     *                    no allow policy selects stay open).
-     * @param allowDns    whether every pod may query the cluster DNS (default true: every pod
-     *                    resolves Service names).
-     */
-    public record Props(List<Connected> sources, boolean defaultDeny, boolean allowDns) {
-
-        public Props {
-            sources = sources == null ? null : List.copyOf(sources);
-        }
-
-        /** Default deny and DNS for every pod. */
-        public static Props of(List<Connected> sources) {
-            return new Props(sources, true, true);
-        }
-    }
-
     public static final String DEFAULT_DENY = "default-deny";
     public static final String ALLOW_DNS = "allow-dns";
 
     private final List<Connection> connections = new ArrayList<>();
     private final List<String> policyNames = new ArrayList<>();
 
-    public NetworkPolicies(Construct scope, String id, Props props) {
+    public NetworkPolicies(Construct scope, String id, NetworkPoliciesProps props) {
         super(scope, id);
         Objects.requireNonNull(props, "NetworkPolicies props");
         if (!Checks.required(this, "sources", props.sources(), "the chart's constructs that implement Connected")) {

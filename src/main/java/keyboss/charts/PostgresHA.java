@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
 import org.cdk8s.plus25.k8s.EnvVar;
@@ -69,7 +70,7 @@ import software.constructs.Construct;
  * StatefulSet's), {@code config-service} (keeps Patroni's config Endpoints from being garbage
  * collected), {@code statefulset}, {@code pdb}, and {@code sa}, {@code role}, {@code binding}.
  */
-public class PostgresHA extends Component implements Connected {
+public class PostgresHA extends Component implements Connected, IDatabase {
 
     /** The postgres user of the Debian-based official image (uid and gid 999). */
     static final int POSTGRES_UID = 999;
@@ -105,6 +106,11 @@ public class PostgresHA extends Component implements Connected {
     private final KubeStatefulSet statefulSet;
     private final KubeService service;
     private final Size storage;
+
+    /** A cluster with every default of {@link PostgresHAProps}. */
+    public PostgresHA(Construct scope, String id) {
+        this(scope, id, PostgresHAProps.builder().build());
+    }
 
     public PostgresHA(Construct scope, String id, PostgresHAProps props) {
         super(scope, id);
@@ -397,7 +403,8 @@ public class PostgresHA extends Component implements Connected {
     }
 
     /** The size of each member's data volume: the most a dump or a restored copy of the database takes. */
-    Size storageSize() {
+    @Override
+    public Size storageSize() {
         return storage;
     }
 
@@ -446,6 +453,7 @@ public class PostgresHA extends Component implements Connected {
     }
 
     /** StatefulSet name and Patroni scope. */
+    @Override
     public String name() {
         return name;
     }
@@ -453,6 +461,30 @@ public class PostgresHA extends Component implements Connected {
     /** The Service clients write through: its endpoints are always the current primary. */
     public String primaryHost() {
         return name;
+    }
+
+    /** The primary Service ({@link #primaryHost()}): nothing changes for clients on failover. */
+    @Override
+    public String host() {
+        return primaryHost();
+    }
+
+    /** The application role and its password in {@link #secretName()}. */
+    @Override
+    public DatabaseLogin owner() {
+        return new DatabaseLogin(user(), secretName(), passwordKey());
+    }
+
+    /** The backup role (a member of {@code pg_read_all_data}) and its password in {@link #secretName()}. */
+    @Override
+    public DatabaseLogin reader() {
+        return new DatabaseLogin(backupUser(), secretName(), backupPasswordKey());
+    }
+
+    /** Every member: a client of the primary Service reaches the leader's pod ({@link #membersPeer()}). */
+    @Override
+    public NetworkPeer peer() {
+        return membersPeer();
     }
 
     /** The Service of the streaming standbys, for read-only clients. */
@@ -477,6 +509,12 @@ public class PostgresHA extends Component implements Connected {
 
     /** {@code host:port} of each member. */
     public List<String> peers() {
+        return members();
+    }
+
+    /** {@code host:port} of each member. */
+    @Override
+    public List<String> members() {
         return java.util.stream.IntStream.range(0, props.replicas()).mapToObj(i -> podHost(i) + ":" + PORT).toList();
     }
 
@@ -484,10 +522,12 @@ public class PostgresHA extends Component implements Connected {
         return props.replicas();
     }
 
+    @Override
     public int port() {
         return PORT;
     }
 
+    @Override
     public String database() {
         return props.database();
     }
@@ -530,12 +570,14 @@ public class PostgresHA extends Component implements Connected {
         return props.loopWaitSeconds();
     }
 
-    public KubeStatefulSet statefulSet() {
-        return statefulSet;
+    /** The StatefulSet (empty when its input had problems: then it built nothing). */
+    public Optional<KubeStatefulSet> statefulSet() {
+        return Optional.ofNullable(statefulSet);
     }
 
-    public KubeService service() {
-        return service;
+    /** The primary Service (empty when its input had problems: then it built nothing). */
+    public Optional<KubeService> service() {
+        return Optional.ofNullable(service);
     }
 
     /**

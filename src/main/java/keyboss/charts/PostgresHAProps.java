@@ -38,38 +38,64 @@ public record PostgresHAProps(
         boolean synchronousMode,
         ContainerResources resources) {
 
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public PostgresHAProps {
+        name = name != null ? name : "postgres";
+        database = database != null ? database : "saleor";
+        user = user != null ? user : "saleor";
+        superuser = superuser != null ? superuser : "postgres";
+        replicationUser = replicationUser != null ? replicationUser : "replicator";
+        rewindUser = rewindUser != null ? rewindUser : "rewinder";
+        monitorUser = monitorUser != null ? monitorUser : "monitor";
+        backupUser = backupUser != null ? backupUser : "backup";
+        secretName = secretName != null ? secretName : "keyboss-secrets";
+        passwordKey = passwordKey != null ? passwordKey : "POSTGRES_PASSWORD";
+        superuserPasswordKey = superuserPasswordKey != null ? superuserPasswordKey : "POSTGRES_SUPERUSER_PASSWORD";
+        replicationPasswordKey = replicationPasswordKey != null ? replicationPasswordKey : "POSTGRES_REPLICATION_PASSWORD";
+        rewindPasswordKey = rewindPasswordKey != null ? rewindPasswordKey : "POSTGRES_REWIND_PASSWORD";
+        monitorPasswordKey = monitorPasswordKey != null ? monitorPasswordKey : "POSTGRES_MONITOR_PASSWORD";
+        backupPasswordKey = backupPasswordKey != null ? backupPasswordKey : "POSTGRES_BACKUP_PASSWORD";
+        apiPasswordKey = apiPasswordKey != null ? apiPasswordKey : "PATRONI_API_PASSWORD";
+        walKeepSize = walKeepSize != null ? walKeepSize : "128MB";
+        resources = resources != null ? resources : ContainerResources.of("250m", "512Mi", "1", "1Gi");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
     /** Defaults: see each method. */
     public static final class Builder {
-        private String name = "postgres";
+        private String name;
         private int replicas = 2;
-        private String database = "saleor";
-        private String user = "saleor";
-        private String superuser = "postgres";
-        private String replicationUser = "replicator";
-        private String rewindUser = "rewinder";
-        private String monitorUser = "monitor";
-        private String backupUser = "backup";
-        private String secretName = "keyboss-secrets";
-        private String passwordKey = "POSTGRES_PASSWORD";
-        private String superuserPasswordKey = "POSTGRES_SUPERUSER_PASSWORD";
-        private String replicationPasswordKey = "POSTGRES_REPLICATION_PASSWORD";
-        private String rewindPasswordKey = "POSTGRES_REWIND_PASSWORD";
-        private String monitorPasswordKey = "POSTGRES_MONITOR_PASSWORD";
-        private String backupPasswordKey = "POSTGRES_BACKUP_PASSWORD";
-        private String apiPasswordKey = "PATRONI_API_PASSWORD";
+        private String database;
+        private String user;
+        private String superuser;
+        private String replicationUser;
+        private String rewindUser;
+        private String monitorUser;
+        private String backupUser;
+        private String secretName;
+        private String passwordKey;
+        private String superuserPasswordKey;
+        private String replicationPasswordKey;
+        private String rewindPasswordKey;
+        private String monitorPasswordKey;
+        private String backupPasswordKey;
+        private String apiPasswordKey;
         private Size storageSize;
         private int maxWalSenders = 5;
-        private String walKeepSize = "128MB";
+        private String walKeepSize;
         private int ttlSeconds = 20;
         private int loopWaitSeconds = 5;
         private int retryTimeoutSeconds = 5;
         private long maximumLagOnFailoverBytes = 1024 * 1024;
         private boolean synchronousMode = true;
-        private ContainerResources resources = ContainerResources.of("250m", "512Mi", "1", "1Gi");
+        private ContainerResources resources;
 
         /**
          * StatefulSet name and Patroni scope. Clients reach the primary at the Service {@code <name>}

@@ -3,6 +3,7 @@ package keyboss.charts;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.KubeCronJob;
 import software.constructs.Construct;
@@ -37,12 +38,12 @@ public class RestoreDrill extends Component implements Connected {
                 "seconds the restored copy may take to reach the manifest's WAL position", "use 3600, or leave it unset");
         Checks.required(this, "resources", props.resources(), "ContainerResources.of(\"250m\", \"512Mi\", \"1\", \"1Gi\")");
         Checks.image(this, "images.postgres", environment.images().postgres());
-        if (hasProblems() || props.backups().full() == null) {
+        if (hasProblems() || props.backups().hasProblems()) {
             this.cronJob = null;
             return;
         }
         BaseBackups backups = props.backups();
-        PostgresHA db = backups.database();
+        PostgresHA db = backups.database().orElseThrow();
         Map<String, String> labels = Labels.of(props.name(), "backup");
         Size work = db.storageSize().plus(Size.mi(64));
         List<EnvVar> env = K8s.envs(backups.repositoryEnv(environment), List.of(
@@ -75,8 +76,9 @@ public class RestoreDrill extends Component implements Connected {
         return BackupJobs.maxIntervalSeconds(props.schedule());
     }
 
-    public KubeCronJob cronJob() {
-        return cronJob;
+    /** The CronJob (empty when its input had problems: then it built nothing). */
+    public Optional<KubeCronJob> cronJob() {
+        return Optional.ofNullable(cronJob);
     }
 
     /** The drill restores from the object store into its own pod; it never touches the members. */

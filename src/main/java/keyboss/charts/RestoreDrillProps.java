@@ -12,6 +12,17 @@ public record RestoreDrillProps(
         int replayTimeoutSeconds,
         ContainerResources resources) {
 
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public RestoreDrillProps {
+        name = name != null ? name : "postgres-restore-drill";
+        schedule = schedule != null ? schedule : "0 4 * * 3";
+        resources = resources != null ? resources : ContainerResources.of("250m", "512Mi", "1", "1Gi");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -19,11 +30,11 @@ public record RestoreDrillProps(
     /** Defaults: see each method. */
     public static final class Builder {
         private BaseBackups backups;
-        private String name = "postgres-restore-drill";
-        private String schedule = "0 4 * * 3";
+        private String name;
+        private String schedule;
         private int jobHistory = 3;
         private int replayTimeoutSeconds = 3600;
-        private ContainerResources resources = ContainerResources.of("250m", "512Mi", "1", "1Gi");
+        private ContainerResources resources;
 
         /** The backups to drill. Required. */
         public Builder backups(BaseBackups value) { this.backups = value; return this; }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.ConfigMapEnvSource;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
@@ -31,8 +32,8 @@ import software.constructs.Construct;
 /**
  * The Saleor GraphQL API (CUJ1): a Deployment autoscaled on CPU and memory, spread over nodes,
  * with a Service, a PodDisruptionBudget and probes on Saleor's health endpoint. Its database
- * and Valkey settings are derived from the {@link PostgresHA} and {@link ValkeySentinel} it is
- * given; every pod waits until the migrations Job has brought the schema up to date.
+ * and Valkey settings are derived from the {@link IDatabase} ({@link PostgresHA}) and the
+ * {@link ICache} ({@link ValkeySentinel}) it is given; every pod waits until the migrations Job has brought the schema up to date.
  *
  * <p>Objects (ids are public API): {@code settings} and {@code scripts} ConfigMaps,
  * {@code deployment}, {@code service}, {@code hpa}, {@code pdb}, and {@code migrate}, the
@@ -51,6 +52,7 @@ public class SaleorApi extends Component implements Connected {
     private final String namespace;
     private final String configMapName;
     private final KubeDeployment deployment;
+    private final ServiceBackend backend;
     private KubeJob migrationsJob;
     private final List<KubeJob> seedJobs = new ArrayList<>();
 
@@ -64,6 +66,7 @@ public class SaleorApi extends Component implements Connected {
         this.configMapName = AppConfig.NAME;
         if (hasProblems()) {
             this.deployment = null;
+            this.backend = null;
             return;
         }
         Map<String, String> labels = Labels.of(name, "api");
@@ -109,7 +112,7 @@ public class SaleorApi extends Component implements Connected {
                 .containers(List.of(api))
                 .volumes(volumes())
                 .build());
-        Workloads.service(this, "service", name, labels, "http", PORT);
+        this.backend = ServiceBackend.of(Workloads.service(this, "service", name, labels, "http", PORT), "http", peer());
         Workloads.autoscaler(this, "hpa", name + "-hpa", name, labels, props.autoscaling());
         Workloads.disruptionBudget(this, "pdb", name, labels, 1);
         KubeJob migrate = addJob(this, "migrate", migrationsJobName(env), "migrate.sh", 86400, labels);
@@ -126,8 +129,8 @@ public class SaleorApi extends Component implements Connected {
     }
 
     private void validate(Environment env) {
-        Checks.required(this, "database", props.database(), "the chart's PostgresHA");
-        Checks.required(this, "cache", props.cache(), "the chart's ValkeySentinel");
+        Checks.required(this, "database", props.database(), "the chart's PostgresHA (or another IDatabase)");
+        Checks.required(this, "cache", props.cache(), "the chart's ValkeySentinel (or another ICache)");
         Checks.required(this, "secrets", props.secrets(), "SecretContract.keyboss()");
         Checks.dnsLabel(this, "name", props.name(), 50, " (the HPA is <name>-hpa and Deployments add pod suffixes)");
         if (Checks.required(this, "autoscaling", props.autoscaling(), "Autoscaling.of(2, 6, 60)")) {
@@ -149,15 +152,23 @@ public class SaleorApi extends Component implements Connected {
      * the Valkey password) before any setting is loaded.
      */
     public List<EnvVar> environment() {
-        PostgresHA db = props.database();
+        IDatabase db = props.database();
+        if (db == null || props.cache() == null || props.secrets() == null) {
+            return List.of(); // reported: nothing to connect to
+        }
+        DatabaseLogin owner = db.owner();
         SecretContract secrets = props.secrets();
         secrets.key(props.cache().passwordKey());
+        // The password goes into DATABASE_URL unescaped: where it is the shop's Secret, its contract must say so.
+        String passwordKey = owner.secretName().equals(secrets.name()) ? secrets.urlKey(owner.passwordKey())
+                : owner.passwordKey();
         return K8s.envs(List.of(
-                // Read explicitly (it is also in envFrom) so DATABASE_URL below can expand it. It names
-                // the primary Service, whose endpoints follow the leader: nothing changes on failover.
+                // Read explicitly (it is also in envFrom) so DATABASE_URL below can expand it. For
+                // PostgresHA it names the primary Service, whose endpoints follow the leader: nothing
+                // changes on failover.
                 AppConfig.ref("POSTGRES_HOST", configMapName, AppConfig.POSTGRES_HOST),
-                K8s.envFromSecret("POSTGRES_PASSWORD", secrets.name(), secrets.urlKey(db.passwordKey())),
-                K8s.env("DATABASE_URL", "postgres://" + db.user() + ":$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):"
+                K8s.envFromSecret("POSTGRES_PASSWORD", owner.secretName(), passwordKey),
+                K8s.env("DATABASE_URL", "postgres://" + owner.user() + ":$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):"
                         + db.port() + "/" + db.database()),
                 K8s.envFromSecret("SECRET_KEY", secrets.name(), secrets.key("SECRET_KEY")),
                 K8s.envFromSecret("RSA_PRIVATE_KEY", secrets.name(), secrets.key("RSA_PRIVATE_KEY")),
@@ -221,9 +232,9 @@ public class SaleorApi extends Component implements Connected {
      * creates what is missing, so a re-run changes nothing; its name carries a hash of the
      * seed, so a changed seed runs once more.
      */
-    public KubeJob addSeedJob(Construct scope, String id) {
+    public Optional<KubeJob> addSeedJob(Construct scope, String id) {
         if (deployment == null) {
-            return null;
+            return Optional.empty();
         }
         Environment env = EnvironmentChart.of(scope).environment();
         String hash = sha256(Scripts.read("saleor/seed.py") + env.images().saleor().image() + props.adminEmail());
@@ -234,7 +245,7 @@ public class SaleorApi extends Component implements Connected {
                 K8s.envFromSecret("ADMIN_PASSWORD", props.secrets().name(), props.secrets().key("ADMIN_PASSWORD")));
         seedJobs.add(seed);
         EnvironmentChart.of(scope).dependsOn(seed, migrationsJob, "the seed writes into the migrated schema");
-        return seed;
+        return Optional.of(seed);
     }
 
     private KubeJob addJob(Construct scope, String id, String jobName, String script, Integer ttlSeconds,
@@ -318,8 +329,14 @@ public class SaleorApi extends Component implements Connected {
         return configMapName;
     }
 
-    public KubeDeployment deployment() {
-        return deployment;
+    /** The Deployment (empty when its input had problems: then it built nothing). */
+    public Optional<KubeDeployment> deployment() {
+        return Optional.ofNullable(deployment);
+    }
+
+    /** The Service's port {@code http} and the API's pods: what an Ingress path routes to. */
+    public ServiceBackend backend() {
+        return backend != null ? backend : new ServiceBackend(name, "http", peer());
     }
 
     /** The API's pods. */
@@ -333,12 +350,15 @@ public class SaleorApi extends Component implements Connected {
                 .withObjects(seedJobs.toArray(KubeJob[]::new));
     }
 
-    /** What a pod running Saleor's code opens: the database (primary Service, so the members' pods) and the cache. */
+    /** What a pod running Saleor's code opens: the database (for PostgresHA, its primary Service, so the members' pods) and the cache. */
     public List<Connection> backendConnections(NetworkPeer client) {
         List<Connection> out = new ArrayList<>();
-        out.add(Connection.of(client, props.database().membersPeer(), "Saleor's database (through the primary Service)",
-                NetworkPort.tcp(PostgresHA.PORT)));
-        out.addAll(props.cache().clientConnections(client, "Saleor's cache and Celery broker"));
+        if (props.database() != null) {
+            out.addAll(props.database().clientConnections(client, "Saleor's database (through the primary Service)"));
+        }
+        if (props.cache() != null) {
+            out.addAll(props.cache().clientConnections(client, "Saleor's cache and Celery broker"));
+        }
         return out;
     }
 

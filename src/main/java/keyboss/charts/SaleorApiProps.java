@@ -5,8 +5,8 @@ package keyboss.charts;
  * other property has a default, documented on its builder method.
  */
 public record SaleorApiProps(
-        PostgresHA database,
-        ValkeySentinel cache,
+        IDatabase database,
+        ICache cache,
         SecretContract secrets,
         String name,
         Autoscaling autoscaling,
@@ -15,27 +15,41 @@ public record SaleorApiProps(
         String adminEmail,
         ContainerResources resources) {
 
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public SaleorApiProps {
+        secrets = secrets != null ? secrets : SecretContract.keyboss();
+        name = name != null ? name : "saleor-api";
+        autoscaling = autoscaling != null ? autoscaling : Autoscaling.of(2, 6, 60);
+        healthPath = healthPath != null ? healthPath : "/health/";
+        adminEmail = adminEmail != null ? adminEmail : "admin@admin.com";
+        resources = resources != null ? resources : ContainerResources.of("250m", "512Mi", "1", "1Gi");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
     /** Defaults: see each method. */
     public static final class Builder {
-        private PostgresHA database;
-        private ValkeySentinel cache;
-        private SecretContract secrets = SecretContract.keyboss();
-        private String name = "saleor-api";
-        private Autoscaling autoscaling = Autoscaling.of(2, 6, 60);
+        private IDatabase database;
+        private ICache cache;
+        private SecretContract secrets;
+        private String name;
+        private Autoscaling autoscaling;
         private int workers = 2;
-        private String healthPath = "/health/";
-        private String adminEmail = "admin@admin.com";
-        private ContainerResources resources = ContainerResources.of("250m", "512Mi", "1", "1Gi");
+        private String healthPath;
+        private String adminEmail;
+        private ContainerResources resources;
 
-        /** The database; the API writes through its primary Service. Required. */
-        public Builder database(PostgresHA value) { this.database = value; return this; }
+        /** The database (a {@link PostgresHA}, or any {@link IDatabase}); the API writes through its host. Required. */
+        public Builder database(IDatabase value) { this.database = value; return this; }
 
-        /** Valkey behind Sentinel: Celery broker (db 1), results (db 2), cache (db 0). Required. */
-        public Builder cache(ValkeySentinel value) { this.cache = value; return this; }
+        /** Valkey behind Sentinel (a {@link ValkeySentinel}, or any {@link ICache}): Celery broker (db 1), results (db 2), cache (db 0). Required. */
+        public Builder cache(ICache value) { this.cache = value; return this; }
 
         /** The Secret the API reads (Django key, JWT key, passwords). Default {@link SecretContract#keyboss()}. */
         public Builder secrets(SecretContract value) { this.secrets = value; return this; }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.Optional;
 import org.cdk8s.ApiObject;
 import software.constructs.Construct;
 
@@ -18,8 +19,14 @@ public class Secrets extends Component {
 
     private final ApiObject object;
 
-    public Secrets(Construct scope, String id, SecretContract contract) {
+    /** The shop's Secret, {@link SecretContract#keyboss()}. */
+    public Secrets(Construct scope, String id) {
+        this(scope, id, SecretsProps.defaults());
+    }
+
+    public Secrets(Construct scope, String id, SecretsProps props) {
         super(scope, id);
+        SecretContract contract = java.util.Objects.requireNonNull(props, "Secrets props").contract();
         Map<String, String> labels = Labels.of(contract.name(), "secrets");
         SecretSource source = environment.secretSource();
         if (source instanceof SecretSource.Sealed sealed) {
@@ -54,8 +61,8 @@ public class Secrets extends Component {
         }
     }
 
-    /** The SealedSecret or ExternalSecret, or null where the Secret is only declared. */
-    public ApiObject object() {
-        return object;
+    /** The SealedSecret or ExternalSecret; empty where the Secret is only declared, or the source had problems. */
+    public Optional<ApiObject> object() {
+        return Optional.ofNullable(object);
     }
 }

@@ -21,7 +21,7 @@ import software.constructs.Construct;
  * The shop's Ingress on the environment's public host (seed 3.3.9): {@code /} to the
  * storefront, {@code /graphql/} to the API, {@code /dashboard/} to the dashboard. Plain
  * networking.k8s.io Ingress paths: each app serves itself under its path. {@link #addPath} routes
- * another path (Grafana, for example).
+ * another path to a {@link ServiceBackend} (Grafana, for example).
  *
  * <p>Where the environment names a TLS Secret ({@link Environment#tls()}) the Ingress serves the
  * host with it, and where the cluster admits Traefik Middlewares
@@ -39,38 +39,42 @@ public class ShopIngress extends Component implements Connected {
     /** Traefik's Ingress annotation naming the Middlewares of every router the Ingress makes. */
     static final String MIDDLEWARES_ANNOTATION = "traefik.ingress.kubernetes.io/router.middlewares";
 
-    /** One routed path. */
-    public record Route(String path, String service, String portName) {
+    /** One routed path and the Service port it sends requests to. */
+    public record Route(String path, ServiceBackend backend) {
+
+        /** The Service's name. */
+        public String service() {
+            return backend.service();
+        }
+
+        /** The Service port's name. */
+        public String portName() {
+            return backend.portName();
+        }
     }
 
     private final KubeIngress ingress;
     private final List<Route> routes = new ArrayList<>();
-    /** The pods behind each route, with the workloads that run them where the route came from a construct. */
-    private final Map<Route, NetworkPeer> backends = new java.util.HashMap<>();
 
-    /**
-     * @param host the public host; {@code null} means the environment's
-     *             ({@link Environment#publicHost()}).
-     */
-    public ShopIngress(Construct scope, String id, Storefront storefront, SaleorApi api, Dashboard dashboard,
-            String host) {
+    /** Routes the storefront, the API and the dashboard of {@code props} on the public host. */
+    public ShopIngress(Construct scope, String id, ShopIngressProps props) {
         super(scope, id);
+        java.util.Objects.requireNonNull(props, "ShopIngress props");
         Environment env = environment;
-        String publicHost = host == null ? env.publicHost() : host;
+        String publicHost = props.host() == null ? env.publicHost() : props.host();
         if (Names.dnsSubdomainProblem(publicHost) != null) {
+            // Reported; the Ingress is still built (with the host as given), so its accessors stay usable.
             Problems.report(this, "host", "'" + publicHost + "'", "a DNS name (dot-separated lower-case labels)",
                     Names.dnsSubdomainProblem(publicHost) + "; or leave host unset to use the environment's");
-            this.ingress = null;
-            return;
         }
-        List<Route> initial = List.of(
-                new Route(api.path(), api.name(), "http"),
-                new Route(dashboard.path(), dashboard.name(), "http"),
-                new Route(storefront.path(), storefront.name(), "http"));
-        routes.addAll(initial);
-        backends.put(initial.get(0), api.peer());
-        backends.put(initial.get(1), dashboard.peer());
-        backends.put(initial.get(2), storefront.peer());
+        boolean complete = Checks.required(this, "api", props.api(), "the chart's SaleorApi")
+                & Checks.required(this, "dashboard", props.dashboard(), "the chart's Dashboard")
+                & Checks.required(this, "storefront", props.storefront(), "the chart's Storefront");
+        if (complete) {
+            routes.add(new Route(props.api().path(), props.api().backend()));
+            routes.add(new Route(props.dashboard().path(), props.dashboard().backend()));
+            routes.add(new Route(props.storefront().path(), props.storefront().backend()));
+        }
         Map<String, String> labels = Labels.of("keyboss", "ingress");
         Map<String, String> annotations = Map.of();
         if (env.tls().isPresent() && env.traefikMiddlewaresAllowed()) {
@@ -84,7 +88,7 @@ public class ShopIngress extends Component implements Connected {
                 .rules(List.of(IngressRule.builder()
                         .host(publicHost)
                         .http(HttpIngressRuleValue.builder()
-                                .paths(initial.stream().map(ShopIngress::path).toList())
+                                .paths(routes.stream().map(ShopIngress::path).toList())
                                 .build())
                         .build()));
         env.tls().ifPresent(tls -> spec.tls(List.of(IngressTls.builder()
@@ -110,18 +114,19 @@ public class ShopIngress extends Component implements Connected {
     }
 
     /**
-     * Routes {@code path} (which must start and end with '/') on the public host to a Service's
-     * named port, and returns the route; a bad path is reported and not added.
+     * Routes {@code path} (which must start and end with '/') on the public host to
+     * {@code backend}, and returns the route. The Ingress syncs after the backend's workloads. A
+     * bad path is reported (synthesis refuses) and not added; the route is returned all the same.
      */
-    public Route addPath(String path, String service, String portName) {
-        if (ingress == null || !Checks.path(this, "addPath(path)", path)) {
-            return null;
+    public Route addPath(String path, ServiceBackend backend) {
+        Route route = new Route(path, java.util.Objects.requireNonNull(backend, "ShopIngress.addPath: backend"));
+        if (!Checks.path(this, "addPath(path)", path)) {
+            return route;
         }
-        Route route = new Route(path, service, portName);
         routes.add(route);
         ingress.addJsonPatch(JsonPatch.add("/spec/rules/0/http/paths/-", K8s.stable(Map.of(
                 "path", path, "pathType", "Prefix",
-                "backend", Map.of("service", Map.of("name", service, "port", Map.of("name", portName)))))));
+                "backend", Map.of("service", Map.of("name", backend.service(), "port", Map.of("name", backend.portName())))))));
         return route;
     }
 
@@ -140,8 +145,7 @@ public class ShopIngress extends Component implements Connected {
     @Override
     public List<Connection> connections() {
         NetworkPeer controller = environment.network().ingressController().withObjects(ingress);
-        return routes.stream().map(r -> Connection.of(controller,
-                backends.getOrDefault(r, NetworkPeer.pods(r.service(), Labels.selector(r.service()))), "route " + r.path(),
+        return routes.stream().map(r -> Connection.of(controller, r.backend().pods(), "route " + r.path(),
                 NetworkPort.named(r.portName()))).toList();
     }
 }

@@ -26,7 +26,7 @@ public class Storefront extends Frontend implements Connected {
     static final Size TMP_SIZE = Size.mi(16);
 
     public Storefront(Construct scope, String id, FrontendProps props) {
-        super(scope, id, props, "storefront", 2);
+        super(scope, id, props, defaults().build(), "storefront", 2);
     }
 
     /**
@@ -89,7 +89,7 @@ public class Storefront extends Frontend implements Connected {
     /** Server-side rendering calls the API inside the cluster. */
     @Override
     public List<Connection> connections() {
-        return List.of(Connection.of(peer(), api().peer(), "server-side rendering queries the API",
-                NetworkPort.tcp(api().port())));
+        return api().map(api -> List.of(Connection.of(peer(), api.peer(), "server-side rendering queries the API",
+                NetworkPort.tcp(api.port())))).orElse(List.of());
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.EnvVar;
 import org.cdk8s.plus25.k8s.KubeConfigMap;
 import org.cdk8s.plus25.k8s.KubeConfigMapProps;
@@ -122,14 +123,18 @@ public class ValkeyBackup extends Component implements Connected {
         return BackupJobs.maxIntervalSeconds(props.schedule());
     }
 
-    public KubeCronJob cronJob() {
-        return cronJob;
+    /** The CronJob (empty when its input had problems: then it built nothing). */
+    public Optional<KubeCronJob> cronJob() {
+        return Optional.ofNullable(cronJob);
     }
 
     /** The snapshot asks the Sentinels for the master and reads its RDB; the upload goes to the store. */
     @Override
     public List<Connection> connections() {
-        List<Connection> out = new ArrayList<>(props.valkey().clientConnections(BackupJobs.peer(cronJob), "Valkey snapshots"));
+        List<Connection> out = new ArrayList<>();
+        if (props.valkey() != null) {
+            out.addAll(props.valkey().clientConnections(BackupJobs.peer(cronJob), "Valkey snapshots"));
+        }
         out.add(BackupJobs.toObjectStore(environment, BackupJobs.peer(cronJob), "Valkey snapshots to the object store"));
         return List.copyOf(out);
     }

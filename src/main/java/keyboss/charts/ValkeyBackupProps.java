@@ -13,6 +13,18 @@ public record ValkeyBackupProps(
         int jobHistory,
         ContainerResources resources) {
 
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public ValkeyBackupProps {
+        name = name != null ? name : "valkey-backup";
+        schedule = schedule != null ? schedule : "15 * * * *";
+        retention = retention != null ? retention : BackupRetention.defaults();
+        resources = resources != null ? resources : ContainerResources.of("20m", "64Mi", "500m", "256Mi");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -21,11 +33,11 @@ public record ValkeyBackupProps(
     public static final class Builder {
         private ValkeySentinel valkey;
         private String secretName;
-        private String name = "valkey-backup";
-        private String schedule = "15 * * * *";
-        private BackupRetention retention = BackupRetention.defaults();
+        private String name;
+        private String schedule;
+        private BackupRetention retention;
         private int jobHistory = 3;
-        private ContainerResources resources = ContainerResources.of("20m", "64Mi", "500m", "256Mi");
+        private ContainerResources resources;
 
         /** The Valkey to snapshot. Required. */
         public Builder valkey(ValkeySentinel value) { this.valkey = value; return this; }

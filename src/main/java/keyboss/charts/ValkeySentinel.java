@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import java.util.Optional;
 import org.cdk8s.plus25.k8s.Container;
 import org.cdk8s.plus25.k8s.ContainerPort;
 import org.cdk8s.plus25.k8s.EnvVar;
@@ -44,7 +45,7 @@ import software.constructs.Construct;
  * <p>Objects (ids are public API): {@code scripts}, {@code service}, {@code statefulset},
  * {@code pdb}, {@code sentinel-service}, {@code sentinel-statefulset}, {@code sentinel-pdb}.
  */
-public class ValkeySentinel extends Component implements Connected {
+public class ValkeySentinel extends Component implements Connected, ICache {
 
     /** The valkey Alpine image's user and group. */
     static final int VALKEY_UID = 999;
@@ -61,6 +62,11 @@ public class ValkeySentinel extends Component implements Connected {
     private final String sentinelName;
     private final KubeStatefulSet statefulSet;
     private final KubeStatefulSet sentinelStatefulSet;
+
+    /** Valkey and its Sentinels with every default of {@link ValkeySentinelProps}. */
+    public ValkeySentinel(Construct scope, String id) {
+        this(scope, id, ValkeySentinelProps.builder().build());
+    }
 
     public ValkeySentinel(Construct scope, String id, ValkeySentinelProps props) {
         super(scope, id);
@@ -330,6 +336,7 @@ public class ValkeySentinel extends Component implements Connected {
     }
 
     /** {@code host:port} of each Sentinel. */
+    @Override
     public List<String> sentinelHosts() {
         List<String> hosts = new ArrayList<>();
         for (int i = 0; i < props.sentinels(); i++) {
@@ -344,6 +351,7 @@ public class ValkeySentinel extends Component implements Connected {
     }
 
     /** The name clients ask the Sentinels for. */
+    @Override
     public String masterName() {
         return props.masterName();
     }
@@ -366,6 +374,7 @@ public class ValkeySentinel extends Component implements Connected {
      * these two variables before any setting, so the credentials have to be in them; they cannot
      * be in the ConfigMap).
      */
+    @Override
     public List<EnvVar> clientEnvironment(int brokerDb, int resultsDb) {
         return List.of(
                 K8s.envFromSecret(PASSWORD_ENV, props.secretName(), props.passwordKey()),
@@ -374,20 +383,24 @@ public class ValkeySentinel extends Component implements Connected {
     }
 
     /** Secret and key of the password. */
+    @Override
     public String secretName() {
         return props.secretName();
     }
 
+    @Override
     public String passwordKey() {
         return props.passwordKey();
     }
 
-    public KubeStatefulSet statefulSet() {
-        return statefulSet;
+    /** The data StatefulSet (empty when its input had problems: then it built nothing). */
+    public Optional<KubeStatefulSet> statefulSet() {
+        return Optional.ofNullable(statefulSet);
     }
 
-    public KubeStatefulSet sentinelStatefulSet() {
-        return sentinelStatefulSet;
+    /** The Sentinels' StatefulSet (empty when its input had problems: then it built nothing). */
+    public Optional<KubeStatefulSet> sentinelStatefulSet() {
+        return Optional.ofNullable(sentinelStatefulSet);
     }
 
     /** The Valkey data pods. */
@@ -401,6 +414,7 @@ public class ValkeySentinel extends Component implements Connected {
     }
 
     /** What a client of the cache opens: the data pods and the Sentinels that name the master. */
+    @Override
     public List<Connection> clientConnections(NetworkPeer client, String why) {
         return List.of(
                 Connection.of(client, dataPeer(), why + ": Valkey", NetworkPort.tcp(PORT)),

@@ -38,27 +38,42 @@ public record ValkeySentinelProps(
         ContainerResources resources,
         ContainerResources sentinelResources) {
 
+    /**
+     * Every property left null takes its default (documented on the builder), here, once: a record
+     * built without the builder gets the same defaults. Required properties stay null and the
+     * construct reports them.
+     */
+    public ValkeySentinelProps {
+        name = name != null ? name : "redis";
+        sentinelName = sentinelName != null ? sentinelName : "redis-sentinel";
+        masterName = masterName != null ? masterName : "mymaster";
+        secretName = secretName != null ? secretName : "keyboss-secrets";
+        passwordKey = passwordKey != null ? passwordKey : "VALKEY_PASSWORD";
+        resources = resources != null ? resources : ContainerResources.of("50m", "64Mi", "500m", "256Mi");
+        sentinelResources = sentinelResources != null ? sentinelResources : ContainerResources.of("10m", "16Mi", "100m", "64Mi");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
     /** Defaults: see each method. */
     public static final class Builder {
-        private String name = "redis";
+        private String name;
         private int replicas = 3;
-        private String sentinelName = "redis-sentinel";
+        private String sentinelName;
         private int sentinels = 3;
         private int quorum = 2;
-        private String masterName = "mymaster";
+        private String masterName;
         private int downAfterMillis = 5000;
         private int failoverTimeoutMillis = 30000;
         private int minReplicasToWrite = 1;
         private int minReplicasMaxLagSeconds = 2;
-        private String secretName = "keyboss-secrets";
-        private String passwordKey = "VALKEY_PASSWORD";
+        private String secretName;
+        private String passwordKey;
         private Size storageSize;
-        private ContainerResources resources = ContainerResources.of("50m", "64Mi", "500m", "256Mi");
-        private ContainerResources sentinelResources = ContainerResources.of("10m", "16Mi", "100m", "64Mi");
+        private ContainerResources resources;
+        private ContainerResources sentinelResources;
 
         /** Data StatefulSet and headless Service; pods are {@code <name>-0.<name>}. Default {@code redis}. */
         public Builder name(String value) { this.name = value; return this; }

@@ -253,6 +253,40 @@ class AppLayerTest {
     }
 
     @Test
+    void anExternalDatabaseServesTheApiItsConfigAndTheLogicalBackups() {
+        // A database the chart does not run: the API, the ConfigMap and the dumps use it through
+        // IDatabase as they use PostgresHA, and the policies let them reach its addresses.
+        ExternalDatabase external = new ExternalDatabase("managed", "db.example.internal", 6432, "shopdb",
+                new DatabaseLogin("shop", "db-credentials", "password"),
+                new DatabaseLogin("dumper", "db-credentials", "dumper-password"),
+                NetworkPeer.addresses("managed-postgres", "10.20.0.5/32"), Size.gi(4));
+        List<Manifest> m = Fixtures.synth(Environment.local(), c -> {
+            ValkeySentinel cache = new ValkeySentinel(c, "valkey");
+            SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(external).cache(cache).build());
+            Dashboard dashboard = new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build());
+            new AppConfig(c, "config", AppConfigProps.builder().database(external).cache(cache).api(api)
+                    .dashboard(dashboard).build());
+            new BackupCronJob(c, "backup", BackupCronJobProps.builder().database(external)
+                    .secretName(KeybossChart.SECRETS.name()).build());
+            new NetworkPolicies(c, "policies", NetworkPoliciesProps.of(c.connected()));
+        });
+        Map<String, Object> config = Manifest.map(find(m, "ConfigMap", AppConfig.NAME).object().get("data"));
+        assertEquals("db.example.internal", config.get(AppConfig.POSTGRES_HOST));
+        assertEquals("6432", config.get(AppConfig.POSTGRES_PORT));
+        assertEquals("shop", config.get(AppConfig.POSTGRES_USER));
+        Map<String, Object> api = container(find(m, "Deployment", "saleor-api"), "containers", "saleor-api");
+        assertEquals("postgres://shop:$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):6432/shopdb", env(api, "DATABASE_URL"));
+        assertContainsAll(api.get("env").toString(), "name=POSTGRES_PASSWORD, valueFrom={secretKeyRef={key=password, name=db-credentials}}");
+        Map<String, Object> dump = container(find(m, "CronJob", "postgres-backup"), "containers", "backup");
+        assertEquals("db.example.internal:6432", env(dump, "PEERS"));
+        assertEquals("dumper", env(dump, "PGUSER"));
+        assertEquals("managed", env(dump, "PGBACKREST_STANZA"));
+        assertContainsAll(dump.get("env").toString(), "name=PGPASSWORD, valueFrom={secretKeyRef={key=dumper-password, name=db-credentials}}");
+        String policies = m.stream().filter(o -> o.kind().equals("NetworkPolicy")).map(o -> o.object().toString()).toList().toString();
+        assertContainsAll(policies, "ipBlock={cidr=10.20.0.5/32}", "port=6432");
+    }
+
+    @Test
     void pathsAndHostsAreChecked() {
         assertContainsAll(problemFor(apiProblems(b -> b.healthPath("health")), "healthPath").toString(),
                 "healthPath = 'health'", "starts and ends with '/'", "Fix: write it as /health/");
@@ -262,7 +296,8 @@ class AppLayerTest {
             SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
             Storefront storefront = new Storefront(c, "storefront", Storefront.defaults().api(api).build());
             Dashboard dashboard = new Dashboard(c, "dashboard", Dashboard.defaults().api(api).path("/dashboard").build());
-            new ShopIngress(c, "ingress", storefront, api, dashboard, "Shop_Host!");
+            new ShopIngress(c, "ingress", ShopIngressProps.builder().storefront(storefront).api(api).dashboard(dashboard)
+                    .host("Shop_Host!").build());
         });
         assertContainsAll(problemFor(p, "path").toString(), "[test/dashboard] path = '/dashboard'", "/dashboard/");
         assertContainsAll(problemFor(p, "host").toString(), "[test/ingress] host = 'Shop_Host!'", "not a DNS name");
@@ -274,17 +309,27 @@ class AppLayerTest {
             PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
             ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
             SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
-            ShopIngress ingress = new ShopIngress(c, "ingress", new Storefront(c, "storefront", Storefront.defaults().api(api).build()),
-                    api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null);
-            assertEquals(new ShopIngress.Route("/grafana/", "grafana", "http"), ingress.addPath("/grafana/", "grafana", "http"));
+            ShopIngress ingress = new ShopIngress(c, "ingress", ShopIngressProps.builder()
+                    .storefront(new Storefront(c, "storefront", Storefront.defaults().api(api).build())).api(api)
+                    .dashboard(new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build())).build());
+            ServiceBackend grafana = new ServiceBackend("grafana", "http", NetworkPeer.pods("grafana", Labels.selector("grafana")));
+            assertEquals(new ShopIngress.Route("/grafana/", grafana), ingress.addPath("/grafana/", grafana));
+            // The API's route comes from its Service object and names its Deployment: the Ingress syncs after it.
+            assertEquals(new ServiceBackend("saleor-api", "http", api.peer()), api.backend());
+            assertEquals(List.of(ObjectRef.of(api.deployment().orElseThrow())), api.backend().pods().objects());
+            assertTrue(SyncWaves.fromConnections(ingress.connections()).stream().anyMatch(e ->
+                    e.from().equals(ObjectRef.of(ingress.ingress())) && e.to().name().equals("saleor-api")),
+                    SyncWaves.fromConnections(ingress.connections()).toString());
         });
         assertTrue(find(m, "Ingress", "keyboss").at("spec.rules").toString().contains("path=/grafana/"));
         List<Problem> p = Fixtures.problems(Environment.local(), c -> {
             PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
             ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
             SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
-            new ShopIngress(c, "ingress", new Storefront(c, "storefront", Storefront.defaults().api(api).build()),
-                    api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null).addPath("grafana", "grafana", "http");
+            new ShopIngress(c, "ingress", ShopIngressProps.builder()
+                    .storefront(new Storefront(c, "storefront", Storefront.defaults().api(api).build())).api(api)
+                    .dashboard(new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build())).build())
+                    .addPath("grafana", api.backend());
         });
         assertContainsAll(problemFor(p, "addPath(path)").toString(), "'grafana'", "/grafana/");
     }
@@ -295,8 +340,9 @@ class AppLayerTest {
             PostgresHA db = new PostgresHA(c, "postgres", PostgresHAProps.builder().build());
             ValkeySentinel cache = new ValkeySentinel(c, "valkey", ValkeySentinelProps.builder().build());
             SaleorApi api = new SaleorApi(c, "api", SaleorApiProps.builder().database(db).cache(cache).build());
-            new ShopIngress(c, "ingress", new Storefront(c, "storefront", Storefront.defaults().api(api).build()),
-                    api, new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build()), null);
+            new ShopIngress(c, "ingress", ShopIngressProps.builder()
+                    .storefront(new Storefront(c, "storefront", Storefront.defaults().api(api).build())).api(api)
+                    .dashboard(new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build())).build());
         });
     }
 

@@ -203,7 +203,7 @@ class GitOpsTest {
 
     private static List<Manifest> withSecretSource(SecretSource source) {
         Environment env = Environment.deti().toBuilder().secretSource(source).build();
-        return Fixtures.synth(env, c -> new Secrets(c, "secrets", KeybossChart.SECRETS));
+        return Fixtures.synth(env, c -> new Secrets(c, "secrets", SecretsProps.of(KeybossChart.SECRETS)));
     }
 
     @Test
@@ -215,7 +215,7 @@ class GitOpsTest {
         assertEquals(List.of(), SchemaValidator.errors(sealed));
         List<Problem> p = Fixtures.problems(Environment.deti().toBuilder()
                 .secretSource(SecretSource.sealed(Map.of("POSTGRES_PASSWORD", "AgB"))).build(),
-                c -> new Secrets(c, "secrets", KeybossChart.SECRETS));
+                c -> new Secrets(c, "secrets", SecretsProps.of(KeybossChart.SECRETS)));
         assertContainsAll(problemFor(p, "secretSource.encryptedData").toString(), "exactly the keys of keyboss-secrets",
                 "seal every key");
     }

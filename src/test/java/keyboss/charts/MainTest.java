@@ -108,6 +108,29 @@ class MainTest {
     }
 
     @Test
+    void problemsAreTheConstructTreesValidations() {
+        App app = new App();
+        EnvironmentChart chart = new EnvironmentChart(app, "deti", Environment.deti());
+        PostgresHA bad = new PostgresHA(chart, "postgres", PostgresHAProps.builder().replicas(1).build());
+        PostgresHA good = new PostgresHA(chart, "other", PostgresHAProps.builder().name("other").build());
+        // Each construct's node reports its own problems, as cdk8s validates any construct; nothing is kept elsewhere.
+        List<String> messages = bad.getNode().validate();
+        assertEquals(1, messages.size(), messages.toString());
+        assertContainsAll(messages.get(0), "[deti/postgres] replicas = 1", "Fix: ");
+        assertEquals(List.of(), good.getNode().validate());
+        assertTrue(bad.hasProblems());
+        assertFalse(good.hasProblems());
+        assertEquals(List.of(messages.get(0)), Problems.of(good).list().stream().map(Problem::toString).toList(),
+                "the app's problems are collected from every construct's node");
+        // A plain construct's problem is kept by the nearest construct above it that holds problems, under its own path.
+        software.constructs.Construct plain = new software.constructs.Construct(good, "plain");
+        Problems.report(plain, "size", 0, "above zero", "use 1");
+        assertTrue(good.hasProblems());
+        assertContainsAll(good.getNode().validate().toString(), "[deti/other/plain] size = 0: above zero. Fix: use 1");
+        assertEquals(2, Problems.of(app).count());
+    }
+
+    @Test
     void theSecretContractMarksTheValuesThatGoIntoAUrl() {
         PrintStream old = System.out;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();

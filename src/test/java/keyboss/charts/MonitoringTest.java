@@ -367,7 +367,7 @@ class MonitoringTest {
             Dashboard dashboard = new Dashboard(c, "dashboard", Dashboard.defaults().api(api).build());
             BackupCronJob backup = new BackupCronJob(c, "backup", BackupCronJobProps.builder().database(db).build());
             new MonitoringStack(c, "monitoring", new MonitoringStack.Props(api, workers, storefront, db, cache, backup,
-                    new ShopIngress(c, "ingress", storefront, api, dashboard, null), KeybossChart.SECRETS, List.of(bad)));
+                    new ShopIngress(c, "ingress", ShopIngressProps.builder().storefront(storefront).api(api).dashboard(dashboard).build()), KeybossChart.SECRETS, List.of(bad)));
         });
         assertContainsAll(Fixtures.problemFor(problems, "rules.SlowCheckout").toString(), "[test/monitoring]",
                 "'5 minutes' is not a duration");

@@ -211,11 +211,32 @@ class PostgresHATest {
     }
 
     @Test
-    void missingPropsAndAnUnsafeLeaseAreAllReportedAtOnce() {
+    void propsLeftNullTakeTheDefaultsAndZerosAreReported() {
+        // What the builder leaves unset and what a record made without it leaves null are the same defaults.
+        PostgresHAProps bare = new PostgresHAProps(null, 2, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, 5, null, 20, 5, 5, 1024 * 1024, true, null);
+        assertEquals(PostgresHAProps.builder().build(), bare);
+        assertEquals("keyboss-secrets", bare.secretName());
+        assertEquals(PostgresHAProps.builder().secretName(null).build(), PostgresHAProps.builder().build());
+        // A number cannot be left unset in a record; a zero is reported, never built.
+        PostgresHAProps zeros = new PostgresHAProps(null, 0, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, 0, null, 0, 0, 0, 0, true, null);
+        List<Problem> problems = Fixtures.problems(Environment.local(), c -> new PostgresHA(c, "postgres", zeros));
+        for (String property : List.of("replicas", "maxWalSenders", "ttlSeconds", "loopWaitSeconds", "retryTimeoutSeconds")) {
+            assertContainsAll(problemFor(problems, property).toString(), property + " = 0");
+        }
+        // Without props: every default.
+        List<Manifest> manifests = Fixtures.synth(Environment.local(), c -> new PostgresHA(c, "postgres"));
+        assertEquals(Fixtures.synth(Environment.local(), c -> new PostgresHA(c, "postgres", PostgresHAProps.builder().build()))
+                .stream().map(Manifest::object).toList(), manifests.stream().map(Manifest::object).toList());
+    }
+
+    @Test
+    void badPropsAndAnUnsafeLeaseAreAllReportedAtOnce() {
         List<Problem> problems = Fixtures.problems(Environment.local(), c -> new PostgresHA(c, "postgres",
-                PostgresHAProps.builder().secretName(null).user("postgres").ttlSeconds(10).loopWaitSeconds(5)
+                PostgresHAProps.builder().passwordKey("no spaces allowed").user("postgres").ttlSeconds(10).loopWaitSeconds(5)
                         .retryTimeoutSeconds(5).build()));
-        assertContainsAll(problemFor(problems, "secretName").toString(), "(missing)", "required");
+        assertContainsAll(problemFor(problems, "passwordKey").toString(), "'no spaces allowed'", "a Secret key");
         assertContainsAll(problemFor(problems, "user").toString(), "other than the superuser");
         assertContainsAll(problemFor(problems, "ttlSeconds").toString(), "ttlSeconds = 10", "while the primary still accepts writes",
                 "at least 15");
