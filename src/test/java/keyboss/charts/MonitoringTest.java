@@ -287,6 +287,35 @@ class MonitoringTest {
         assertEquals(RULES, all.stream().map(Case::alert).distinct().count(), "every rule has its unit test");
     }
 
+    /**
+     * BackupTooOld of a monthly backup (02:00 on the 1st): its schedule's longest gap is 31 days,
+     * so the alert holds from 746 h (31 days and 2 h of grace) and stays silent long after the week
+     * a fixed threshold used to allow (hourly series and evaluations, as for the drill).
+     */
+    @Test
+    void aMonthlyBackupAlertsAfterItsLongestGapNotWeekly(@TempDir Path tmp) throws IOException {
+        AlertRule[] monthly = new AlertRule[1];
+        Fixtures.synth(Environment.deti(), c -> monthly[0] = AlertRules.backupTooOld(NS, new BackupCronJob(c, "backup",
+                BackupCronJobProps.builder().database(new PostgresHA(c, "postgres", PostgresHAProps.builder().build()))
+                        .schedule("0 2 1 * *").build())));
+        assertTrue(monthly[0].expr().endsWith("> " + (31 * 86400 + 2 * 3600)), monthly[0].expr());
+        Map<String, Object> bare = new LinkedHashMap<>(monthly[0].toPrometheus());
+        bare.remove("annotations");
+        Path rules = tmp.resolve("monthly.rules.yml");
+        Files.writeString(rules, Synthesizer.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules", List.of(bare))))));
+        String backup = "kube_cronjob_status_last_successful_time{namespace=\"" + NS + "\",cronjob=\"postgres-backup\"}";
+        Map<String, String> labels = m("severity", "warning", "service", "postgres-backup", "namespace", NS, "cronjob", "postgres-backup");
+        promtoolTest(tmp.resolve("test-monthly.yml"), rules, List.of(
+                // Last success at 0: silent a day after a week (a 7-day threshold fired at 172 h) and at 746 h;
+                // pending at 747 h, firing at 748 h.
+                new Case("BackupTooOld", m(backup, "0x800"), m(backup, "0+3600x800"), "196h", "748h", labels),
+                new Case("BackupTooOld", m(backup, "0x800"), m(backup, "0+3600x800"), "746h", "748h", labels),
+                // A success on day 30 (720 h), then none: silent until 31 days and 2 h after it, firing 2 h later;
+                // healthy, the next monthly run (day 60) succeeds.
+                new Case("BackupTooOld", m(backup, "0x720 2592000x800"), m(backup, "0x720 2592000x720 5184000x100"),
+                        "1466h", "1468h", labels)), "1h", "1h");
+    }
+
     private static void promtoolTest(Path test, Path rules, List<Case> cases, String seriesInterval, String evaluationInterval)
             throws IOException {
         List<Object> tests = new ArrayList<>();
