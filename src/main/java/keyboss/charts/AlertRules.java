@@ -77,16 +77,26 @@ public final class AlertRules {
                 window -> "1 - avg_over_time((" + available + " > bool 0)[" + window + ":1m])",
                 WORKER_UNAVAILABILITY_BUDGET, "key delivery availability budget (workers up 99%)",
                 "Check the celery-worker pods, their liveness ping and the Sentinels."));
+        rules.add(backupTooOld(namespace, backup));
+        rules.addAll(probeAndHa(ns, probeLabel, postgres, valkey, backup));
+        return List.copyOf(rules);
+    }
+
+    /**
+     * The database backup is older than its schedule allows: the longest gap between two runs of
+     * {@code backup}'s schedule (a day for a daily run, 31 days for a monthly one), plus 2 h for
+     * the run itself.
+     */
+    static AlertRule backupTooOld(String namespace, BackupCronJob backup) {
         long maxAge = backup.maxIntervalSeconds() + 2 * 3600;
-        rules.add(new AlertRule("BackupTooOld",
-                "time() - kube_cronjob_status_last_successful_time{" + ns + ",cronjob=\"" + backup.name() + "\"} > " + maxAge,
+        return new AlertRule("BackupTooOld",
+                "time() - kube_cronjob_status_last_successful_time{namespace=\"" + namespace + "\",cronjob=\""
+                        + backup.name() + "\"} > " + maxAge,
                 "10m", AlertRule.Severity.WARNING, backup.name(),
                 "The newest successful database backup is older than its schedule allows",
                 "The last successful run of {{ $labels.cronjob }} was {{ $value | humanizeDuration }} ago; the"
                         + " schedule promises one at least every " + backup.maxIntervalSeconds() / 3600
-                        + " h (plus 2 h of grace). Check the CronJob's last Jobs and their logs, and the backup volume's free space."));
-        rules.addAll(probeAndHa(ns, probeLabel, postgres, valkey, backup));
-        return List.copyOf(rules);
+                        + " h (plus 2 h of grace). Check the CronJob's last Jobs and their logs, and the backup volume's free space.");
     }
 
     /** The synthetic-probe alert and the HA and backup failure modes. */

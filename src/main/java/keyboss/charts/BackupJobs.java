@@ -59,29 +59,23 @@ final class BackupJobs {
             Problems.report(scope, property, schedule == null ? "(missing)" : "'" + schedule + "'",
                     "a cron expression of five fields (minute hour day-of-month month day-of-week) or @daily",
                     "use \"" + example + "\"");
+        } else if (CronSchedule.problem(schedule.trim()) == null
+                && CronSchedule.longestGapSeconds(List.of(schedule.trim())).isEmpty()) {
+            // Such as the 30th of February: the API server accepts it, and the backup never runs.
+            Problems.report(scope, property, "'" + schedule + "'", "a schedule that runs at least twice in 37 years",
+                    "name days that exist, such as \"" + example + "\"");
         }
     }
 
     /**
-     * The longest time between two runs {@code schedule} allows: an hour when it runs every hour,
-     * a day when it runs at fixed hours every day (or every weekday listed), a week otherwise.
+     * The longest time between two runs {@code schedules} (together) allow, from the schedules
+     * themselves ({@link CronSchedule#longestGapSeconds}): an hour for {@code 15 * * * *}, a day
+     * for {@code 0 2 * * *}, three days for weekdays only, 31 days for a monthly run. A schedule
+     * that does not parse or never runs has had its problem reported by {@link #checkSchedule}
+     * (synthesis is refused); the week returned then only keeps the rules buildable.
      */
-    static long maxIntervalSeconds(String schedule) {
-        String s = schedule.trim();
-        if (s.equals("@hourly")) {
-            return 3600;
-        }
-        if (s.equals("@daily") || s.equals("@midnight")) {
-            return 86400;
-        }
-        String[] f = s.split("\\s+");
-        if (f.length == 5 && f[2].equals("*") && f[3].equals("*") && f[4].equals("*")) {
-            if (f[1].equals("*")) {
-                return 3600;
-            }
-            return f[1].matches("\\*/[0-9]+") ? 3600 * Long.parseLong(f[1].substring(2)) : 86400;
-        }
-        return 7 * 86400;
+    static long maxIntervalSeconds(String... schedules) {
+        return CronSchedule.longestGapSeconds(Arrays.stream(schedules).map(String::trim).toList()).orElse(7 * 86400);
     }
 
     /**

@@ -196,46 +196,12 @@ public class BaseBackups extends Component implements Connected {
     }
 
     /**
-     * The longest time between two base backups the schedules allow (for the backup-age alert):
-     * a day when the full and differential run at the same fixed time of day and their weekdays
-     * together cover the week (the defaults: full on Sunday, differentials Monday to Saturday),
-     * else the shorter of the two schedules' own intervals.
+     * The longest time between two base backups the schedules allow together (for the
+     * backup-age alert): a full or a differential backup both count, so the defaults (full on
+     * Sunday, differentials Monday to Saturday, both at 01:00) make a day.
      */
     public long maxIntervalSeconds() {
-        String[] a = props.fullSchedule().trim().split("\\s+");
-        String[] b = props.diffSchedule().trim().split("\\s+");
-        if (a.length == 5 && b.length == 5 && a[0].equals(b[0]) && a[1].equals(b[1]) && a[0].matches("[0-9]+")
-                && a[1].matches("[0-9]+") && a[2].equals("*") && b[2].equals("*") && a[3].equals("*") && b[3].equals("*")) {
-            java.util.Set<Integer> days = new java.util.TreeSet<>(weekdays(a[4]));
-            days.addAll(weekdays(b[4]));
-            if (days.size() == 7) {
-                return 86400;
-            }
-        }
-        return Math.min(BackupJobs.maxIntervalSeconds(props.fullSchedule()), BackupJobs.maxIntervalSeconds(props.diffSchedule()));
-    }
-
-    /** The weekdays (0-6, Sunday 0) a cron day-of-week field of numbers, ranges and lists names; empty if it uses more. */
-    private static java.util.Set<Integer> weekdays(String field) {
-        java.util.Set<Integer> days = new java.util.TreeSet<>();
-        if (field.equals("*")) {
-            for (int d = 0; d < 7; d++) {
-                days.add(d);
-            }
-            return days;
-        }
-        for (String part : field.split(",")) {
-            if (part.matches("[0-7]")) {
-                days.add(Integer.parseInt(part) % 7);
-            } else if (part.matches("[0-7]-[0-7]")) {
-                for (int d = part.charAt(0) - '0'; d <= part.charAt(2) - '0'; d++) {
-                    days.add(d % 7);
-                }
-            } else {
-                return java.util.Set.of();
-            }
-        }
-        return days;
+        return BackupJobs.maxIntervalSeconds(props.fullSchedule(), props.diffSchedule());
     }
 
     /** The CronJob of full backups (empty when its input had problems: then it built nothing). */

@@ -33,6 +33,9 @@ final class CronSchedule {
             "@midnight", "@hourly");
     private static final Pattern DURATION = Pattern.compile(
             "^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$");
+    /** Go's strings.Fields: fields are separated by any Unicode white space. */
+    private static final String FIELD_SEPARATOR =
+            "[\\s\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+";
     private static final Pattern ZONE_PART = Pattern.compile("^[A-Za-z.\\-_0-9+]{1,14}$");
 
     private CronSchedule() {
@@ -58,8 +61,7 @@ final class CronSchedule {
             return "unknown descriptor " + Names.shorten(schedule) + "; use @yearly, @monthly, @weekly, @daily, @hourly"
                     + " or @every <duration>";
         }
-        // Go's strings.Fields: split on any Unicode white space.
-        String[] fields = schedule.strip().split("[\\s\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+");
+        String[] fields = schedule.strip().split(FIELD_SEPARATOR);
         if (schedule.isBlank() || fields.length != 5) {
             return "a schedule has exactly 5 fields (minute hour day-of-month month day-of-week), found "
                     + (schedule.isBlank() ? 0 : fields.length);
@@ -150,6 +152,160 @@ final class CronSchedule {
         }
         long n = Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
         return n < 0 || n > Integer.MAX_VALUE ? null : n;
+    }
+
+    /** The descriptors as the five fields robfig/cron expands them to. */
+    private static final Map<String, String> DESCRIPTOR_FIELDS = Map.of("@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *",
+            "@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *",
+            "@hourly", "0 * * * *");
+    /**
+     * The days the longest gap is searched over: 2000-01-01 to 2036-12-31. Weekdays and leap years
+     * repeat every 28 years between 1901 and 2099, and a schedule runs at least once in any 8
+     * years (29 February included), so 37 years see every gap it can have.
+     */
+    private static final java.time.LocalDate GAP_SEARCH_FROM = java.time.LocalDate.of(2000, 1, 1);
+    private static final java.time.LocalDate GAP_SEARCH_TO = java.time.LocalDate.of(2036, 12, 31);
+
+    /** One schedule's fields as robfig/cron's standard parser expands them. */
+    private record Expanded(boolean[] minutes, boolean[] hours, boolean[] daysOfMonth, boolean[] months,
+            boolean[] daysOfWeek, boolean dayOfMonthStar, boolean dayOfWeekStar) {
+
+        /** Whether the schedule runs on {@code day}: robfig ORs the day fields unless either is a star. */
+        boolean runsOn(java.time.LocalDate day) {
+            if (!months[day.getMonthValue()]) {
+                return false;
+            }
+            boolean dom = daysOfMonth[day.getDayOfMonth()];
+            boolean dow = daysOfWeek[day.getDayOfWeek().getValue() % 7];
+            return dayOfMonthStar || dayOfWeekStar ? dom && dow : dom || dow;
+        }
+
+        /** The minutes of the day it runs at, ascending. */
+        int[] timesOfDay() {
+            List<Integer> times = new java.util.ArrayList<>();
+            for (int h = 0; h < 24; h++) {
+                for (int m = 0; m < 60; m++) {
+                    if (hours[h] && minutes[m]) {
+                        times.add(h * 60 + m);
+                    }
+                }
+            }
+            return times.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /**
+     * The longest time, in seconds, between two consecutive runs of {@code schedules} taken
+     * together (a run of any of them counts): what a "the last success is too old" alert must
+     * wait for before it can say a run was missed. Wall-clock time, as in UTC: where a CronJob
+     * has a time zone, a daylight-saving change can lengthen a gap by an hour, which the
+     * alert's margin covers. An {@code @every} schedule runs from whenever the controller first
+     * saw it, so it bounds the gap by its period rather than adding exact runs. Empty when a
+     * schedule does not parse ({@link #problem}) or the schedules together do not run twice.
+     */
+    static java.util.OptionalLong longestGapSeconds(List<String> schedules) {
+        List<Expanded> crons = new java.util.ArrayList<>();
+        long every = Long.MAX_VALUE;
+        for (String schedule : schedules) {
+            if (problem(schedule) != null) {
+                return java.util.OptionalLong.empty();
+            }
+            if (schedule.startsWith("@every ")) {
+                every = Math.min(every, durationSeconds(schedule.substring("@every ".length())));
+            } else {
+                crons.add(expand(DESCRIPTOR_FIELDS.getOrDefault(schedule, schedule)));
+            }
+        }
+        long longest = -1;
+        long last = -1;
+        List<int[]> times = crons.stream().map(Expanded::timesOfDay).toList();
+        for (java.time.LocalDate day = GAP_SEARCH_FROM; !day.isAfter(GAP_SEARCH_TO); day = day.plusDays(1)) {
+            java.util.BitSet today = new java.util.BitSet(1440);
+            for (int i = 0; i < crons.size(); i++) {
+                if (crons.get(i).runsOn(day)) {
+                    for (int t : times.get(i)) {
+                        today.set(t);
+                    }
+                }
+            }
+            long dayStart = day.toEpochDay() * 86400;
+            for (int t = today.nextSetBit(0); t >= 0; t = today.nextSetBit(t + 1)) {
+                long run = dayStart + t * 60L;
+                if (last >= 0) {
+                    longest = Math.max(longest, run - last);
+                }
+                last = run;
+            }
+        }
+        if (every != Long.MAX_VALUE) {
+            return java.util.OptionalLong.of(longest < 0 ? every : Math.min(longest, every));
+        }
+        return longest < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(longest);
+    }
+
+    private static Expanded expand(String schedule) {
+        String[] fields = schedule.strip().split(FIELD_SEPARATOR);
+        boolean[][] sets = new boolean[5][];
+        boolean[] star = new boolean[5];
+        for (int i = 0; i < 5; i++) {
+            Bounds b = FIELDS.get(i);
+            sets[i] = new boolean[b.max() + 1];
+            star[i] = true;
+            boolean any = false;
+            for (String expr : fields[i].split(",")) {
+                if (expr.isEmpty()) {
+                    continue;
+                }
+                any = true;
+                String[] rangeAndStep = expr.split("/", -1);
+                String[] lowAndHigh = rangeAndStep[0].split("-", -1);
+                long start;
+                long end;
+                // robfig marks a bare * or ? (or one with step 1) as a star: it matters only for the day fields.
+                boolean isStar = lowAndHigh[0].equals("*") || lowAndHigh[0].equals("?");
+                if (isStar) {
+                    start = b.min();
+                    end = b.max();
+                } else {
+                    start = number(lowAndHigh[0], b);
+                    end = lowAndHigh.length == 2 ? number(lowAndHigh[1], b) : start;
+                }
+                long step = 1;
+                if (rangeAndStep.length == 2) {
+                    step = number(rangeAndStep[1], new Bounds(0, 0, Map.of()));
+                    if (lowAndHigh.length == 1) {
+                        end = b.max();
+                    }
+                    if (step > 1) {
+                        isStar = false;
+                    }
+                }
+                star[i] &= isStar;
+                for (long v = start; v <= end; v += step) {
+                    sets[i][(int) v] = true;
+                }
+            }
+            star[i] &= any;
+        }
+        return new Expanded(sets[0], sets[1], sets[2], sets[3], sets[4], star[2], star[4]);
+    }
+
+    /** A Go duration (as {@link #DURATION} accepts it) in whole seconds, at least one. */
+    private static long durationSeconds(String duration) {
+        java.util.regex.Matcher m = Pattern.compile("([0-9]*\\.?[0-9]*)(ns|us|µs|μs|ms|s|m|h)").matcher(duration);
+        double seconds = 0;
+        while (m.find()) {
+            double value = Double.parseDouble(m.group(1));
+            seconds += value * switch (m.group(2)) {
+                case "h" -> 3600;
+                case "m" -> 60;
+                case "s" -> 1;
+                case "ms" -> 1e-3;
+                case "us", "µs", "μs" -> 1e-6;
+                default -> 1e-9;
+            };
+        }
+        return Math.max(1, (long) Math.ceil(seconds));
     }
 
     /** Why the API server rejects the CronJob timeZone {@code zone}, or null. */

@@ -156,6 +156,10 @@ class BackupCronJobTest {
             new ValkeyBackup(c, "vk", ValkeyBackupProps.builder().build());
         });
         assertContainsAll(problemFor(problems, "diffSchedule").toString(), "'daily'", "0 1 * * 1-6");
+        // The API server accepts the 30th of February, and the backup would never run.
+        List<Problem> never = Fixtures.problems(Environment.local(), c -> new BackupCronJob(c, "backup", BackupCronJobProps.builder()
+                .database(new PostgresHA(c, "postgres", PostgresHAProps.builder().build())).schedule("0 2 30 2 *").build()));
+        assertContainsAll(problemFor(never, "schedule").toString(), "'0 2 30 2 *'", "runs at least twice", "0 2 * * *");
         assertContainsAll(problemFor(problems, "backups").toString(), "BaseBackups");
         assertContainsAll(problemFor(problems, "valkey").toString(), "ValkeySentinel");
         assertContainsAll(problemFor(problems, "secretName").toString(), "KeybossChart.SECRETS.name()");
@@ -187,6 +191,26 @@ class BackupCronJobTest {
         assertEquals(3600, BackupJobs.maxIntervalSeconds("15 * * * *"));
         assertEquals(6 * 3600, BackupJobs.maxIntervalSeconds("0 */6 * * *"));
         assertEquals(7 * 86400, BackupJobs.maxIntervalSeconds("0 4 * * 3"));
+        assertEquals(7 * 86400, BackupJobs.maxIntervalSeconds("@weekly"));
+        // Monthly: 31 days at most (January to February, for example), never the old 7.
+        assertEquals(31 * 86400, BackupJobs.maxIntervalSeconds("0 3 1 * *"));
+        assertEquals(31 * 86400, BackupJobs.maxIntervalSeconds("@monthly"));
+        // The 31st exists in 7 months: August to October 31 is 61 days.
+        assertEquals(61 * 86400, BackupJobs.maxIntervalSeconds("0 0 31 * *"));
+        // Weekdays: Friday to Monday.
+        assertEquals(3 * 86400, BackupJobs.maxIntervalSeconds("0 2 * * 1-5"));
+        // Both day fields named: robfig runs on either (the 1st, or any Sunday), so at most 7 days.
+        assertEquals(7 * 86400, BackupJobs.maxIntervalSeconds("0 0 1 * 0"));
+        // A star-step day of month is not a star: the 1st, 3rd, ... or Sunday; 31st to 1st, or 29th/31st to 1st.
+        assertEquals(2 * 86400, BackupJobs.maxIntervalSeconds("0 0 */2 * 0"));
+        // Twice a day at uneven hours: 02:00 to 20:00 is the longer gap.
+        assertEquals(18 * 3600, BackupJobs.maxIntervalSeconds("0 2,20 * * *"));
+        // The 29th of February: four years, eight when a century year skips it, and 2100 is outside the search.
+        assertEquals((365 * 3 + 366) * 86400L, BackupJobs.maxIntervalSeconds("0 0 29 2 *"));
+        assertEquals(366 * 86400, BackupJobs.maxIntervalSeconds("@yearly"));
+        assertEquals(5400, BackupJobs.maxIntervalSeconds("@every 1h30m"));
+        // Together: a monthly full and weekday differentials leave the weekend.
+        assertEquals(3 * 86400, BackupJobs.maxIntervalSeconds("0 1 1 * *", "0 1 * * 1-5"));
         // Full on Sunday and differentials Monday to Saturday at the same time: one base backup a day.
         assertEquals(86400, Fixtures.builtInChart("deti").baseBackups().maxIntervalSeconds());
     }

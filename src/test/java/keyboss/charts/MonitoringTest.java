@@ -287,6 +287,35 @@ class MonitoringTest {
         assertEquals(RULES, all.stream().map(Case::alert).distinct().count(), "every rule has its unit test");
     }
 
+    /**
+     * BackupTooOld of a monthly backup (02:00 on the 1st): its schedule's longest gap is 31 days,
+     * so the alert holds from 746 h (31 days and 2 h of grace) and stays silent long after the week
+     * a fixed threshold used to allow (hourly series and evaluations, as for the drill).
+     */
+    @Test
+    void aMonthlyBackupAlertsAfterItsLongestGapNotWeekly(@TempDir Path tmp) throws IOException {
+        AlertRule[] monthly = new AlertRule[1];
+        Fixtures.synth(Environment.deti(), c -> monthly[0] = AlertRules.backupTooOld(NS, new BackupCronJob(c, "backup",
+                BackupCronJobProps.builder().database(new PostgresHA(c, "postgres", PostgresHAProps.builder().build()))
+                        .schedule("0 2 1 * *").build())));
+        assertTrue(monthly[0].expr().endsWith("> " + (31 * 86400 + 2 * 3600)), monthly[0].expr());
+        Map<String, Object> bare = new LinkedHashMap<>(monthly[0].toPrometheus());
+        bare.remove("annotations");
+        Path rules = tmp.resolve("monthly.rules.yml");
+        Files.writeString(rules, Rendering.toYaml(Map.of("groups", List.of(Map.of("name", "keyboss", "rules", List.of(bare))))));
+        String backup = "kube_cronjob_status_last_successful_time{namespace=\"" + NS + "\",cronjob=\"postgres-backup\"}";
+        Map<String, String> labels = m("severity", "warning", "service", "postgres-backup", "namespace", NS, "cronjob", "postgres-backup");
+        promtoolTest(tmp.resolve("test-monthly.yml"), rules, List.of(
+                // Last success at 0: silent a day after a week (a 7-day threshold fired at 172 h) and at 746 h;
+                // pending at 747 h, firing at 748 h.
+                new Case("BackupTooOld", m(backup, "0x800"), m(backup, "0+3600x800"), "196h", "748h", labels),
+                new Case("BackupTooOld", m(backup, "0x800"), m(backup, "0+3600x800"), "746h", "748h", labels),
+                // A success on day 30 (720 h), then none: silent until 31 days and 2 h after it, firing 2 h later;
+                // healthy, the next monthly run (day 60) succeeds.
+                new Case("BackupTooOld", m(backup, "0x720 2592000x800"), m(backup, "0x720 2592000x720 5184000x100"),
+                        "1466h", "1468h", labels)), "1h", "1h");
+    }
+
     private static void promtoolTest(Path test, Path rules, List<Case> cases, String seriesInterval, String evaluationInterval)
             throws IOException {
         List<Object> tests = new ArrayList<>();
@@ -641,5 +670,92 @@ class MonitoringTest {
         }
         // The network policy lets Prometheus reach the kubelets' port, and nothing else new.
         assertContainsAll(String.valueOf(find(local, "NetworkPolicy", "allow-prometheus").at("spec.egress")), "port=10250");
+    }
+
+    /** prometheus.yml of {@code env}'s built-in chart, as parsed YAML, by job name. */
+    private static Map<String, Map<String, Object>> jobs(String yaml) {
+        Map<String, Object> config = new org.yaml.snakeyaml.Yaml().load(yaml);
+        Map<String, Map<String, Object>> jobs = new LinkedHashMap<>();
+        for (Object o : (List<?>) config.get("scrape_configs")) {
+            jobs.put(String.valueOf(Manifest.map(o).get("job_name")), Manifest.map(o));
+        }
+        return jobs;
+    }
+
+    @Test
+    void everyStaticTargetIsAPortItsServiceServes() {
+        for (String env : List.of("local", "deti")) {
+            List<Manifest> m = Fixtures.builtIn(env);
+            Map<String, Map<String, Object>> jobs = jobs(data(env, "prometheus-config", "prometheus.yml"));
+            int checked = 0;
+            for (Map<String, Object> job : jobs.values()) {
+                List<String> addresses = new ArrayList<>();
+                for (Object sc : Manifest.list(job.get("static_configs"))) {
+                    Manifest.list(Manifest.map(sc).get("targets")).forEach(t -> addresses.add(String.valueOf(t)));
+                }
+                for (Object r : Manifest.list(job.get("relabel_configs"))) {
+                    if ("__address__".equals(Manifest.map(r).get("target_label")) && Manifest.map(r).get("source_labels") == null) {
+                        addresses.add(String.valueOf(Manifest.map(r).get("replacement")));
+                    }
+                }
+                for (String address : addresses) {
+                    String host = address.substring(0, address.lastIndexOf(':'));
+                    String port = address.substring(address.lastIndexOf(':') + 1);
+                    // A Service of the namespace (service, or pod.service of a StatefulSet member).
+                    String[] labels = host.split("\\.");
+                    String service = labels.length == 2 ? labels[1] : labels[0];
+                    if (labels.length > 2 || host.equals("localhost")) {
+                        continue; // another namespace's, or Prometheus itself
+                    }
+                    String ports = String.valueOf(find(m, "Service", service).at("spec.ports"));
+                    assertTrue(ports.contains("port=" + port + ","), env + ": job " + job.get("job_name") + " reads " + address
+                            + " but Service " + service + " serves " + ports);
+                    checked++;
+                }
+            }
+            assertTrue(checked >= 7, env + ": " + checked + " static targets checked");
+        }
+    }
+
+    /** An exporter the library does not ship, as a third party would write one. */
+    static final class ExtraExporter extends Exporter {
+        ExtraExporter(software.constructs.Construct scope, String id) {
+            super(scope, id, new Spec("extra-exporter", "extra-exporter", ScrapeTarget.ORDER_DEFAULT,
+                    EnvironmentChart.of(scope).environment().images().monitoring().redisExporter(), 9999, 1000, List.of(), null,
+                    Map.of("extra_up", List.of())));
+        }
+
+        @Override
+        public List<Connection> connections() {
+            return List.of();
+        }
+    }
+
+    @Test
+    void aNewExporterRegistersItsJobWithoutEditingAList() {
+        Environment deti = Environment.builtIn().stream().filter(e -> e.name().equals("deti")).findFirst().orElseThrow();
+        KeybossChart chart = new KeybossChart(new org.cdk8s.App(), "deti", deti);
+        Prometheus prometheus = chart.monitoring().prometheus();
+        ExtraExporter extra = new ExtraExporter(chart.monitoring(), "extra-exporter");
+        List<ScrapeTarget> added = prometheus.scrape(extra);
+        assertEquals(List.of("extra-exporter"), added.stream().map(ScrapeTarget::job).toList());
+        assertTrue(prometheus.catalog().holds("extra_up"), "the catalog follows the registration");
+        assertTrue(prometheus.connections().stream().anyMatch(c -> c.to().name().equals("extra-exporter")
+                && c.ports().equals(List.of(NetworkPort.tcp(9999)))), "Prometheus may connect to it");
+        // Rendered after construction, at its order: after the shipped jobs, before the federation.
+        List<Manifest> manifests = Synthesizer.manifestsOf(chart, "");
+        String yaml = String.valueOf(Manifest.map(find(manifests, "ConfigMap", "prometheus-config").object().get("data"))
+                .get("prometheus.yml"));
+        List<String> names = new ArrayList<>(jobs(yaml).keySet());
+        assertEquals(names.size() - 2, names.indexOf("extra-exporter"), names.toString());
+        assertEquals("central-federation", names.get(names.size() - 1));
+        assertEquals(List.of("extra-exporter:9999"), Manifest.list(Manifest.map(Manifest.list(jobs(yaml).get("extra-exporter")
+                .get("static_configs")).get(0)).get("targets")));
+        String ports = String.valueOf(find(manifests, "Service", "extra-exporter").at("spec.ports"));
+        assertTrue(ports.contains("port=9999,"), ports);
+        // The same job with other settings is refused, by name.
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> prometheus.addScrapeTarget(ScrapeTarget.builder("extra-exporter").path("/other").build()));
+        assertContainsAll(e.getMessage(), "scrape job 'extra-exporter'", "another job name");
     }
 }
