@@ -1,5 +1,13 @@
 package keyboss.charts;
 
+import keyboss.charts.env.AlertReceiver;
+import keyboss.charts.lab.Exec;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.env.MonitoringImages;
+import keyboss.charts.env.MonitoringSettings;
+import keyboss.charts.lab.MonitoringTools;
+import keyboss.charts.model.Rendering;
+
 import static keyboss.charts.Fixtures.find;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

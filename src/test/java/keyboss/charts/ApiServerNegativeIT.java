@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.cli.KubeApi;
+import keyboss.charts.lab.KubeOracle;
+import keyboss.charts.model.Manifest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

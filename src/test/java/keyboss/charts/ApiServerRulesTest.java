@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ApiServerRules;
+import keyboss.charts.model.IpAddresses;
+import keyboss.charts.model.Problem;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static keyboss.charts.Yaml.accepts;
 import static keyboss.charts.Yaml.rejects;

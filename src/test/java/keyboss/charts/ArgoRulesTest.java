@@ -1,5 +1,15 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ClusterProfile;
+import keyboss.charts.validation.ClusterRules;
+import keyboss.charts.env.Environment;
+import keyboss.charts.env.GitOps;
+import keyboss.charts.model.ImagePolicy;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.validation.PodSecurity;
+import keyboss.charts.model.Problem;
+import keyboss.charts.model.Size;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,27 @@
 package keyboss.charts;
 
+import keyboss.charts.data.BackupCronJob;
+import keyboss.charts.data.BackupCronJobProps;
+import keyboss.charts.data.BackupJobs;
+import keyboss.charts.env.BackupRetention;
+import keyboss.charts.data.BaseBackups;
+import keyboss.charts.data.BaseBackupsProps;
+import keyboss.charts.env.Environment;
+import keyboss.charts.env.Images;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.env.ObjectStorage;
+import keyboss.charts.data.PgBackRest;
+import keyboss.charts.data.PostgresHA;
+import keyboss.charts.data.PostgresHAProps;
+import keyboss.charts.model.Problem;
+import keyboss.charts.data.RestoreDrill;
+import keyboss.charts.data.RestoreDrillProps;
+import keyboss.charts.core.Scripts;
+import keyboss.charts.model.SecretContract;
+import keyboss.charts.data.ValkeyBackup;
+import keyboss.charts.data.ValkeyBackupProps;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static keyboss.charts.Fixtures.container;
 import static keyboss.charts.Fixtures.env;

@@ -1,5 +1,11 @@
 package keyboss.charts;
 
+import keyboss.charts.lab.BackupLab;
+import keyboss.charts.lab.Exec;
+import keyboss.charts.lab.HaLab;
+import keyboss.charts.lab.KubeLab;
+import keyboss.charts.lab.PgCluster;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

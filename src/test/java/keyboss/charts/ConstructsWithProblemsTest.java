@@ -1,5 +1,37 @@
 package keyboss.charts;
 
+import keyboss.charts.app.AppConfig;
+import keyboss.charts.app.AppConfigProps;
+import keyboss.charts.gitops.ArgoApplication;
+import keyboss.charts.gitops.ArgoApplicationProps;
+import keyboss.charts.data.BackupCronJob;
+import keyboss.charts.data.BackupCronJobProps;
+import keyboss.charts.data.BaseBackups;
+import keyboss.charts.data.BaseBackupsProps;
+import keyboss.charts.app.CeleryWorkers;
+import keyboss.charts.app.CeleryWorkersProps;
+import keyboss.charts.core.Component;
+import keyboss.charts.app.Dashboard;
+import keyboss.charts.env.Environment;
+import keyboss.charts.core.EnvironmentChart;
+import keyboss.charts.core.NetworkPolicies;
+import keyboss.charts.core.NetworkPoliciesProps;
+import keyboss.charts.data.PostgresHA;
+import keyboss.charts.data.PostgresHAProps;
+import keyboss.charts.model.Problem;
+import keyboss.charts.core.Problems;
+import keyboss.charts.data.RestoreDrill;
+import keyboss.charts.data.RestoreDrillProps;
+import keyboss.charts.app.SaleorApi;
+import keyboss.charts.app.SaleorApiProps;
+import keyboss.charts.app.ShopIngress;
+import keyboss.charts.app.ShopIngressProps;
+import keyboss.charts.app.Storefront;
+import keyboss.charts.data.ValkeyBackup;
+import keyboss.charts.data.ValkeyBackupProps;
+import keyboss.charts.data.ValkeySentinel;
+import keyboss.charts.data.ValkeySentinelProps;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.lab.Exec;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.data.PgBackRest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

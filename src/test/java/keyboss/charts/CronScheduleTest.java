@@ -1,5 +1,7 @@
 package keyboss.charts;
 
+import keyboss.charts.model.CronSchedule;
+
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,17 @@
 package keyboss.charts;
 
+import keyboss.charts.network.Connection;
+import keyboss.charts.validation.CrossReferences;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.model.Labels;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.network.NetworkPeer;
+import keyboss.charts.network.NetworkPort;
+import keyboss.charts.network.ObjectRef;
+import keyboss.charts.model.Problem;
+import keyboss.charts.model.SecretContract;
+import keyboss.charts.app.ShopIngress;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,10 @@
 package keyboss.charts;
 
+import keyboss.charts.env.Environment;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.cli.Synthesizer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -140,7 +145,7 @@ class DistSnapshotTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classpath, "keyboss.charts.Main", "synth", "--outdir", dir.resolve("out").toString()));
+        command.addAll(List.of("-cp", classpath, "keyboss.charts.cli.Main", "synth", "--outdir", dir.resolve("out").toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("synth.log").toFile());
         // Only what a synth needs (node on PATH), then the settings under test.

@@ -1,5 +1,18 @@
 package keyboss.charts;
 
+import keyboss.charts.network.ClusterNetwork;
+import keyboss.charts.env.Environment;
+import keyboss.charts.model.ImagePolicy;
+import keyboss.charts.model.ImageRef;
+import keyboss.charts.env.IngressTls;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.network.NetworkPort;
+import keyboss.charts.model.Permission;
+import keyboss.charts.model.PullPolicy;
+import keyboss.charts.model.Scheme;
+import keyboss.charts.model.Size;
+import keyboss.charts.cli.Synthesizer;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

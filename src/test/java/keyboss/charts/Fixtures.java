@@ -1,5 +1,14 @@
 package keyboss.charts;
 
+import keyboss.charts.env.Environment;
+import keyboss.charts.core.EnvironmentChart;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.model.ManifestReader;
+import keyboss.charts.model.Problem;
+import keyboss.charts.core.Problems;
+import keyboss.charts.cli.Synthesizer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -11,7 +20,7 @@ import java.util.function.Consumer;
 import org.cdk8s.App;
 
 /** Shared helpers: synthesizing test charts, finding objects, reading the committed dist/. */
-final class Fixtures {
+public final class Fixtures {
 
     /** The repository's dist/ folder (tests run from the project root). */
     static final Path DIST = Path.of("dist");
@@ -22,7 +31,7 @@ final class Fixtures {
     }
 
     /** The built-in environments, synthesized once per test run. */
-    static synchronized List<Synthesizer.Output> builtIn() {
+    public static synchronized List<Synthesizer.Output> builtIn() {
         if (builtIn == null) {
             builtIn = Synthesizer.synthesize(Environment.builtIn());
         }
@@ -37,13 +46,13 @@ final class Fixtures {
                 Environment.builtIn().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow()));
     }
 
-    static List<Manifest> builtIn(String environment) {
+    public static List<Manifest> builtIn(String environment) {
         return builtIn().stream().filter(o -> o.environment().name().equals(environment)).findFirst()
                 .orElseThrow().manifests();
     }
 
     /** Objects a construct builds in a fresh chart of {@code environment}. */
-    static List<Manifest> synth(Environment environment, Consumer<EnvironmentChart> build) {
+    public static List<Manifest> synth(Environment environment, Consumer<EnvironmentChart> build) {
         App app = new App();
         EnvironmentChart chart = new EnvironmentChart(app, "test", environment);
         build.accept(chart);
@@ -59,14 +68,14 @@ final class Fixtures {
         return Problems.of(app).list();
     }
 
-    static Manifest find(List<Manifest> manifests, String kind, String name) {
+    public static Manifest find(List<Manifest> manifests, String kind, String name) {
         return manifests.stream().filter(m -> m.kind().equals(kind) && name.equals(m.name())).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " among "
                         + manifests.stream().map(Manifest::id).toList()));
     }
 
     /** The container named {@code name} in the pod template of a workload. */
-    static Map<String, Object> container(Manifest workload, String field, String name) {
+    public static Map<String, Object> container(Manifest workload, String field, String name) {
         String podSpec = "CronJob".equals(workload.kind()) ? "spec.jobTemplate.spec.template.spec" : "spec.template.spec";
         for (Object c : Manifest.list(workload.at(podSpec + "." + field))) {
             if (name.equals(Manifest.map(c).get("name"))) {
@@ -77,7 +86,7 @@ final class Fixtures {
     }
 
     /** The value of env var {@code name} of a container (its literal value). */
-    static String env(Map<String, Object> container, String name) {
+    public static String env(Map<String, Object> container, String name) {
         for (Object e : Manifest.list(container.get("env"))) {
             Map<String, Object> var = Manifest.map(e);
             if (name.equals(var.get("name"))) {
@@ -97,7 +106,7 @@ final class Fixtures {
     }
 
     /** Every object of every manifest file under {@code folder} (not the kustomization), tagged with its path. */
-    static List<Manifest> readYaml(Path folder) {
+    public static List<Manifest> readYaml(Path folder) {
         List<Manifest> result = ManifestReader.read(folder);
         assertNotNull(result);
         return result;

@@ -1,5 +1,26 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ClusterRules;
+import keyboss.charts.network.Connection;
+import keyboss.charts.validation.CrossReferences;
+import keyboss.charts.env.Environment;
+import keyboss.charts.core.EnvironmentChart;
+import keyboss.charts.env.GitOps;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.model.Labels;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.network.NetworkPeer;
+import keyboss.charts.network.NetworkPort;
+import keyboss.charts.network.ObjectRef;
+import keyboss.charts.model.Problem;
+import keyboss.charts.validation.SchemaValidator;
+import keyboss.charts.env.SecretSource;
+import keyboss.charts.core.Secrets;
+import keyboss.charts.core.SecretsProps;
+import keyboss.charts.core.SyncWaves;
+import keyboss.charts.model.SynthesisException;
+import keyboss.charts.cli.Synthesizer;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static keyboss.charts.Fixtures.find;
 import static keyboss.charts.Fixtures.problemFor;

@@ -1,5 +1,19 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ClusterRules;
+import keyboss.charts.env.Environment;
+import keyboss.charts.env.GitOps;
+import keyboss.charts.model.ImagePolicy;
+import keyboss.charts.model.ImageRef;
+import keyboss.charts.env.Images;
+import keyboss.charts.cli.Main;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.env.MonitoringImages;
+import keyboss.charts.env.ObjectStorage;
+import keyboss.charts.model.Problem;
+import keyboss.charts.model.PullPolicy;
+import keyboss.charts.model.Size;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package keyboss.charts;
 
+import keyboss.charts.model.Rendering;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

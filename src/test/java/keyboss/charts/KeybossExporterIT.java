@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.env.MetricSets;
+import keyboss.charts.env.MonitoringImages;
+import keyboss.charts.lab.MonitoringTools;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

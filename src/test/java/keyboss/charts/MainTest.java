@@ -1,5 +1,21 @@
 package keyboss.charts;
 
+import keyboss.charts.data.BackupCronJob;
+import keyboss.charts.data.BackupCronJobProps;
+import keyboss.charts.env.Environment;
+import keyboss.charts.core.EnvironmentChart;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.cli.Main;
+import keyboss.charts.cli.OutputFolder;
+import keyboss.charts.data.PostgresHA;
+import keyboss.charts.data.PostgresHAProps;
+import keyboss.charts.model.Problem;
+import keyboss.charts.core.Problems;
+import keyboss.charts.model.Size;
+import keyboss.charts.model.SynthesisException;
+import keyboss.charts.data.ValkeySentinel;
+import keyboss.charts.data.ValkeySentinelProps;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,15 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ClusterProfile;
+import keyboss.charts.model.CodePointReader;
+import keyboss.charts.env.Environment;
+import keyboss.charts.model.Excerpt;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.cli.Main;
+import keyboss.charts.model.ManifestReader;
+import keyboss.charts.model.Problem;
+import keyboss.charts.validation.Validator;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package keyboss.charts;
 
+import keyboss.charts.model.Manifest;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;

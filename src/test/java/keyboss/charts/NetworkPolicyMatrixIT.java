@@ -1,5 +1,11 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.CrossReferences;
+import keyboss.charts.env.Environment;
+import keyboss.charts.lab.Exec;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.lab.MonitoringTools;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package keyboss.charts;
 
+import keyboss.charts.cli.OutputFolder;
+import keyboss.charts.cli.Synthesizer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,10 @@
 package keyboss.charts;
 
+import keyboss.charts.lab.Exec;
+import keyboss.charts.lab.HaLab;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.lab.PgCluster;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 

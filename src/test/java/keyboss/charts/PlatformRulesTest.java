@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ClusterRules;
+import keyboss.charts.model.Labels;
+import keyboss.charts.model.Manifest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

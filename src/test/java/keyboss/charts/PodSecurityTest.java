@@ -1,5 +1,11 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ClusterProfile;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.validation.PodSecurity;
+import keyboss.charts.model.PodTemplates;
+import keyboss.charts.model.Problem;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

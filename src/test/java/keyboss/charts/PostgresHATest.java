@@ -1,5 +1,15 @@
 package keyboss.charts;
 
+import keyboss.charts.env.Environment;
+import keyboss.charts.env.Images;
+import keyboss.charts.model.Labels;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.data.PostgresHA;
+import keyboss.charts.data.PostgresHAProps;
+import keyboss.charts.model.Problem;
+import keyboss.charts.core.Scripts;
+import keyboss.charts.model.Size;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static keyboss.charts.Fixtures.container;
 import static keyboss.charts.Fixtures.env;

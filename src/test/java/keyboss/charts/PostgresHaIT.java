@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.lab.BackupLab;
+import keyboss.charts.lab.KubeLab;
+import keyboss.charts.lab.PgScenarios;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,13 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ClusterRules;
+import keyboss.charts.env.Environment;
+import keyboss.charts.model.Findings;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.model.Permission;
+import keyboss.charts.model.Problem;
+import keyboss.charts.validation.RbacRules;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,13 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ApiServerRules;
+import keyboss.charts.validation.ClusterProfile;
+import keyboss.charts.validation.ClusterRules;
+import keyboss.charts.validation.CrossReferences;
+import keyboss.charts.env.Environment;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.model.Manifest;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,5 +1,7 @@
 package keyboss.charts;
 
+import keyboss.charts.model.Excerpt;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.model.Excerpt;
+import keyboss.charts.lab.Exec;
+import keyboss.charts.lab.MonitoringTools;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.lab.Exec;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.core.Scripts;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package keyboss.charts;
 
+import keyboss.charts.lab.SentinelScenario;
+import keyboss.charts.lab.ValkeyCluster;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.model.Manifest;
+import keyboss.charts.validation.SchemaValidator;
+import keyboss.charts.validation.StructuralSchema;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.env.Environment;
+import keyboss.charts.lab.Exec;
+import keyboss.charts.cli.OutputFolder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

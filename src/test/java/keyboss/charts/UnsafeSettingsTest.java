@@ -1,5 +1,13 @@
 package keyboss.charts;
 
+import keyboss.charts.env.Environment;
+import keyboss.charts.data.PostgresHA;
+import keyboss.charts.data.PostgresHAProps;
+import keyboss.charts.model.Problem;
+import keyboss.charts.model.Size;
+import keyboss.charts.data.ValkeySentinel;
+import keyboss.charts.data.ValkeySentinelProps;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static keyboss.charts.Fixtures.problemFor;
 import static org.junit.jupiter.api.Assertions.assertThrows;

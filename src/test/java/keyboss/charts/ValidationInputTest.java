@@ -1,5 +1,13 @@
 package keyboss.charts;
 
+import keyboss.charts.model.CodePointReader;
+import keyboss.charts.model.Excerpt;
+import keyboss.charts.cli.Main;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.model.ManifestParser;
+import keyboss.charts.model.ManifestReader;
+import keyboss.charts.validation.SchemaValidator;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

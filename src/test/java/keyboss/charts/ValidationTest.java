@@ -1,5 +1,15 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ClusterProfile;
+import keyboss.charts.validation.ClusterRules;
+import keyboss.charts.env.Environment;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.cli.Main;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.model.Problem;
+import keyboss.charts.validation.SchemaValidator;
+import keyboss.charts.validation.Validator;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,15 @@
 package keyboss.charts;
 
+import keyboss.charts.env.Environment;
+import keyboss.charts.shop.KeybossChart;
+import keyboss.charts.cli.KubeApi;
+import keyboss.charts.lab.KubeOracle;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.model.ManifestReader;
+import keyboss.charts.model.Problem;
+import keyboss.charts.cli.ServerCheck;
+import keyboss.charts.validation.Validator;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

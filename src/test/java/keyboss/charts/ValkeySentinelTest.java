@@ -1,5 +1,13 @@
 package keyboss.charts;
 
+import keyboss.charts.env.Environment;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.model.Problem;
+import keyboss.charts.core.Scripts;
+import keyboss.charts.model.Size;
+import keyboss.charts.data.ValkeySentinel;
+import keyboss.charts.data.ValkeySentinelProps;
+
 import static keyboss.charts.Fixtures.assertContainsAll;
 import static keyboss.charts.Fixtures.container;
 import static keyboss.charts.Fixtures.env;

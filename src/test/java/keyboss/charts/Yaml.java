@@ -1,5 +1,9 @@
 package keyboss.charts;
 
+import keyboss.charts.validation.ApiServerRules;
+import keyboss.charts.model.Manifest;
+import keyboss.charts.model.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,9 +1,0 @@
-package keyboss.charts;
-
-/**
- * What a {@link RedisExporter} reads.
- *
- * @param valkey the Valkey data nodes and their Sentinels. Required.
- */
-public record RedisExporterProps(ValkeySentinel valkey) {
-}
